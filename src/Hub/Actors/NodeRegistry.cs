@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using BlueZero.Messages.Protocol;
+
+namespace BlueZero.Hub.Actors;
+
+/// <summary>
+/// host_name -> node, with reachability. Nodes register themselves; cluster events keep each entry's status
+/// (up, unreachable, removed) current. A host_name owned by a live node at another address is refused: the first
+/// registration stays. A node that comes back under the same host_name after its old entry went unreachable
+/// or was removed replaces it.
+/// </summary>
+public sealed class NodeRegistry : ReceiveActor, IWithTimers
+{
+    public const string Name = ProcessManager.Actors.NodeRegistrar.RegistryName;
+    private static readonly TimeSpan RemovedRetention = TimeSpan.FromHours(1);
+
+    private sealed record PruneRemoved : INoSerializationVerificationNeeded;
+
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<Address> _unreachable = new();
+    private readonly List<IActorRef> _subscribers = new();
+    private ImmutableSortedDictionary<string, NodeEntry> _nodes = RegistrySnapshot.Empty.Nodes;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new NodeRegistry());
+
+    public NodeRegistry()
+    {
+        Receive<RegisterNode>(Register);
+        Receive<SubscribeToRegistry>(subscribe =>
+        {
+            _subscribers.Add(subscribe.Subscriber);
+            Context.Watch(subscribe.Subscriber);
+            subscribe.Subscriber.Tell(new RegistrySnapshot(_nodes));
+        });
+        Receive<ClusterEvent.UnreachableMember>(e =>
+        {
+            _unreachable.Add(e.Member.Address);
+            SetStatus(e.Member.Address, NodeStatus.Unreachable);
+        });
+        Receive<ClusterEvent.ReachableMember>(e =>
+        {
+            _unreachable.Remove(e.Member.Address);
+            SetStatus(e.Member.Address, NodeStatus.Up);
+        });
+        Receive<ClusterEvent.MemberRemoved>(e =>
+        {
+            _unreachable.Remove(e.Member.Address);
+            SetStatus(e.Member.Address, NodeStatus.Removed);
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<Terminated>(OnTerminated);
+        Receive<PruneRemoved>(_ => Prune());
+    }
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Timers.StartPeriodicTimer("prune", new PruneRemoved(), TimeSpan.FromMinutes(1));
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private Address AddressOf(IActorRef node) =>
+        node.Path.Address.HasLocalScope ? _cluster.SelfAddress : node.Path.Address;
+
+    private void Register(RegisterNode register)
+    {
+        var address = AddressOf(register.ProcessManager);
+        var status = _unreachable.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
+        if (_nodes.TryGetValue(register.HostName, out var existing) && existing.Address != address)
+        {
+            if (existing.Status == NodeStatus.Up)
+            {
+                var reason = $"host_name {register.HostName} is already registered by the live node at {existing.Address}";
+                _log.Error("Refused registration of {Host} from {Address}: {Reason}", register.HostName, address, reason);
+                Sender.Tell(new NodeRegistrationRefused(register.HostName, reason));
+                return;
+            }
+            _log.Info("Node {Host} at {Address} replaces its {Status} entry at {Old}", register.HostName, address, existing.StatusText, existing.Address);
+            Context.Unwatch(existing.Node);
+        }
+        else if (existing is null)
+        {
+            _log.Info("Node {Host} registered from {Address}", register.HostName, address);
+        }
+
+        Context.Watch(register.ProcessManager);
+        Update(_nodes.SetItem(register.HostName, new NodeEntry(register.HostName, register.ProcessManager, address, status, DateTimeOffset.UtcNow)));
+        Sender.Tell(new NodeRegistered(register.HostName));
+    }
+
+    private void SetStatus(Address address, NodeStatus status)
+    {
+        var changed = _nodes;
+        foreach (var entry in _nodes.Values.Where(e => e.Address == address && e.Status != status))
+        {
+            if (entry.Status == NodeStatus.Removed) continue; // only a new registration revives a removed entry
+            _log.Info("Node {Host} at {Address} is now {Status}", entry.HostName, address, status.ToString().ToLowerInvariant());
+            changed = changed.SetItem(entry.HostName, entry with { Status = status, Since = DateTimeOffset.UtcNow });
+        }
+        Update(changed);
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (_subscribers.Remove(terminated.ActorRef)) return;
+        var changed = _nodes;
+        foreach (var entry in _nodes.Values.Where(e => e.Node.Equals(terminated.ActorRef) && e.Status != NodeStatus.Removed))
+        {
+            _log.Info("Node {Host} at {Address} is gone", entry.HostName, entry.Address);
+            changed = changed.SetItem(entry.HostName, entry with { Status = NodeStatus.Removed, Since = DateTimeOffset.UtcNow });
+        }
+        Update(changed);
+    }
+
+    private void Prune()
+    {
+        var cutoff = DateTimeOffset.UtcNow - RemovedRetention;
+        Update(_nodes.RemoveRange(_nodes.Values.Where(e => e.Status == NodeStatus.Removed && e.Since < cutoff).Select(e => e.HostName)));
+    }
+
+    private void Update(ImmutableSortedDictionary<string, NodeEntry> nodes)
+    {
+        if (ReferenceEquals(nodes, _nodes)) return;
+        _nodes = nodes;
+        var snapshot = new RegistrySnapshot(nodes);
+        foreach (var subscriber in _subscribers) subscriber.Tell(snapshot);
+    }
+}

@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Akka.Hosting;
+using BlueZero.Hub.Actors;
+using BlueZero.Messages.Wire;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace BlueZero.Hub.Http;
+
+/// <summary>
+/// The HTTP front door: POST /control, GET /hosts, GET /health. Bodies are capped before parsing; every answer,
+/// including 404, 405 and 413, is a JSON object.
+/// </summary>
+public static class FrontDoor
+{
+    private const string Json = "application/json";
+
+    public static void Map(WebApplication app, HubOptions options, string hostName)
+    {
+        app.UseExceptionHandler(error => error.Run(context =>
+            WriteError(context, StatusCodes.Status500InternalServerError, "internal error: the hub could not handle this request")));
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => WriteError(context.HttpContext, 404, $"not found: {context.HttpContext.Request.Path}; try POST /control, GET /hosts or GET /health"),
+            StatusCodes.Status405MethodNotAllowed => WriteError(context.HttpContext, 405, $"method not allowed: {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}"),
+            var status => WriteError(context.HttpContext, status, $"HTTP {status}"),
+        });
+
+        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options));
+        app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
+        {
+            var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
+            await Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
+        });
+        app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
+        {
+            var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
+            var up = snapshot.Nodes.Values.Count(n => n.Status == NodeStatus.Up);
+            await Write(context, StatusCodes.Status200OK,
+                Newtonsoft.Json.JsonConvert.SerializeObject(new { status = "ok", host_name = hostName, nodes = up }));
+        });
+    }
+
+    private static IActorRef Router(ActorRegistry actors) => actors.Get<RequestRouter>();
+
+    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options)
+    {
+        var body = await ReadCappedBody(context, options.MaxBodyBytes);
+        if (body is null)
+        {
+            await WriteError(context, StatusCodes.Status413PayloadTooLarge, ErrorTexts.BodyTooLarge(options.MaxBodyBytes));
+            return;
+        }
+        var parsed = WireParser.Parse(body);
+        if (!parsed.IsOk)
+        {
+            await WriteError(context, StatusCodes.Status400BadRequest, parsed.Error!);
+            return;
+        }
+        // The router always answers within its own timeouts; this outer bound only guards against a lost reply.
+        var outcome = await Router(actors).Ask<RouteOutcome>(new RouteRequest(parsed.Request!), options.RequestTimeout * 3 + TimeSpan.FromSeconds(30));
+        var (status, json) = outcome switch
+        {
+            NodeAnswered answered => (StatusCodes.Status200OK, WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
+            ClusterListing listing => (StatusCodes.Status200OK, WireResponseWriter.ClusterListing(listing.Hosts)),
+            RouteFailed failed => (StatusOf(failed.Failure), WireResponseWriter.Error(failed.ErrorMessage)),
+            _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error("internal error: unexpected routing outcome")),
+        };
+        await Write(context, status, json);
+    }
+
+    private static int StatusOf(RouteFailure failure) => failure switch
+    {
+        RouteFailure.BadRequest => StatusCodes.Status400BadRequest,
+        RouteFailure.UnknownHost => StatusCodes.Status404NotFound,
+        RouteFailure.HostUnreachable => StatusCodes.Status503ServiceUnavailable,
+        RouteFailure.Timeout => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
+    private static async Task<byte[]?> ReadCappedBody(HttpContext context, long limit)
+    {
+        if (context.Request.ContentLength > limit) return null;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = limit;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return buffer.ToArray();
+    }
+
+    private static Task WriteError(HttpContext context, int status, string message) =>
+        Write(context, status, WireResponseWriter.Error(message));
+
+    private static async Task Write(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = Json;
+        await context.Response.WriteAsync(json);
+    }
+}

@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using BlueZero.Hub;
+using BlueZero.Hub.Actors;
+using BlueZero.Hub.Http;
+using BlueZero.ProcessManager;
+using BlueZero.ProcessManager.Configuration;
+using BlueZero.ProcessManager.Hosting;
+using BlueZero.ProcessManager.Launching;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+// The hub: forms (or joins) the cluster, tracks nodes by host_name, routes JSON requests, and by default
+// hosts a local process-manager node so one machine works with nothing else started.
+var flags = CommandLine.Parse(args, HubOptions.Flags, out var flagError);
+var usage = CommandLine.Usage("BlueZero.Hub [options]   (from the repository: dotnet run --project src/Hub -- [options])",
+    "The BlueZero hub: HTTP front door (POST /control, GET /hosts, GET /health) and host_name routing.",
+    HubOptions.Flags);
+if (flags is null)
+{
+    Console.Error.WriteLine($"error: {flagError}");
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+if (flags.Has(MeshFlags.Help.Name))
+{
+    Console.WriteLine(usage);
+    return 0;
+}
+
+MeshSetup setup;
+HubOptions hub;
+try
+{
+    setup = MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), ["hub.hocon", "process-manager.hocon", "common.hocon"]);
+    hub = HubOptions.From(setup.Source);
+}
+catch (Exception ex) when (ex is SetupException or Akka.Configuration.ConfigurationException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(hub.Http);
+    kestrel.Limits.MaxRequestBodySize = hub.MaxBodyBytes;
+});
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
+builder.Services.AddSingleton<PosixProcessLauncher>();
+builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
+{
+    akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
+    akka.WithActors((system, registry) =>
+    {
+        var cluster = Cluster.Get(system);
+        if (setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
+        var nodeRegistry = system.ActorOf(NodeRegistry.Props(), NodeRegistry.Name);
+        var router = system.ActorOf(RequestRouter.Props(nodeRegistry, hub.RequestTimeout,
+            hub.RequestTimeout + setup.ProcessManager.FullStopTime), RequestRouter.Name);
+        registry.Register<NodeRegistry>(nodeRegistry);
+        registry.Register<RequestRouter>(router);
+        if (hub.LocalNode)
+            ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager,
+                services.GetRequiredService<PosixProcessLauncher>(), new ProcessTable());
+    });
+});
+
+var app = builder.Build();
+FrontDoor.Map(app, hub, setup.Cluster.HostName);
+await app.StartAsync();
+
+var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? hub.Http.ToString();
+var clusterAddress = Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress;
+Console.WriteLine($"BlueZero hub ready: host_name={setup.Cluster.HostName} http={url} cluster={clusterAddress} local_node={(hub.LocalNode ? "on" : "off")}");
+await app.WaitForShutdownAsync();
+return 0;

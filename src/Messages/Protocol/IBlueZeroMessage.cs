@@ -1,0 +1,16 @@
+namespace BlueZero.Messages.Protocol;
+
+/// <summary>
+/// Everything bound to <see cref="Serialization.BlueZeroSerializer"/>: the messages that may cross the wire
+/// between hub and nodes. Local-only messages implement Akka's INoSerializationVerificationNeeded instead.
+/// </summary>
+public interface IBlueZeroMessage { }
+
+/// <summary>Everything the hub (or any client actor) may send to a node's /user/process-manager.</summary>
+public interface INodeCommand : IBlueZeroMessage { }
+
+/// <summary>Everything a node answers to an <see cref="INodeCommand"/>.</summary>
+public interface INodeReply : IBlueZeroMessage { }
+
+/// <summary>The handshake between a node's registrar and the hub's node registry.</summary>
+public interface IRegistrationMessage : IBlueZeroMessage { }

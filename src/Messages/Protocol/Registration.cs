@@ -1,0 +1,11 @@
+using Akka.Actor;
+
+namespace BlueZero.Messages.Protocol;
+
+/// <summary>Sent by a node to every hub it sees come up; repeated until acknowledged.</summary>
+public sealed record RegisterNode(string HostName, IActorRef ProcessManager) : IRegistrationMessage;
+
+public sealed record NodeRegistered(string HostName) : IRegistrationMessage;
+
+/// <summary>Another live node already owns this host_name; the first registration stays.</summary>
+public sealed record NodeRegistrationRefused(string HostName, string Reason) : IRegistrationMessage;

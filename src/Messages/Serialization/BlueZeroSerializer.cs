@@ -1,0 +1,88 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using BlueZero.Messages.Protocol;
+using Newtonsoft.Json;
+
+namespace BlueZero.Messages.Serialization;
+
+/// <summary>
+/// Serializes the internal protocol that crosses the wire. Each type has a fixed, short manifest; a manifest
+/// that is not in <see cref="Manifests"/> is refused before any type is resolved, and Newtonsoft runs without
+/// TypeNameHandling, so a sender can never make this node instantiate a type of its choosing.
+/// </summary>
+public sealed class BlueZeroSerializer : SerializerWithStringManifest
+{
+    public const int SerializerIdentifier = 0xB0_0001;
+
+    /// <summary>The whole internal wire protocol. Adding a message means adding a line here.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Manifests = new Dictionary<string, Type>
+    {
+        ["start"] = typeof(StartProcess),
+        ["stop"] = typeof(StopProcess),
+        ["query"] = typeof(QueryProcessStatus),
+        ["list"] = typeof(ListActiveProcesses),
+        ["started"] = typeof(ProcessStarted),
+        ["stopped"] = typeof(ProcessStopped),
+        ["status"] = typeof(ProcessStatus),
+        ["active"] = typeof(ActiveProcesses),
+        ["failed"] = typeof(CommandFailed),
+        ["register"] = typeof(RegisterNode),
+        ["registered"] = typeof(NodeRegistered),
+        ["refused"] = typeof(NodeRegistrationRefused),
+    };
+
+    private static readonly IReadOnlyDictionary<Type, string> ManifestByType =
+        Manifests.ToDictionary(pair => pair.Value, pair => pair.Key);
+
+    private readonly JsonSerializerSettings _settings;
+
+    public BlueZeroSerializer(ExtendedActorSystem system) : base(system)
+    {
+        _settings = new JsonSerializerSettings
+        {
+            TypeNameHandling = TypeNameHandling.None,
+            MaxDepth = 32,
+            NullValueHandling = NullValueHandling.Ignore,
+            Converters = { new ActorRefConverter(system) },
+        };
+    }
+
+    public override int Identifier => SerializerIdentifier;
+
+    public override string Manifest(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new SerializationException($"{o.GetType().FullName} is not part of the BlueZero wire protocol");
+
+    public override byte[] ToBinary(object obj)
+    {
+        Manifest(obj); // refuse unregistered types on the way out too
+        return Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(obj, _settings));
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!Manifests.TryGetValue(manifest, out var type))
+            throw new SerializationException($"unknown BlueZero manifest '{Truncate(manifest)}'; refusing to deserialize");
+        return JsonConvert.DeserializeObject(Encoding.UTF8.GetString(bytes), type, _settings)
+               ?? throw new SerializationException($"empty payload for manifest '{manifest}'");
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
+
+    /// <summary>Actor references travel as their serialized path and are resolved by the receiving system.</summary>
+    private sealed class ActorRefConverter(ExtendedActorSystem system) : JsonConverter<IActorRef>
+    {
+        public override void WriteJson(JsonWriter writer, IActorRef? value, JsonSerializer serializer)
+        {
+            if (value is null) writer.WriteNull();
+            else writer.WriteValue(Akka.Serialization.Serialization.SerializedActorPath(value));
+        }
+
+        public override IActorRef? ReadJson(JsonReader reader, Type objectType, IActorRef? existingValue,
+            bool hasExistingValue, JsonSerializer serializer) =>
+            reader.Value is string path ? system.Provider.ResolveActorRef(path) : null;
+    }
+}

@@ -1,0 +1,44 @@
+namespace BlueZero.Messages.Wire;
+
+/// <summary>
+/// Every user-facing error text in one place: scripts and clients match on these strings,
+/// so change them only together with docs/PROTOCOL.md.
+/// </summary>
+public static class ErrorTexts
+{
+    // BlueZero's own texts, kept verbatim for compatibility.
+    public const string NoSuchPid = "no such pid";
+    public static string PidNotManaged(int pid, string hostName) => $"PID {pid} is not managed by this process manager ({hostName})";
+
+    // Hub routing.
+    public const string UnknownHost = "unknown host";
+    public const string HostUnreachable = "host unreachable";
+    public const string Timeout = "timeout";
+
+    // Parsing and validation.
+    public const string EmptyRequest = "empty request: expected a JSON object such as {\"list_active_processes\":{}}";
+    public const string InvalidUtf8 = "request is not valid UTF-8";
+    public const string NotAnObject = "request must be a JSON object";
+    public static string MalformedJson(string detail) => $"malformed JSON: {detail}";
+    public static string MissingOperation() => $"missing operation: expected one of {string.Join(", ", WireOperations.All)}";
+    public static string UnknownOperation(string key) => $"unknown operation: {key}";
+    public static string MoreThanOneOperation(IEnumerable<string> keys) => $"more than one operation: {string.Join(", ", keys)}";
+    public static string MissingField(string field) => $"missing field: {field}";
+    public static string WrongType(string field, string expected) => $"wrong type for field {field}: expected {expected}";
+    public static string InvalidValue(string field, string why) => $"invalid value for field {field}: {why}";
+    public static string UnknownField(string field) => $"unknown field: {field}";
+    public static string PidOrName(string operation) => $"{operation} needs exactly one of pid or name";
+    public const string MissingHostName = "missing field: host_name";
+    public static string BodyTooLarge(long limit) => $"request body too large: the limit is {limit} bytes";
+
+    // Node-side failures.
+    public static string PathNotAbsolute(string field, string path) => $"path must be absolute: {field} is \"{path}\"";
+    public static string NoSuchFile(string path) => $"no such file: {path}";
+    public static string PermissionDenied(string path) => $"permission denied: {path}";
+    public static string IsADirectory(string path) => $"is a directory: {path}";
+    public static string NoSuchDirectory(string path) => $"no such directory: {path}";
+    public static string NameInUse(string name) => $"name already in use: {name}";
+    public static string NoSuchName(string name) => $"no such name: {name}";
+    public static string SpawnFailed(string path, string reason) => $"cannot start {path}: {reason}";
+    public const string ShuttingDown = "node is shutting down";
+}

@@ -1,0 +1,24 @@
+using BlueZero.Messages.Protocol;
+
+namespace BlueZero.Messages.Wire;
+
+/// <summary>The operation keys of the wire protocol and the command type each one maps to.</summary>
+public static class WireOperations
+{
+    public const string StartProcess = "start_process";
+    public const string StopProcess = "stop_process";
+    public const string QueryProcessStatus = "query_process_status";
+    public const string ListActiveProcesses = "list_active_processes";
+    public const string HostName = "host_name";
+
+    public static readonly IReadOnlyList<string> All = [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses];
+
+    public static string NameOf(INodeCommand command) => command switch
+    {
+        Protocol.StartProcess => StartProcess,
+        Protocol.StopProcess => StopProcess,
+        Protocol.QueryProcessStatus => QueryProcessStatus,
+        Protocol.ListActiveProcesses => ListActiveProcesses,
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a wire operation"),
+    };
+}

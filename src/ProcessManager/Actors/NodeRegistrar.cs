@@ -1,0 +1,101 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using BlueZero.Messages.Protocol;
+
+namespace BlueZero.ProcessManager.Actors;
+
+/// <summary>
+/// Registers this node's process manager with every hub that comes up, and again with any hub that
+/// appears later (a restarted hub is a new member). Unacknowledged registrations are retried on a timer.
+/// </summary>
+public sealed class NodeRegistrar : ReceiveActor, IWithTimers
+{
+    public const string Name = "node-registrar";
+    public const string HubRole = "hub";
+    public const string RegistryName = "node-registry";
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(5);
+
+    private sealed record RetryRegistration : INoSerializationVerificationNeeded;
+
+    private sealed class HubState
+    {
+        public bool Acknowledged;
+        public bool Refused;
+        public DateTime NextAttempt;
+    }
+
+    private readonly string _hostName;
+    private readonly IActorRef _processManager;
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<Address, HubState> _hubs = new();
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string hostName, IActorRef processManager) =>
+        Akka.Actor.Props.Create(() => new NodeRegistrar(hostName, processManager));
+
+    public NodeRegistrar(string hostName, IActorRef processManager)
+    {
+        _hostName = hostName;
+        _processManager = processManager;
+
+        Receive<ClusterEvent.MemberUp>(up => HubAppeared(up.Member));
+        Receive<ClusterEvent.MemberWeaklyUp>(up => HubAppeared(up.Member));
+        Receive<ClusterEvent.MemberRemoved>(removed => _hubs.Remove(removed.Member.Address));
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<NodeRegistered>(_ => OnAcknowledged());
+        Receive<NodeRegistrationRefused>(OnRefused);
+        Receive<RetryRegistration>(_ => SendPending());
+    }
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        Timers.StartPeriodicTimer("retry", new RetryRegistration(), RetryInterval);
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void HubAppeared(Member member)
+    {
+        if (!member.HasRole(HubRole) || _hubs.ContainsKey(member.Address)) return;
+        _hubs[member.Address] = new HubState();
+        SendPending();
+    }
+
+    private void SendPending()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var (address, state) in _hubs)
+        {
+            if (state.Acknowledged || state.NextAttempt > now) continue;
+            state.NextAttempt = now + (state.Refused ? RefusedRetryInterval : RetryInterval);
+            Context.ActorSelection(new RootActorPath(address) / "user" / RegistryName)
+                .Tell(new RegisterNode(_hostName, _processManager));
+        }
+    }
+
+    private Address HubAddressOf(IActorRef sender) =>
+        sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : sender.Path.Address;
+
+    private void OnAcknowledged()
+    {
+        var address = HubAddressOf(Sender);
+        if (!_hubs.TryGetValue(address, out var state)) return;
+        state.Acknowledged = true;
+        _log.Info("Registered as {Host} with hub {Hub}", _hostName, address);
+    }
+
+    private void OnRefused(NodeRegistrationRefused refused)
+    {
+        var address = HubAddressOf(Sender);
+        if (!_hubs.TryGetValue(address, out var state)) return;
+        if (!state.Refused)
+            _log.Error("Hub {Hub} refused host_name {Host}: {Reason}. Retrying every {Interval}s in case the other node goes away.",
+                address, _hostName, refused.Reason, RefusedRetryInterval.TotalSeconds);
+        state.Refused = true;
+    }
+}

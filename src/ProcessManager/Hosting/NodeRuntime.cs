@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Akka.Cluster;
+using BlueZero.ProcessManager.Configuration;
+using BlueZero.ProcessManager.Launching;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BlueZero.ProcessManager.Hosting;
+
+/// <summary>
+/// Runs the standalone node's actor system under the Generic Host. A cluster member that has been downed
+/// (a partition longer than the downing window, or a hub that went away) cannot rejoin with the same actor
+/// system, so this runtime starts a fresh one that joins again. The <see cref="ProcessTable"/> and the launcher
+/// live here, outside the actor system, so managed processes are untouched by all of this.
+/// Host shutdown (SIGINT, SIGTERM) stops the processes gracefully, then leaves the cluster.
+/// </summary>
+public sealed class NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger) : IHostedService, IDisposable
+{
+    private static readonly TimeSpan RejoinDelay = TimeSpan.FromSeconds(1);
+
+    private readonly PosixProcessLauncher _launcher = new();
+    private readonly ProcessTable _table = new();
+    private readonly object _gate = new();
+    private ActorSystem? _system;
+    private bool _stopping;
+
+    public ActorSystem? CurrentSystem
+    {
+        get { lock (_gate) return _system; }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        StartSystem();
+        return Task.CompletedTask;
+    }
+
+    private void StartSystem()
+    {
+        var system = ActorSystem.Create(MeshClusterSettings.SystemName, setup.AkkaConfig);
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                _ = system.Terminate();
+                return;
+            }
+            _system = system;
+        }
+        var cluster = Cluster.Get(system);
+        if (setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
+        ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager, _launcher, _table);
+        cluster.RegisterOnMemberUp(() => logger.LogInformation(
+            "BlueZero node {Host} joined the cluster as {Address}", setup.Cluster.HostName, cluster.SelfAddress));
+        Console.WriteLine($"BlueZero process-manager node ready: host_name={setup.Cluster.HostName} cluster={cluster.SelfAddress}");
+        system.WhenTerminated.ContinueWith(_ => OnSystemTerminated(system), TaskScheduler.Default);
+    }
+
+    private async Task OnSystemTerminated(ActorSystem system)
+    {
+        lock (_gate)
+        {
+            if (_stopping || !ReferenceEquals(system, _system)) return;
+        }
+        logger.LogWarning("Node {Host} left the cluster without being asked to (downed or removed); rejoining with a fresh actor system. " +
+                          "{Count} managed processes are untouched.", setup.Cluster.HostName, _table.RunningPids.Count);
+        await Task.Delay(RejoinDelay);
+        StartSystem();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        ActorSystem? system;
+        lock (_gate)
+        {
+            _stopping = true;
+            system = _system;
+        }
+        if (system is null) return;
+        logger.LogInformation("Node {Host} shutting down: stopping managed processes, then leaving the cluster", setup.Cluster.HostName);
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
+
+    public void Dispose() => _launcher.Dispose();
+}

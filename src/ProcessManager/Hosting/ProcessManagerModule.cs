@@ -1,0 +1,48 @@
+using Akka;
+using Akka.Actor;
+using Akka.Cluster;
+using BlueZero.ProcessManager.Actors;
+using BlueZero.ProcessManager.Configuration;
+using BlueZero.ProcessManager.Launching;
+
+namespace BlueZero.ProcessManager.Hosting;
+
+/// <summary>
+/// Puts a process-manager node into an actor system: /user/process-manager, its registrar, and the shutdown task
+/// that stops managed processes gracefully. Used by the node executable and by the hub for its local node.
+/// </summary>
+public static class ProcessManagerModule
+{
+    public static IActorRef Start(ActorSystem system, MeshClusterSettings cluster, ProcessManagerOptions options,
+        IProcessLauncher launcher, ProcessTable table)
+    {
+        var withChildEnvironment = options with { ChildEnvironment = ChildEnvironment(system, cluster, options) };
+        var manager = system.ActorOf(ProcessManagerActor.Props(withChildEnvironment, launcher, table), ProcessManagerActor.Name);
+        system.ActorOf(NodeRegistrar.Props(options.HostName, manager), NodeRegistrar.Name);
+
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-managed-processes", async () =>
+        {
+            // Cluster events never kill managed processes: a downed or removed node keeps them and rejoins.
+            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason
+                or CoordinatedShutdown.ClusterLeavingReason
+                or CoordinatedShutdown.ClusterJoinUnsuccessfulReason)
+                return Done.Instance;
+            await manager.Ask<AllProcessesStopped>(new StopAllProcesses(), options.FullStopTime);
+            return Done.Instance;
+        });
+        return manager;
+    }
+
+    /// <summary>A child that is itself a node joins the same cluster with no flags but --host-id.</summary>
+    private static IReadOnlyDictionary<string, string> ChildEnvironment(ActorSystem system, MeshClusterSettings cluster, ProcessManagerOptions options)
+    {
+        var seeds = cluster.FormsClusterItself ? Cluster.Get(system).SelfAddress.ToString() : string.Join(",", cluster.Seeds);
+        return new Dictionary<string, string>(options.ChildEnvironment, StringComparer.Ordinal)
+        {
+            [MeshFlags.Seed.EnvVar!] = seeds,
+            [MeshFlags.ClusterHost.EnvVar!] = cluster.ClusterHost,
+            [MeshFlags.ParentHostVariable] = options.HostName,
+        };
+    }
+}

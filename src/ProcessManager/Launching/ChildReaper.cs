@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using BlueZero.Messages.Protocol;
+using BlueZero.ProcessManager.Native;
+
+namespace BlueZero.ProcessManager.Launching;
+
+/// <summary>
+/// One thread that notices every managed exit: it polls a pidfd per watched process (readable once the process
+/// has ended) and reaps our own children with waitpid, which yields the exact exit code or signal.
+/// A process that is not our child (re-adopted) is still noticed, but its exit code is unknown.
+/// Exits of the last minutes are remembered so a watcher that arrives late (an actor restarted after the exit)
+/// still learns the outcome.
+/// </summary>
+public sealed class ChildReaper : IDisposable
+{
+    private const int RecentExitCapacity = 4096;
+
+    private sealed class Watch(int pid, int pidfd)
+    {
+        public int Pid { get; } = pid;
+        public int Pidfd { get; } = pidfd;
+        public Action<ProcessExit>? OnExit { get; set; }
+    }
+
+    private readonly object _gate = new();
+    private readonly Dictionary<int, Watch> _watches = new();
+    private readonly Dictionary<int, ProcessExit> _recentExits = new();
+    private readonly Queue<int> _recentOrder = new();
+    private readonly int[] _wakePipe = new int[2];
+    private readonly Thread _thread;
+    private volatile bool _disposed;
+
+    public ChildReaper()
+    {
+        if (LibC.pipe2(_wakePipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
+            throw new InvalidOperationException($"pipe2 failed: {LibC.ErrorText(LibC.LastError)}");
+        _thread = new Thread(Run) { IsBackground = true, Name = "bluezero-reaper" };
+        _thread.Start();
+    }
+
+    /// <summary>Starts watching a pid right after spawn: forgets any earlier exit of a recycled pid.</summary>
+    public void Track(int pid)
+    {
+        lock (_gate) _recentExits.Remove(pid);
+        EnsureWatch(pid);
+    }
+
+    public void WatchExit(int pid, Action<ProcessExit> onExit)
+    {
+        ProcessExit? alreadyExited;
+        lock (_gate)
+        {
+            if (_watches.TryGetValue(pid, out var watch))
+            {
+                watch.OnExit = onExit;
+                return;
+            }
+            _recentExits.TryGetValue(pid, out alreadyExited);
+        }
+        if (alreadyExited is not null)
+        {
+            onExit(alreadyExited);
+            return;
+        }
+        if (!EnsureWatch(pid, onExit))
+            onExit(new ProcessExit(null, null)); // gone before we could watch it: the outcome is unknowable
+    }
+
+    private bool EnsureWatch(int pid, Action<ProcessExit>? onExit = null)
+    {
+        lock (_gate)
+        {
+            if (_watches.TryGetValue(pid, out var existing))
+            {
+                if (onExit is not null) existing.OnExit = onExit;
+                return true;
+            }
+            var pidfd = LibC.PidfdOpen(pid);
+            if (pidfd < 0) return false;
+            _watches[pid] = new Watch(pid, pidfd) { OnExit = onExit };
+        }
+        Wake();
+        return true;
+    }
+
+    private void Run()
+    {
+        var buffer = Marshal.AllocHGlobal(64);
+        try
+        {
+            while (!_disposed)
+            {
+                Watch[] watches;
+                lock (_gate) watches = _watches.Values.ToArray();
+                var fds = new LibC.PollFd[watches.Length + 1];
+                fds[0] = new LibC.PollFd { Fd = _wakePipe[0], Events = LibC.POLLIN };
+                for (var i = 0; i < watches.Length; i++)
+                    fds[i + 1] = new LibC.PollFd { Fd = watches[i].Pidfd, Events = LibC.POLLIN };
+
+                if (LibC.poll(fds, (ulong)fds.Length, -1) < 0) continue; // EINTR
+                if (fds[0].Revents != 0)
+                    while (LibC.read(_wakePipe[0], buffer, 64) > 0) { }
+                for (var i = 0; i < watches.Length; i++)
+                    if (fds[i + 1].Revents != 0)
+                        Reap(watches[i]);
+            }
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(buffer);
+        }
+    }
+
+    private void Reap(Watch watch)
+    {
+        ProcessExit exit;
+        var reaped = LibC.waitpid(watch.Pid, out var status, LibC.WNOHANG);
+        if (reaped == watch.Pid)
+        {
+            var (code, signal) = LibC.DecodeWaitStatus(status);
+            exit = new ProcessExit(code, signal);
+        }
+        else if (reaped == 0)
+        {
+            return; // readable but not yet reapable: poll again
+        }
+        else
+        {
+            exit = new ProcessExit(null, null); // not our child (re-adopted): the exit code is not ours to read
+        }
+
+        Action<ProcessExit>? onExit;
+        lock (_gate)
+        {
+            _watches.Remove(watch.Pid);
+            LibC.close(watch.Pidfd);
+            onExit = watch.OnExit;
+            _recentExits[watch.Pid] = exit;
+            _recentOrder.Enqueue(watch.Pid);
+            while (_recentOrder.Count > RecentExitCapacity)
+                _recentExits.Remove(_recentOrder.Dequeue());
+        }
+        onExit?.Invoke(exit);
+    }
+
+    private unsafe void Wake()
+    {
+        byte one = 1;
+        LibC.write(_wakePipe[1], (IntPtr)(&one), 1);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Wake();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Wire;
+using BlueZero.ProcessManager.Native;
+
+namespace BlueZero.ProcessManager.Launching;
+
+/// <summary>
+/// Starts processes with posix_spawn: argv passed exactly (no shell), stdin from /dev/null, stdout and stderr to
+/// /dev/null until output capture exists, every signal reset to its default (the runtime ignores SIGPIPE, which a
+/// child must not inherit), no inherited descriptors, and a process group of its own so a stop reaches the tree.
+/// One instance per OS process: it outlives actor systems, so a node that rejoins keeps its children.
+/// </summary>
+public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
+{
+    private readonly ChildReaper _reaper = new();
+    private readonly ProcessTree _tree = new();
+    private readonly object _spawnGate = new();
+
+    public LaunchOutcome Launch(LaunchRequest request)
+    {
+        var argv = new List<IntPtr>();
+        var envp = new List<IntPtr>();
+        var fileActions = Marshal.AllocHGlobal(LibC.FileActionsSize);
+        var attr = Marshal.AllocHGlobal(LibC.SpawnAttrSize);
+        var allSignals = Marshal.AllocHGlobal(LibC.SigSetSize);
+        var noSignals = Marshal.AllocHGlobal(LibC.SigSetSize);
+        try
+        {
+            argv.Add(Marshal.StringToCoTaskMemUTF8(request.Path));
+            argv.AddRange(request.Args.Select(Marshal.StringToCoTaskMemUTF8));
+            argv.Add(IntPtr.Zero);
+            envp.AddRange(request.Environment.Select(kv => Marshal.StringToCoTaskMemUTF8($"{kv.Key}={kv.Value}")));
+            envp.Add(IntPtr.Zero);
+
+            LibC.posix_spawn_file_actions_init(fileActions);
+            LibC.posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", LibC.O_RDONLY, 0);
+            LibC.posix_spawn_file_actions_addopen(fileActions, 1, "/dev/null", LibC.O_WRONLY, 0);
+            LibC.posix_spawn_file_actions_addopen(fileActions, 2, "/dev/null", LibC.O_WRONLY, 0);
+            LibC.posix_spawn_file_actions_addclosefrom_np(fileActions, 3);
+            if (request.WorkingDirectory is { } cwd)
+                LibC.posix_spawn_file_actions_addchdir_np(fileActions, cwd);
+
+            LibC.posix_spawnattr_init(attr);
+            LibC.sigfillset(allSignals);
+            LibC.sigemptyset(noSignals);
+            LibC.posix_spawnattr_setsigdefault(attr, allSignals);
+            LibC.posix_spawnattr_setsigmask(attr, noSignals);
+            LibC.posix_spawnattr_setpgroup(attr, 0);
+            LibC.posix_spawnattr_setflags(attr, (short)(LibC.POSIX_SPAWN_SETPGROUP | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK));
+
+            int pid, error;
+            lock (_spawnGate) // keeps pid tracking ordered with spawn, so a fast exit is never missed
+            {
+                error = LibC.posix_spawn(out pid, request.Path, fileActions, attr, argv.ToArray(), envp.ToArray());
+                if (error == 0) _reaper.Track(pid);
+            }
+            return error == 0 ? new Launched(pid) : new LaunchFailed(Describe(error, request));
+        }
+        finally
+        {
+            LibC.posix_spawn_file_actions_destroy(fileActions);
+            LibC.posix_spawnattr_destroy(attr);
+            Marshal.FreeHGlobal(fileActions);
+            Marshal.FreeHGlobal(attr);
+            Marshal.FreeHGlobal(allSignals);
+            Marshal.FreeHGlobal(noSignals);
+            foreach (var p in argv.Concat(envp).Where(p => p != IntPtr.Zero)) Marshal.FreeCoTaskMem(p);
+        }
+    }
+
+    private static string Describe(int errno, LaunchRequest request) => errno switch
+    {
+        LibC.ENOENT when request.WorkingDirectory is { } cwd && !Directory.Exists(cwd) => ErrorTexts.NoSuchDirectory(cwd),
+        LibC.ENOENT => ErrorTexts.NoSuchFile(request.Path),
+        LibC.EACCES => ErrorTexts.PermissionDenied(request.Path),
+        LibC.ENOTDIR => ErrorTexts.NoSuchFile(request.Path),
+        LibC.ENOEXEC => ErrorTexts.SpawnFailed(request.Path, "not an executable format (a script needs a #! line)"),
+        _ => ErrorTexts.SpawnFailed(request.Path, LibC.ErrorText(errno)),
+    };
+
+    public void WatchExit(int pid, Action<ProcessExit> onExit) => _reaper.WatchExit(pid, onExit);
+
+    public void SignalTree(int pid, int signal) => _tree.Signal(pid, signal);
+
+    public bool TreeAlive(int pid) => _tree.Alive(pid);
+
+    public void Release(int pid) => _tree.Forget(pid);
+
+    public void Dispose() => _reaper.Dispose();
+}

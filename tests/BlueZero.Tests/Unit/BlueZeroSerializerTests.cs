@@ -1,0 +1,272 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Configuration;
+using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Serialization;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace BlueZero.Tests.Unit;
+
+/// <summary>
+/// The serializer of the internal protocol: every registered message survives a round trip, and nothing a peer
+/// sends can make it resolve or create a type outside <see cref="BlueZeroSerializer.Manifests"/>.
+/// </summary>
+public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly BlueZeroSerializer _serializer;
+    private readonly IReadOnlyDictionary<string, object> _samples;
+
+    public BlueZeroSerializerTests(ITestOutputHelper output)
+        : base((Config?)null, nameof(BlueZeroSerializerTests), output)
+    {
+        _serializer = new BlueZeroSerializer((ExtendedActorSystem)Sys);
+        _samples = new Dictionary<string, object>
+        {
+            ["start"] = new StartProcess("/usr/bin/env", ["a b", "\"q\"", "ünï 🚀", ""],
+                new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }, "/srv", "web"),
+            ["stop"] = new StopProcess(ProcessTarget.ByPid(4242), Wait: true),
+            ["query"] = new QueryProcessStatus(ProcessTarget.ByName("web")),
+            ["list"] = new ListActiveProcesses(),
+            ["started"] = new ProcessStarted(4242),
+            ["stopped"] = new ProcessStopped(4242, ProcessExit.Killed(9)),
+            ["status"] = new ProcessStatus(4242, "web", false, ProcessExit.Exited(3)),
+            ["active"] = new ActiveProcesses([1, 17, 4242]),
+            ["failed"] = new CommandFailed("PID 5 is not managed by this process manager (node-a)"),
+            ["register"] = new RegisterNode("node-a", TestActor),
+            ["registered"] = new NodeRegistered("node-a"),
+            ["refused"] = new NodeRegistrationRefused("node-a", "host_name already registered by another node"),
+        };
+    }
+
+    public static IEnumerable<object[]> ManifestKeys =>
+        BlueZeroSerializer.Manifests.Keys.Select(key => new object[] { key });
+
+    private object RoundTrip(object message) =>
+        _serializer.FromBinary(_serializer.ToBinary(message), _serializer.Manifest(message));
+
+    /// <summary>Record equality, except that collections inside are compared element by element.</summary>
+    private static void AssertSameMessage(object expected, object actual)
+    {
+        Assert.IsType(expected.GetType(), actual);
+        switch (expected, actual)
+        {
+            case (StartProcess e, StartProcess a):
+                Assert.Equal(e.Path, a.Path);
+                Assert.Equal(e.Args, a.Args);
+                if (e.Env is null) Assert.Null(a.Env);
+                else Assert.Equal(e.Env.OrderBy(p => p.Key, StringComparer.Ordinal), a.Env!.OrderBy(p => p.Key, StringComparer.Ordinal));
+                Assert.Equal(e.Cwd, a.Cwd);
+                Assert.Equal(e.Name, a.Name);
+                break;
+            case (ActiveProcesses e, ActiveProcesses a):
+                Assert.Equal(e.Pids, a.Pids);
+                break;
+            default:
+                Assert.Equal(expected, actual);
+                break;
+        }
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    [Fact]
+    public void Every_registered_manifest_has_a_sample_here()
+    {
+        Assert.Equal(BlueZeroSerializer.Manifests.Keys.Order(), _samples.Keys.Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(ManifestKeys))]
+    public void Manifest_of_each_message_is_its_registered_key(string manifest)
+    {
+        var sample = _samples[manifest];
+
+        Assert.Equal(BlueZeroSerializer.Manifests[manifest], sample.GetType());
+        Assert.Equal(manifest, _serializer.Manifest(sample));
+    }
+
+    [Theory]
+    [MemberData(nameof(ManifestKeys))]
+    public void Each_registered_message_survives_a_round_trip(string manifest)
+    {
+        var sample = _samples[manifest];
+
+        AssertSameMessage(sample, RoundTrip(sample));
+    }
+
+    [Fact]
+    public void Start_without_optional_fields_round_trips_with_them_absent()
+    {
+        var start = new StartProcess("/bin/true", []);
+
+        var back = Assert.IsType<StartProcess>(RoundTrip(start));
+
+        AssertSameMessage(start, back);
+        Assert.Null(back.Env);
+        Assert.Null(back.Cwd);
+        Assert.Null(back.Name);
+    }
+
+    [Fact]
+    public void Stop_by_name_without_waiting_round_trips()
+    {
+        var stop = new StopProcess(ProcessTarget.ByName("worker"));
+
+        Assert.Equal(stop, RoundTrip(stop));
+    }
+
+    [Fact]
+    public void Status_of_a_running_process_round_trips_without_an_exit()
+    {
+        var status = new ProcessStatus(7, null, true, null);
+
+        Assert.Equal(status, RoundTrip(status));
+    }
+
+    [Fact]
+    public void Stopped_with_an_unobservable_exit_code_round_trips()
+    {
+        var stopped = new ProcessStopped(7, new ProcessExit(null, null));
+
+        Assert.Equal(stopped, RoundTrip(stopped));
+    }
+
+    [Fact]
+    public void RegisterNode_resolves_back_to_an_equal_actor_ref()
+    {
+        var back = Assert.IsType<RegisterNode>(RoundTrip(new RegisterNode("node-a", TestActor)));
+
+        Assert.Equal("node-a", back.HostName);
+        Assert.Equal(TestActor, back.ProcessManager);
+        Assert.Equal(TestActor.Path, back.ProcessManager.Path);
+    }
+
+    [Fact]
+    public void RegisterNode_resolved_ref_delivers_to_the_original_actor()
+    {
+        var back = Assert.IsType<RegisterNode>(RoundTrip(new RegisterNode("node-a", TestActor)));
+
+        back.ProcessManager.Tell("ping");
+
+        ExpectMsg("ping");
+    }
+
+    // ---------------------------------------------------------------- refusals
+
+    [Theory]
+    [InlineData("System.Diagnostics.Process, System")]
+    [InlineData("BlueZero.Messages.Protocol.StartProcess, BlueZero.Messages")]
+    [InlineData("Start")]
+    [InlineData("")]
+    public void Unknown_manifest_is_refused(string manifest)
+    {
+        var payload = Encoding.UTF8.GetBytes("""{"Path":"/bin/true","Args":[]}""");
+
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary(payload, manifest));
+    }
+
+    [Fact]
+    public void Unknown_manifest_error_does_not_echo_an_unbounded_manifest()
+    {
+        var manifest = new string('m', 10_000);
+
+        var error = Assert.Throws<SerializationException>(() => _serializer.FromBinary("{}"u8.ToArray(), manifest));
+
+        Assert.True(error.Message.Length < 200, error.Message);
+    }
+
+    [Fact]
+    public void Type_named_by_dollar_type_at_the_top_level_is_not_created()
+    {
+        var payload = $$$"""{"$type":"{{{typeof(Canary).AssemblyQualifiedName}}}","ErrorMessage":"x"}""";
+        var before = Canary.Instances;
+
+        var result = DeserializeOrNull(payload, "failed");
+
+        if (result is not null)
+            Assert.Equal(new CommandFailed("x"), result);
+        Assert.Equal(before, Canary.Instances);
+    }
+
+    [Fact]
+    public void Dollar_type_naming_a_system_type_deserializes_as_the_manifest_type()
+    {
+        var result = DeserializeOrNull("""{"$type":"System.Diagnostics.Process, System","ErrorMessage":"x"}""", "failed");
+
+        Assert.True(result is null or CommandFailed, $"got {result?.GetType().FullName}");
+    }
+
+    [Fact]
+    public void Type_named_by_dollar_type_in_a_nested_object_is_not_created()
+    {
+        var payload = $$$"""{"Target":{"$type":"{{{typeof(Canary).AssemblyQualifiedName}}}","Pid":3},"Wait":false}""";
+        var before = Canary.Instances;
+
+        var result = DeserializeOrNull(payload, "stop");
+
+        if (result is not null)
+            Assert.Equal(new StopProcess(ProcessTarget.ByPid(3)), result);
+        Assert.Equal(before, Canary.Instances);
+    }
+
+    [Fact]
+    public void Type_named_by_dollar_type_in_place_of_an_actor_ref_is_not_created()
+    {
+        var payload = $$$"""{"HostName":"node-a","ProcessManager":{"$type":"{{{typeof(Canary).AssemblyQualifiedName}}}"}}""";
+        var before = Canary.Instances;
+
+        var result = DeserializeOrNull(payload, "register");
+
+        Assert.True(result is null or RegisterNode, $"got {result?.GetType().FullName}");
+        Assert.Equal(before, Canary.Instances);
+    }
+
+    /// <summary>Deserializes, treating a thrown exception as a refusal (null); never lets a result of another type pass silently.</summary>
+    private object? DeserializeOrNull(string payload, string manifest)
+    {
+        try
+        {
+            return _serializer.FromBinary(Encoding.UTF8.GetBytes(payload), manifest);
+        }
+        catch (Exception ex) when (ex is SerializationException or Newtonsoft.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
+    public void Null_payload_is_refused()
+    {
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary("null"u8.ToArray(), "failed"));
+    }
+
+    [Fact]
+    public void Manifest_of_an_unregistered_type_is_refused()
+    {
+        Assert.Throws<SerializationException>(() => _serializer.Manifest("just a string"));
+        Assert.Throws<SerializationException>(() => _serializer.Manifest(new Canary()));
+    }
+
+    [Fact]
+    public void Serializing_an_unregistered_type_is_refused()
+    {
+        Assert.Throws<SerializationException>(() => _serializer.ToBinary(new Canary()));
+    }
+
+    [Fact]
+    public void Identifier_is_the_fixed_BlueZero_identifier()
+    {
+        Assert.Equal(BlueZeroSerializer.SerializerIdentifier, _serializer.Identifier);
+    }
+
+    /// <summary>Counts its own construction, so a test can prove the serializer never created one.</summary>
+    public sealed class Canary
+    {
+        private static int _instances;
+        public static int Instances => Volatile.Read(ref _instances);
+        public Canary() => Interlocked.Increment(ref _instances);
+        public string? ErrorMessage { get; set; }
+    }
+}
