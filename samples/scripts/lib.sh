@@ -7,12 +7,14 @@
 #   B0_TIMEOUT  seconds curl may spend on the whole exchange (default 30)
 #
 # Exit codes of every script:
-#   0  the hub replied with top-level "success":true (list_hosts.sh: HTTP 200)
-#   1  the hub replied, but not with success (e.g. "success":false; the reply is still printed)
+#   0  the request worked: top-level "success":true and, where the node answered, its "success":true too
+#      (list_hosts.sh: HTTP 200)
+#   1  the hub replied, but the request did not work (either "success" is false; the reply is still printed)
 #   2  usage error, bad environment or missing tool (-h/--help prints the usage and exits 0)
 #   3  the hub could not be reached (connection refused, DNS failure, curl timeout, ...)
-# A top-level "success":true means the hub routed the request and the node answered; whether the
-# operation itself worked is the inner "success", e.g.  stop_process.sh lab-3 42 | jq -e .stop_process.success
+# A top-level "success":true means the hub routed the request and the node answered; the inner
+# "success" says whether the operation itself worked. Scripts exit 0 only when both hold, so
+# `if stop_process.sh lab-3 42; then ...` means what it says.
 # Needs curl >= 7.55 (-H @file) and jq >= 1.6 ($ARGS).
 #
 # The hub's reply goes to stdout exactly as received (the hub sends compact, one-line JSON).
@@ -99,11 +101,13 @@ b0_print_reply() {
     fi
 }
 
-# b0_control: POSTs stdin to /control, prints the reply, exits 0 on top-level "success":true, else 1.
+# b0_control: POSTs stdin to /control, prints the reply, exits 0 when the top-level "success" and
+# every operation's inner "success" are true, else 1.
 b0_control() {
     b0_request POST /control
     b0_print_reply
-    if printf '%s' "$B0_BODY" | jq -e 'type == "object" and .success == true' >/dev/null 2>&1; then
+    if printf '%s' "$B0_BODY" | jq -e 'type == "object" and .success == true
+            and ([.[] | objects | select(has("success")) | .success] | all)' >/dev/null 2>&1; then
         exit 0
     fi
     if ! printf '%s' "$B0_BODY" | jq -e 'type == "object" and (.success | type) == "boolean"' >/dev/null 2>&1; then

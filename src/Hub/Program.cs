@@ -55,13 +55,9 @@ builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
     akka.WithActors((system, registry) =>
     {
-        var cluster = Cluster.Get(system);
-        if (setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
-        var nodeRegistry = system.ActorOf(NodeRegistry.Props(), NodeRegistry.Name);
-        var router = system.ActorOf(RequestRouter.Props(nodeRegistry, hub.RequestTimeout,
-            hub.RequestTimeout + setup.ProcessManager.FullStopTime), RequestRouter.Name);
-        registry.Register<NodeRegistry>(nodeRegistry);
-        registry.Register<RequestRouter>(router);
+        var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself);
+        registry.Register<NodeRegistry>(actors.Registry);
+        registry.Register<RequestRouter>(actors.Router);
         if (hub.LocalNode)
             ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager,
                 services.GetRequiredService<PosixProcessLauncher>(), new ProcessTable());

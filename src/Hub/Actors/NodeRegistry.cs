@@ -108,14 +108,20 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Update(changed);
     }
 
+    /// <summary>
+    /// The node's process manager stopped. While its member is still in the cluster it cannot serve requests
+    /// (unreachable); once the member is gone the entry is removed.
+    /// </summary>
     private void OnTerminated(Terminated terminated)
     {
         if (_subscribers.Remove(terminated.ActorRef)) return;
         var changed = _nodes;
         foreach (var entry in _nodes.Values.Where(e => e.Node.Equals(terminated.ActorRef) && e.Status != NodeStatus.Removed))
         {
-            _log.Info("Node {Host} at {Address} is gone", entry.HostName, entry.Address);
-            changed = changed.SetItem(entry.HostName, entry with { Status = NodeStatus.Removed, Since = DateTimeOffset.UtcNow });
+            var stillMember = _cluster.State.Members.Any(m => m.Address == entry.Address && m.Status != MemberStatus.Removed);
+            var status = stillMember ? NodeStatus.Unreachable : NodeStatus.Removed;
+            _log.Info("Node {Host} at {Address} stopped serving; now {Status}", entry.HostName, entry.Address, status.ToString().ToLowerInvariant());
+            changed = changed.SetItem(entry.HostName, entry with { Status = status, Since = DateTimeOffset.UtcNow });
         }
         Update(changed);
     }

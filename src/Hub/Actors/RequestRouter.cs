@@ -7,7 +7,8 @@ namespace BlueZero.Hub.Actors;
 /// <summary>
 /// Routes parsed requests to the node that owns the host_name, from the registry's pushed snapshot (no ask to
 /// the registry on the request path). Unknown and unreachable hosts are answered at once; every node call is an
-/// ask with a timeout, so nothing ever hangs. The cluster-wide listing is a scatter-gather over all hosts.
+/// ask with a timeout, so nothing ever hangs; an ask in flight to a host that becomes unreachable is answered
+/// "host unreachable" at that moment rather than at its timeout. The cluster-wide listing is a scatter-gather.
 /// </summary>
 public sealed class RequestRouter : ReceiveActor
 {
@@ -16,7 +17,12 @@ public sealed class RequestRouter : ReceiveActor
     private readonly IActorRef _registry;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeSpan _stopWaitTimeout;
+    private static readonly TimeSpan CountTimeout = TimeSpan.FromSeconds(2);
+
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
+
+    /// <summary>Per live node: completes when that node stops being up, to cut its asks short.</summary>
+    private readonly Dictionary<IActorRef, TaskCompletionSource> _lostSignals = new();
 
     public static Props Props(IActorRef registry, TimeSpan requestTimeout, TimeSpan stopWaitTimeout) =>
         Akka.Actor.Props.Create(() => new RequestRouter(registry, requestTimeout, stopWaitTimeout));
@@ -27,13 +33,31 @@ public sealed class RequestRouter : ReceiveActor
         _requestTimeout = requestTimeout;
         _stopWaitTimeout = stopWaitTimeout;
 
-        Receive<RegistrySnapshot>(snapshot => _snapshot = snapshot);
+        Receive<RegistrySnapshot>(OnSnapshot);
         Receive<RouteRequest>(route => Route(route.Request));
         Receive<ListHosts>(_ => ListAllHosts());
         Receive<GetRegistrySnapshot>(_ => Sender.Tell(_snapshot));
     }
 
     protected override void PreStart() => _registry.Tell(new SubscribeToRegistry(Self));
+
+    private void OnSnapshot(RegistrySnapshot snapshot)
+    {
+        _snapshot = snapshot;
+        var live = snapshot.Nodes.Values.Where(n => n.Status == NodeStatus.Up).Select(n => n.Node).ToHashSet();
+        foreach (var node in _lostSignals.Keys.Where(n => !live.Contains(n)).ToList())
+        {
+            _lostSignals[node].TrySetResult();
+            _lostSignals.Remove(node);
+        }
+    }
+
+    private Task LostSignal(NodeEntry entry)
+    {
+        if (!_lostSignals.TryGetValue(entry.Node, out var signal))
+            _lostSignals[entry.Node] = signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return signal.Task;
+    }
 
     private void Route(HubRequest request)
     {
@@ -61,8 +85,9 @@ public sealed class RequestRouter : ReceiveActor
         AskNode(entry, request.Command, timeout)
             .ContinueWith(task => task.Result switch
             {
-                { } reply => (RouteOutcome)new NodeAnswered(operation, reply),
-                null => new RouteFailed(RouteFailure.Timeout, ErrorTexts.Timeout),
+                NodeAnswer.Replied replied => (RouteOutcome)new NodeAnswered(operation, replied.Reply),
+                NodeAnswer.Lost => new RouteFailed(RouteFailure.HostUnreachable, ErrorTexts.HostUnreachable),
+                _ => new RouteFailed(RouteFailure.Timeout, ErrorTexts.Timeout),
             }, TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
     }
@@ -73,8 +98,9 @@ public sealed class RequestRouter : ReceiveActor
         var answers = entries.Select(entry => entry.Status == NodeStatus.Up
             ? AskNode(entry, list, _requestTimeout).ContinueWith(t => t.Result switch
             {
-                ActiveProcesses active => new HostPids(entry.HostName, active.Pids, null),
-                CommandFailed failed => new HostPids(entry.HostName, null, failed.ErrorMessage),
+                NodeAnswer.Replied { Reply: ActiveProcesses active } => new HostPids(entry.HostName, active.Pids, null),
+                NodeAnswer.Replied { Reply: CommandFailed failed } => new HostPids(entry.HostName, null, failed.ErrorMessage),
+                NodeAnswer.Lost => new HostPids(entry.HostName, null, ErrorTexts.HostUnreachable),
                 _ => new HostPids(entry.HostName, null, ErrorTexts.Timeout),
             }, TaskContinuationOptions.ExecuteSynchronously)
             : Task.FromResult(new HostPids(entry.HostName, null, ErrorTexts.HostUnreachable)));
@@ -90,8 +116,8 @@ public sealed class RequestRouter : ReceiveActor
             var address = entry.Address.ToString();
             if (entry.Status != NodeStatus.Up)
                 return Task.FromResult(new HostSummary(entry.HostName, address, entry.StatusText, null));
-            return AskNode(entry, new ListActiveProcesses(), _requestTimeout).ContinueWith(t =>
-                new HostSummary(entry.HostName, address, entry.StatusText, (t.Result as ActiveProcesses)?.Pids.Count),
+            return AskNode(entry, new ListActiveProcesses(), CountTimeout).ContinueWith(t =>
+                new HostSummary(entry.HostName, address, entry.StatusText, (t.Result as NodeAnswer.Replied)?.Reply is ActiveProcesses a ? a.Pids.Count : null),
                 TaskContinuationOptions.ExecuteSynchronously);
         });
         Task.WhenAll(rows)
@@ -99,8 +125,21 @@ public sealed class RequestRouter : ReceiveActor
             .PipeTo(Sender);
     }
 
-    /// <summary>Asks a node; null means no answer in time (or the node went away mid-request).</summary>
-    private static Task<INodeReply?> AskNode(NodeEntry entry, INodeCommand command, TimeSpan timeout) =>
-        entry.Node.Ask<INodeReply>(command, timeout)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskContinuationOptions.ExecuteSynchronously);
+    private abstract record NodeAnswer
+    {
+        public sealed record Replied(INodeReply Reply) : NodeAnswer;
+        public sealed record Lost : NodeAnswer;
+        public sealed record TimedOut : NodeAnswer;
+    }
+
+    /// <summary>Asks a node, racing its answer against the node being marked unreachable or removed.</summary>
+    private Task<NodeAnswer> AskNode(NodeEntry entry, INodeCommand command, TimeSpan timeout)
+    {
+        var ask = entry.Node.Ask<INodeReply>(command, timeout);
+        return Task.WhenAny(ask, LostSignal(entry)).ContinueWith(winner =>
+            winner.Result == ask
+                ? ask.IsCompletedSuccessfully ? new NodeAnswer.Replied(ask.Result) : new NodeAnswer.TimedOut()
+                : (NodeAnswer)new NodeAnswer.Lost(),
+            TaskContinuationOptions.ExecuteSynchronously);
+    }
 }

@@ -5,6 +5,9 @@ public sealed record ProcessTarget(int? Pid, string? Name)
 {
     public static ProcessTarget ByPid(int pid) => new(pid, null);
     public static ProcessTarget ByName(string name) => new(null, name);
+
+    /// <summary>Exactly one of a positive pid or a non-empty name, as the wire parser guarantees.</summary>
+    public bool IsWellFormed => Pid is { } pid ? pid > 0 && Name is null : !string.IsNullOrEmpty(Name);
     public override string ToString() => Pid is { } pid ? $"pid {pid}" : $"name {Name}";
 }
 

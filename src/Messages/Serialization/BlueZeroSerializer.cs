@@ -1,3 +1,6 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
@@ -66,8 +69,52 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
     {
         if (!Manifests.TryGetValue(manifest, out var type))
             throw new SerializationException($"unknown BlueZero manifest '{Truncate(manifest)}'; refusing to deserialize");
-        return JsonConvert.DeserializeObject(Encoding.UTF8.GetString(bytes), type, _settings)
-               ?? throw new SerializationException($"empty payload for manifest '{manifest}'");
+        object? message;
+        try
+        {
+            message = JsonConvert.DeserializeObject(Encoding.UTF8.GetString(bytes), type, _settings);
+        }
+        catch (JsonException ex)
+        {
+            throw new SerializationException($"malformed payload for manifest '{manifest}': {ex.Message}", ex);
+        }
+        if (message is null) throw new SerializationException($"empty payload for manifest '{manifest}'");
+        RequireNonNullableMembers(message);
+        return message;
+    }
+
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, bool Required)[]> CheckedProperties = new();
+
+    /// <summary>
+    /// Newtonsoft leaves a missing field null even where the record says it cannot be; a peer must not be able to
+    /// hand our actors such a message, so non-nullable members, entries of lists and maps, and targets are checked.
+    /// </summary>
+    private static void RequireNonNullableMembers(object message)
+    {
+        var properties = CheckedProperties.GetOrAdd(message.GetType(), type =>
+        {
+            var context = new NullabilityInfoContext();
+            return type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => !p.PropertyType.IsValueType && p.GetIndexParameters().Length == 0 && p.PropertyType != typeof(Type))
+                .Select(p => (p, context.Create(p).ReadState == NullabilityState.NotNull))
+                .ToArray();
+        });
+        foreach (var (property, required) in properties)
+        {
+            var value = property.GetValue(message);
+            var member = $"{message.GetType().Name}.{property.Name}";
+            switch (value)
+            {
+                case null when required:
+                    throw new SerializationException($"{member} is missing");
+                case IDictionary map when map.Values.Cast<object?>().Any(v => v is null):
+                    throw new SerializationException($"{member} holds a null value");
+                case IEnumerable items and not string when items.Cast<object?>().Any(item => item is null):
+                    throw new SerializationException($"{member} holds a null entry");
+                case ProcessTarget target when !target.IsWellFormed:
+                    throw new SerializationException($"{member} must name exactly one of a positive pid or a non-empty name");
+            }
+        }
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
@@ -82,7 +129,11 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         }
 
         public override IActorRef? ReadJson(JsonReader reader, Type objectType, IActorRef? existingValue,
-            bool hasExistingValue, JsonSerializer serializer) =>
-            reader.Value is string path ? system.Provider.ResolveActorRef(path) : null;
+            bool hasExistingValue, JsonSerializer serializer) => reader.TokenType switch
+        {
+            JsonToken.String => system.Provider.ResolveActorRef((string)reader.Value!),
+            JsonToken.Null => null,
+            _ => throw new JsonSerializationException($"an actor reference must be a path string, not {reader.TokenType}"),
+        };
     }
 }

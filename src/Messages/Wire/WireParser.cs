@@ -1,20 +1,23 @@
 using System.Text;
+using System.Text.Json;
 using BlueZero.Messages.Protocol;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace BlueZero.Messages.Wire;
 
 /// <summary>
 /// The one parser of the wire protocol: any byte string in, a typed <see cref="HubRequest"/> or a clear error out.
 /// It never throws to its caller; field names in errors use the dotted wire path (start_process.args[2]).
+/// It reads with System.Text.Json, which is strict RFC 8259 (Newtonsoft's reader accepts octal numbers such as
+/// 010, single quotes, unquoted names and trailing commas, which a protocol must refuse).
 /// </summary>
 public static class WireParser
 {
     public const int MaxDepth = 32;
     public const int MaxNameLength = 256;
+    private const int MaxDetailLength = 200;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     public static ParseResult Parse(ReadOnlySpan<byte> body)
     {
@@ -34,66 +37,41 @@ public static class WireParser
     {
         try
         {
+            text = text.TrimStart('\uFEFF'); // a byte-order mark is noise, not content
             if (string.IsNullOrWhiteSpace(text))
                 return ParseResult.Fail(ErrorTexts.EmptyRequest);
-            var root = ReadSingleValue(text, out var jsonError);
-            if (root is null)
-                return ParseResult.Fail(jsonError!);
-            return root is JObject obj ? ParseObject(obj) : ParseResult.Fail(ErrorTexts.NotAnObject);
+            using var document = JsonDocument.Parse(text, Strict);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? ParseObject(document.RootElement)
+                : ParseResult.Fail(ErrorTexts.NotAnObject);
+        }
+        catch (JsonException ex)
+        {
+            return ParseResult.Fail(ErrorTexts.MalformedJson(Shorten(ex.Message)));
         }
         catch (Exception ex)
         {
             // Defence in depth: a parser bug must still produce an answer, never a crash.
-            return ParseResult.Fail(ErrorTexts.MalformedJson(ex.Message));
+            return ParseResult.Fail(ErrorTexts.MalformedJson(Shorten(ex.Message)));
         }
     }
 
-    private static JToken? ReadSingleValue(string text, out string? error)
-    {
-        error = null;
-        using var reader = new JsonTextReader(new StringReader(text))
-        {
-            MaxDepth = MaxDepth,
-            DateParseHandling = DateParseHandling.None,
-            FloatParseHandling = FloatParseHandling.Decimal,
-        };
-        try
-        {
-            var token = JToken.ReadFrom(reader, new JsonLoadSettings
-            {
-                DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error,
-                CommentHandling = CommentHandling.Ignore,
-            });
-            if (reader.Read())
-            {
-                error = ErrorTexts.MalformedJson("unexpected content after the request object");
-                return null;
-            }
-            return token;
-        }
-        catch (JsonException ex)
-        {
-            error = ErrorTexts.MalformedJson(ex.Message);
-            return null;
-        }
-        catch (OverflowException ex)
-        {
-            error = ErrorTexts.MalformedJson(ex.Message);
-            return null;
-        }
-    }
+    private static string Shorten(string detail) => detail.Length <= MaxDetailLength ? detail : detail[..MaxDetailLength] + "...";
 
-    private static ParseResult ParseObject(JObject obj)
+    private static ParseResult ParseObject(JsonElement root)
     {
+        if (FirstDuplicateKey(root) is { } duplicate)
+            return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
+
         string? hostName = null;
-        var operations = new List<JProperty>();
-        foreach (var property in obj.Properties())
+        var operations = new List<JsonProperty>();
+        foreach (var property in root.EnumerateObject())
         {
             if (property.Name == WireOperations.HostName)
             {
-                if (property.Value.Type != JTokenType.String || string.IsNullOrWhiteSpace((string?)property.Value))
+                if (property.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(property.Value.GetString()))
                     return ParseResult.Fail(ErrorTexts.WrongType(WireOperations.HostName, "a non-empty string"));
-                hostName = (string)property.Value!;
+                hostName = property.Value.GetString();
             }
             else if (WireOperations.All.Contains(property.Name))
             {
@@ -101,7 +79,7 @@ public static class WireParser
             }
             else
             {
-                return ParseResult.Fail(ErrorTexts.UnknownOperation(property.Name));
+                return ParseResult.Fail(ErrorTexts.UnknownOperation(Shorten(property.Name)));
             }
         }
 
@@ -111,10 +89,12 @@ public static class WireParser
             return ParseResult.Fail(ErrorTexts.MoreThanOneOperation(operations.Select(p => p.Name)));
 
         var operation = operations[0];
-        if (operation.Value is not JObject body)
+        if (operation.Value.ValueKind != JsonValueKind.Object)
             return ParseResult.Fail(ErrorTexts.WrongType(operation.Name, "an object"));
+        if (FirstDuplicateKey(operation.Value) is { } duplicateField)
+            return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicateField)}\""));
 
-        var fields = new FieldReader(operation.Name, body);
+        var fields = new FieldReader(operation.Name, operation.Value);
         INodeCommand? command = operation.Name switch
         {
             WireOperations.StartProcess => ParseStart(fields),
@@ -124,6 +104,15 @@ public static class WireParser
             _ => null,
         };
         return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command));
+    }
+
+    private static string? FirstDuplicateKey(JsonElement obj)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in obj.EnumerateObject())
+            if (!seen.Add(property.Name))
+                return property.Name;
+        return null;
     }
 
     private static StartProcess? ParseStart(FieldReader fields)
@@ -151,8 +140,8 @@ public static class WireParser
         return fields.Target(out var target) ? new QueryProcessStatus(target!) : null;
     }
 
-    /// <summary>Reads typed fields of one operation body, remembering the first error.</summary>
-    private sealed class FieldReader(string operation, JObject body)
+    /// <summary>Reads typed fields of one operation body, remembering the first error. A JSON null counts as absent.</summary>
+    private sealed class FieldReader(string operation, JsonElement body)
     {
         public string? Error { get; private set; }
 
@@ -166,24 +155,21 @@ public static class WireParser
 
         public bool NoUnknownFields(params string[] known)
         {
-            foreach (var property in body.Properties())
+            foreach (var property in body.EnumerateObject())
                 if (!known.Contains(property.Name))
-                    return Fail(ErrorTexts.UnknownField(Path(property.Name)));
+                    return Fail(ErrorTexts.UnknownField(Path(Shorten(property.Name))));
             return true;
         }
 
-        private JToken? Present(string field)
-        {
-            var token = body[field];
-            return token is null || token.Type == JTokenType.Null ? null : token;
-        }
+        private JsonElement? Present(string field) =>
+            body.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-        private bool CleanString(string field, JToken token, out string? value)
+        private bool CleanString(string field, JsonElement token, out string? value)
         {
             value = null;
-            if (token.Type != JTokenType.String)
+            if (token.ValueKind != JsonValueKind.String)
                 return Fail(ErrorTexts.WrongType(field, "a string"));
-            value = (string)token!;
+            value = token.GetString()!;
             if (value.Contains('\0'))
                 return Fail(ErrorTexts.InvalidValue(field, "contains a NUL character"));
             return true;
@@ -194,21 +180,21 @@ public static class WireParser
             path = null;
             var token = Present(field);
             if (token is null) return Fail(ErrorTexts.MissingField(Path(field)));
-            return AbsolutePath(field, token, out path);
+            return AbsolutePath(field, token.Value, out path);
         }
 
         public bool OptionalAbsolutePath(string field, out string? path)
         {
             path = null;
             var token = Present(field);
-            return token is null || AbsolutePath(field, token, out path);
+            return token is null || AbsolutePath(field, token.Value, out path);
         }
 
-        private bool AbsolutePath(string field, JToken token, out string? path)
+        private bool AbsolutePath(string field, JsonElement token, out string? path)
         {
             if (!CleanString(Path(field), token, out path)) return false;
             if (path!.Length == 0) return Fail(ErrorTexts.InvalidValue(Path(field), "must not be empty"));
-            if (!path.StartsWith('/')) return Fail(ErrorTexts.PathNotAbsolute(Path(field), path));
+            if (!path.StartsWith('/')) return Fail(ErrorTexts.PathNotAbsolute(Path(field), Shorten(path)));
             return true;
         }
 
@@ -217,12 +203,13 @@ public static class WireParser
             values = null;
             var token = Present(field);
             if (token is null) return true;
-            if (token is not JArray array) return Fail(ErrorTexts.WrongType(Path(field), "an array of strings"));
-            var list = new List<string>(array.Count);
-            for (var i = 0; i < array.Count; i++)
+            if (token.Value.ValueKind != JsonValueKind.Array) return Fail(ErrorTexts.WrongType(Path(field), "an array of strings"));
+            var list = new List<string>(token.Value.GetArrayLength());
+            var i = 0;
+            foreach (var item in token.Value.EnumerateArray())
             {
-                if (!CleanString($"{Path(field)}[{i}]", array[i], out var item)) return false;
-                list.Add(item!);
+                if (!CleanString($"{Path(field)}[{i++}]", item, out var text)) return false;
+                list.Add(text!);
             }
             values = list;
             return true;
@@ -233,11 +220,13 @@ public static class WireParser
             map = null;
             var token = Present(field);
             if (token is null) return true;
-            if (token is not JObject obj) return Fail(ErrorTexts.WrongType(Path(field), "an object of strings"));
+            if (token.Value.ValueKind != JsonValueKind.Object) return Fail(ErrorTexts.WrongType(Path(field), "an object of strings"));
+            if (FirstDuplicateKey(token.Value) is { } duplicate)
+                return Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var property in obj.Properties())
+            foreach (var property in token.Value.EnumerateObject())
             {
-                var entry = $"{Path(field)}.{property.Name}";
+                var entry = $"{Path(field)}.{Shorten(property.Name)}";
                 if (property.Name.Length == 0 || property.Name.Contains('=') || property.Name.Contains('\0'))
                     return Fail(ErrorTexts.InvalidValue(entry, "a variable name must be non-empty and contain neither '=' nor NUL"));
                 if (!CleanString(entry, property.Value, out var value)) return false;
@@ -252,7 +241,7 @@ public static class WireParser
             name = null;
             var token = Present(field);
             if (token is null) return true;
-            if (!CleanString(Path(field), token, out name)) return false;
+            if (!CleanString(Path(field), token.Value, out name)) return false;
             if (name!.Length == 0 || name.Length > MaxNameLength)
                 return Fail(ErrorTexts.InvalidValue(Path(field), $"must be 1 to {MaxNameLength} characters"));
             if (name.Any(char.IsControl))
@@ -265,8 +254,9 @@ public static class WireParser
             value = null;
             var token = Present(field);
             if (token is null) return true;
-            if (token.Type != JTokenType.Boolean) return Fail(ErrorTexts.WrongType(Path(field), "true or false"));
-            value = (bool)token;
+            if (token.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                return Fail(ErrorTexts.WrongType(Path(field), "true or false"));
+            value = token.Value.GetBoolean();
             return true;
         }
 
@@ -277,9 +267,9 @@ public static class WireParser
             var nameToken = Present("name");
             if ((pidToken is null) == (nameToken is null))
                 return Fail(ErrorTexts.PidOrName(operation));
-            if (pidToken is not null)
+            if (pidToken is { } pidValue)
             {
-                if (pidToken.Type != JTokenType.Integer || pidToken is not JValue { Value: long pid } || pid <= 0 || pid > int.MaxValue)
+                if (pidValue.ValueKind != JsonValueKind.Number || !pidValue.TryGetInt64(out var pid) || pid <= 0 || pid > int.MaxValue)
                     return Fail(ErrorTexts.WrongType(Path("pid"), "a positive integer"));
                 target = ProcessTarget.ByPid((int)pid);
                 return true;

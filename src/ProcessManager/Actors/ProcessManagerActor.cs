@@ -156,8 +156,8 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         _shutdownWaiter = Sender;
         _stoppedForShutdown = _table.RunningPids.Count;
         _log.Info("Node shutdown: stopping {Count} managed processes on {Host}", _stoppedForShutdown, _options.HostName);
-        foreach (var actor in _processActors.Values)
-            actor.Tell(new StopProcess(ProcessTarget.ByPid(0), Wait: false));
+        foreach (var (pid, actor) in _processActors)
+            actor.Tell(new StopProcess(ProcessTarget.ByPid(pid), Wait: false));
         ReplyIfAllStopped();
     }
 

@@ -217,23 +217,129 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
         var payload = $$$"""{"HostName":"node-a","ProcessManager":{"$type":"{{{typeof(Canary).AssemblyQualifiedName}}}"}}""";
         var before = Canary.Instances;
 
-        var result = DeserializeOrNull(payload, "register");
-
-        Assert.True(result is null or RegisterNode, $"got {result?.GetType().FullName}");
+        Assert.Throws<SerializationException>(() => Deserialize(payload, "register"));
         Assert.Equal(before, Canary.Instances);
     }
 
-    /// <summary>Deserializes, treating a thrown exception as a refusal (null); never lets a result of another type pass silently.</summary>
+    /// <summary>Deserializes, treating a <see cref="SerializationException"/> as a refusal (null); any other exception
+    /// (a raw Newtonsoft one included) fails the test, and a result of another type never passes silently.</summary>
     private object? DeserializeOrNull(string payload, string manifest)
     {
         try
         {
-            return _serializer.FromBinary(Encoding.UTF8.GetBytes(payload), manifest);
+            return Deserialize(payload, manifest);
         }
-        catch (Exception ex) when (ex is SerializationException or Newtonsoft.Json.JsonException)
+        catch (SerializationException)
         {
             return null;
         }
+    }
+
+    private object Deserialize(string payload, string manifest) =>
+        _serializer.FromBinary(Encoding.UTF8.GetBytes(payload), manifest);
+
+    // ---------------------------------------------------------------- hardening: malformed payloads and missing members
+
+    [Theory]
+    [InlineData("register", """{"HostName":"node-a","ProcessManager":42}""")]
+    [InlineData("register", """{"HostName":"node-a","ProcessManager":true}""")]
+    [InlineData("register", """{"HostName":"node-a","ProcessManager":{}}""")]
+    [InlineData("register", """{"HostName":"node-a","ProcessManager":{"Path":"akka://x/user/y"}}""")]
+    [InlineData("register", """{"HostName":"node-a","ProcessManager":["akka://x/user/y"]}""")]
+    public void Actor_ref_that_is_not_a_json_string_is_refused(string manifest, string payload)
+    {
+        Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
+    }
+
+    [Theory]
+    [InlineData("failed", "{")]
+    [InlineData("failed", "not json")]
+    [InlineData("failed", """{"ErrorMessage":"x"} trailing""")]
+    [InlineData("failed", "[]")]
+    [InlineData("failed", "\"just a string\"")]
+    [InlineData("started", """{"Pid":"abc"}""")]
+    [InlineData("started", """{"Pid":1.5}""")]
+    [InlineData("started", """{"Pid":99999999999999999999}""")]
+    [InlineData("stopped", """{"Pid":1,"Exit":"killed"}""")]
+    [InlineData("status", """{"Pid":1,"Running":"yes"}""")]
+    [InlineData("active", """{"Pids":"1,2"}""")]
+    [InlineData("active", """{"Pids":[1,null]}""")]
+    [InlineData("active", """{"Pids":[1,"x"]}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":"-la"}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"Env":["A=1"]}""")]
+    [InlineData("stop", """{"Target":{"Pid":"web"}}""")]
+    public void Newtonsoft_errors_surface_as_SerializationException(string manifest, string payload)
+    {
+        Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
+    }
+
+    [Fact]
+    public void Malformed_payload_keeps_the_json_error_as_inner_exception()
+    {
+        var error = Assert.Throws<SerializationException>(() => Deserialize("{", "failed"));
+
+        Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("start", "{}")]
+    [InlineData("start", """{"Args":["x"]}""")]
+    [InlineData("start", """{"Path":null,"Args":[]}""")]
+    [InlineData("start", """{"Path":"/bin/true"}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":null}""")]
+    [InlineData("stop", "{}")]
+    [InlineData("stop", """{"Target":null,"Wait":true}""")]
+    [InlineData("stop", """{"Wait":true}""")]
+    [InlineData("query", "{}")]
+    [InlineData("active", "{}")]
+    [InlineData("active", """{"Pids":null}""")]
+    [InlineData("failed", "{}")]
+    [InlineData("failed", """{"ErrorMessage":null}""")]
+    [InlineData("register", "{}")]
+    [InlineData("register", """{"HostName":"node-a"}""")]
+    [InlineData("register", """{"HostName":"node-a","ProcessManager":null}""")]
+    [InlineData("register", """{"ProcessManager":null}""")]
+    [InlineData("registered", "{}")]
+    [InlineData("refused", """{"HostName":"node-a"}""")]
+    [InlineData("refused", """{"Reason":"taken"}""")]
+    public void Message_missing_a_non_nullable_member_is_refused(string manifest, string payload)
+    {
+        Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
+    }
+
+    [Theory]
+    [InlineData("""{"Path":"/bin/true","Args":[null]}""")]
+    [InlineData("""{"Path":"/bin/true","Args":["a",null,"b"]}""")]
+    public void List_holding_a_null_entry_is_refused(string payload)
+    {
+        Assert.Throws<SerializationException>(() => Deserialize(payload, "start"));
+    }
+
+    [Theory]
+    [InlineData("stop", """{"Target":{}}""")]
+    [InlineData("stop", """{"Target":{"Pid":null,"Name":null},"Wait":true}""")]
+    [InlineData("query", """{"Target":{}}""")]
+    [InlineData("query", """{"Target":{"Pid":null,"Name":null}}""")]
+    [InlineData("query", """{"Target":{"Other":1}}""")]
+    public void Target_with_neither_pid_nor_name_is_refused(string manifest, string payload)
+    {
+        Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
+    }
+
+    [Fact]
+    public void Optional_members_may_still_be_absent_or_null()
+    {
+        var start = Assert.IsType<StartProcess>(Deserialize("""{"Path":"/bin/true","Args":[],"Env":null,"Cwd":null,"Name":null}""", "start"));
+        Assert.Equal("/bin/true", start.Path);
+        Assert.Empty(start.Args);
+        Assert.Null(start.Env);
+        Assert.Null(start.Cwd);
+        Assert.Null(start.Name);
+
+        Assert.Equal(new ProcessStopped(3, null), Deserialize("""{"Pid":3}""", "stopped"));
+        Assert.Equal(new ProcessStatus(3, null, true, null), Deserialize("""{"Pid":3,"Name":null,"Running":true}""", "status"));
+        Assert.Equal(new StopProcess(ProcessTarget.ByName("web")), Deserialize("""{"Target":{"Name":"web"}}""", "stop"));
+        Assert.Equal(new ListActiveProcesses(), Deserialize("{}", "list"));
     }
 
     [Fact]

@@ -439,26 +439,180 @@ public sealed class WireParserTests
         AssertMalformed(Rejected(json));
     }
 
-    [Fact]
-    public void Trailing_comment_after_the_object_is_unexpected_content()
+    [Theory]
+    [InlineData("""{"list_active_processes":{}} /* trailing */""")]
+    [InlineData("""{"list_active_processes":{}} // trailing""")]
+    public void Trailing_comment_after_the_object_is_malformed(string json)
     {
-        var error = Rejected("""{"list_active_processes":{}} /* trailing */""");
-
-        Assert.Equal(ErrorTexts.MalformedJson("unexpected content after the request object"), error);
+        AssertMalformed(Rejected(json));
     }
 
     [Theory]
-    [InlineData("""{"list_active_processes":{},"list_active_processes":{}}""")]
-    [InlineData("""{"host_name":"a","host_name":"b","list_active_processes":{}}""")]
-    [InlineData("""{"stop_process":{"pid":1,"pid":2}}""")]
-    [InlineData("""{"start_process":{"path":"/bin/a","path":"/bin/b"}}""")]
-    [InlineData("""{"start_process":{"path":"/bin/true","env":{"A":"1","A":"2"}}}""")]
-    public void Duplicate_keys_are_malformed(string json)
+    [InlineData("""{"list_active_processes":{},"list_active_processes":{}}""", "list_active_processes")]
+    [InlineData("""{"host_name":"a","host_name":"b","list_active_processes":{}}""", "host_name")]
+    [InlineData("""{"stop_process":{"pid":1,"pid":2}}""", "pid")]
+    [InlineData("""{"stop_process":{"pid":1,"p\u0069d":1}}""", "pid")]
+    [InlineData("""{"start_process":{"path":"/bin/a","path":"/bin/b"}}""", "path")]
+    [InlineData("""{"start_process":{"path":"/bin/true","env":{"A":"1","A":"2"}}}""", "A")]
+    public void Duplicate_keys_are_malformed_and_named(string json, string key)
+    {
+        Assert.Equal(ErrorTexts.MalformedJson($"duplicate key \"{key}\""), Rejected(json));
+    }
+
+    [Fact]
+    public void Duplicate_key_error_does_not_echo_a_huge_key()
+    {
+        var key = new string('k', 100_000);
+
+        var error = Rejected($$$"""{"list_active_processes":{},"{{{key}}}":1,"{{{key}}}":2}""");
+
+        AssertMalformed(error);
+        Assert.True(error.Length < 300, $"error of {error.Length} characters");
+    }
+
+    // ---------------------------------------------------------------- strict RFC 8259: no lenient extensions
+
+    [Theory]
+    [InlineData("""{'list_active_processes':{}}""")]
+    [InlineData("""{"stop_process":{"name":'web'}}""")]
+    public void Single_quoted_strings_are_malformed(string json)
+    {
+        AssertMalformed(Rejected(json));
+    }
+
+    [Theory]
+    [InlineData("""{list_active_processes:{}}""")]
+    [InlineData("""{"stop_process":{pid:1}}""")]
+    public void Unquoted_property_names_are_malformed(string json)
+    {
+        AssertMalformed(Rejected(json));
+    }
+
+    [Theory]
+    [InlineData("""{"list_active_processes":{},}""")]
+    [InlineData("""{"stop_process":{"pid":1,}}""")]
+    [InlineData("""{"start_process":{"path":"/bin/true","args":["a",]}}""")]
+    [InlineData("""{"start_process":{"path":"/bin/true","env":{"A":"1",}}}""")]
+    public void Trailing_commas_are_malformed(string json)
+    {
+        AssertMalformed(Rejected(json));
+    }
+
+    [Theory]
+    [InlineData("""/* c */{"list_active_processes":{}}""")]
+    [InlineData("""{"list_active_processes":/* c */{}}""")]
+    [InlineData("{\"stop_process\":{\"pid\":1 // c\n}}")]
+    public void Comments_are_malformed(string json)
+    {
+        AssertMalformed(Rejected(json));
+    }
+
+    [Theory]
+    [InlineData("010")]
+    [InlineData("0x10")]
+    [InlineData("0X1F")]
+    [InlineData("00")]
+    [InlineData("+1")]
+    [InlineData(".5")]
+    [InlineData("1.")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void Octal_hex_and_other_non_JSON_numbers_as_pid_are_malformed(string pid)
+    {
+        AssertMalformed(Rejected($$$"""{"stop_process":{"pid":{{{pid}}}}}"""));
+    }
+
+    [Fact]
+    public void Raw_NUL_between_tokens_is_malformed()
+    {
+        AssertMalformed(Rejected("{\"stop_process\":\0{\"pid\":1}}"));
+        AssertMalformed(Rejected("{\"list_active_processes\":{}}\0"));
+        AssertMalformed(Rejected(Encoding.UTF8.GetBytes("{\0\"list_active_processes\":{}}")));
+    }
+
+    [Fact]
+    public void Raw_control_character_inside_a_string_is_malformed()
+    {
+        AssertMalformed(Rejected("{\"start_process\":{\"path\":\"/bin/a\u0012b\"}}"));
+        AssertMalformed(Rejected(Encoding.UTF8.GetBytes("{\"start_process\":{\"path\":\"/bin/true\",\"args\":[\"a\u0012b\"]}}")));
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\t")]
+    [InlineData("\u001f")]
+    public void Raw_line_break_tab_or_unit_separator_inside_a_string_is_malformed(string control)
+    {
+        AssertMalformed(Rejected($$$"""{"stop_process":{"name":"we{{{control}}}b"}}"""));
+    }
+
+    [Fact]
+    public void Escaped_control_character_inside_a_string_is_judged_on_its_field()
+    {
+        var start = CommandOf<StartProcess>("""{"start_process":{"path":"/bin/a\u0012b"}}""");
+
+        Assert.Equal("/bin/a\u0012b", start.Path);
+    }
+
+    [Fact]
+    public void Byte_order_mark_before_a_valid_request_in_bytes_is_ignored()
+    {
+        var body = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("""{"stop_process":{"pid":7}}""")).ToArray();
+
+        var result = WireParser.Parse(body);
+
+        Assert.True(result.IsOk, result.Error);
+        Assert.Equal(new StopProcess(ProcessTarget.ByPid(7)), result.Request!.Command);
+    }
+
+    [Fact]
+    public void Byte_order_mark_before_a_valid_request_in_text_is_ignored()
+    {
+        var request = Parsed("\uFEFF{\"host_name\":\"node-a\",\"list_active_processes\":{}}");
+
+        Assert.Equal("node-a", request.HostName);
+        Assert.IsType<ListActiveProcesses>(request.Command);
+    }
+
+    [Fact]
+    public void Byte_order_mark_alone_is_an_empty_request()
+    {
+        Assert.Equal(ErrorTexts.EmptyRequest, Rejected(new byte[] { 0xEF, 0xBB, 0xBF }));
+        Assert.Equal(ErrorTexts.EmptyRequest, Rejected("\uFEFF"));
+    }
+
+    [Fact]
+    public void Malformed_json_around_a_huge_token_gets_a_short_error()
+    {
+        var error = Rejected($$$"""{"stop_process":{"pid":{{{new string('x', 100_000)}}}}}""");
+
+        AssertMalformed(error);
+        Assert.True(error.Length <= ErrorTexts.MalformedJson("").Length + 200 + "...".Length, $"error of {error.Length} characters");
+    }
+
+    public static IEnumerable<object[]> HugeInputs()
+    {
+        var huge = new string('h', 100_000);
+        yield return [$$$"""{"{{{huge}}}":{}}"""];                                               // unknown operation
+        yield return [$$$"""{"list_active_processes":{"{{{huge}}}":1}}"""];                      // unknown field
+        yield return [$$$"""{"start_process":{"path":"{{{huge}}}"}}"""];                         // relative path
+        yield return [$$$"""{"start_process":{"path":"/bin/true","cwd":"{{{huge}}}"}}"""];       // relative cwd
+        yield return ["{\"start_process\":{\"path\":\"/bin/true\",\"env\":{\"=" + huge + "\":\"1\"}}}"]; // bad env name
+        yield return ["{\"start_process\":{\"path\":\"/bin/true\",\"env\":{\"" + huge + "\":1}}}"];    // bad env value
+        yield return [$$$"""{"stop_process":{"name":"{{{huge}}}"}}"""];                          // over-long name
+        yield return [$$$"""{"stop_process":{"pid":1,"{{{huge}}}":1,"{{{huge}}}":2}}"""];        // duplicate field
+        yield return [$$$"""{"stop_process":{"pid":"{{{huge}}}}}"""];                            // unterminated string
+    }
+
+    [Theory]
+    [MemberData(nameof(HugeInputs))]
+    public void Error_text_never_echoes_a_huge_input(string json)
     {
         var error = Rejected(json);
 
-        AssertMalformed(error);
-        Assert.Contains("already exists", error);
+        // at most the capped detail (200 characters of the input) inside a fixed text
+        Assert.DoesNotContain(new string('h', 201), error);
+        Assert.True(error.Length < 500, $"error of {error.Length} characters: {error[..Math.Min(error.Length, 600)]}");
     }
 
     [Fact]
@@ -470,7 +624,7 @@ public sealed class WireParserTests
         var error = Rejected(json);
 
         AssertMalformed(error);
-        Assert.Contains($"MaxDepth of {WireParser.MaxDepth}", error);
+        Assert.Contains($"depth of {WireParser.MaxDepth}", error);
     }
 
     [Fact]
@@ -481,7 +635,7 @@ public sealed class WireParserTests
         var error = Rejected(new string('[', depth) + new string(']', depth));
 
         AssertMalformed(error);
-        Assert.Contains($"MaxDepth of {WireParser.MaxDepth}", error);
+        Assert.Contains($"depth of {WireParser.MaxDepth}", error);
     }
 
     [Fact]
@@ -489,7 +643,9 @@ public sealed class WireParserTests
     {
         var error = Rejected($$$"""{"list_active_processes":{{{Nested(100_000, "1")}}}}""");
 
-        Assert.Contains($"MaxDepth of {WireParser.MaxDepth}", error);
+        AssertMalformed(error);
+        Assert.True(error.Length < 300, $"error of {error.Length} characters");
+        Assert.Contains($"depth of {WireParser.MaxDepth}", error);
     }
 
     [Fact]
@@ -645,19 +801,15 @@ public sealed class WireParserTests
     }
 
     [Fact]
-    public void Start_with_a_raw_NUL_inside_the_path_is_rejected()
+    public void Start_with_a_raw_NUL_inside_the_path_is_malformed()
     {
-        var error = Rejected("{\"start_process\":{\"path\":\"/bin/l\0s\"}}");
-
-        Assert.Equal(ErrorTexts.InvalidValue("start_process.path", NulRule), error);
+        AssertMalformed(Rejected("{\"start_process\":{\"path\":\"/bin/l\0s\"}}"));
     }
 
     [Fact]
-    public void Start_with_a_raw_NUL_byte_inside_the_path_bytes_is_rejected()
+    public void Start_with_a_raw_NUL_byte_inside_the_path_bytes_is_malformed()
     {
-        var error = Rejected(Encoding.UTF8.GetBytes("{\"start_process\":{\"path\":\"/bin/l\0s\"}}"));
-
-        Assert.Equal(ErrorTexts.InvalidValue("start_process.path", NulRule), error);
+        AssertMalformed(Rejected(Encoding.UTF8.GetBytes("{\"start_process\":{\"path\":\"/bin/l\0s\"}}")));
     }
 
     // ---------------------------------------------------------------- start_process: args
@@ -896,6 +1048,9 @@ public sealed class WireParserTests
     [InlineData("1.5")]                                       // fraction
     [InlineData("42.0")]                                      // integral float
     [InlineData("4.2e1")]                                     // exponent
+    [InlineData("1.0")]                                       // integral float
+    [InlineData("1e3")]                                       // integral exponent
+    [InlineData("1E0")]                                       // exponent of one
     [InlineData("2147483648")]                                // int.MaxValue + 1
     [InlineData("9223372036854775807")]                       // long.MaxValue
     [InlineData("9223372036854775808")]                       // long.MaxValue + 1
@@ -925,18 +1080,34 @@ public sealed class WireParserTests
         Assert.Equal(ErrorTexts.WrongType("query_process_status.pid", "a positive integer"), error);
     }
 
-    [Fact]
-    public void Stop_with_a_pid_beyond_the_decimal_range_is_malformed()
+    [Theory]
+    [InlineData("1e400")]
+    [InlineData("-1e400")]
+    [InlineData("1e-400")]
+    public void Stop_with_a_pid_beyond_the_double_range_is_a_wrong_type(string pid)
     {
-        AssertMalformed(Rejected("""{"stop_process":{"pid":1e400}}"""));
+        var error = Rejected($$$"""{"stop_process":{"pid":{{{pid}}}}}""");
+
+        Assert.Equal(ErrorTexts.WrongType("stop_process.pid", "a positive integer"), error);
     }
 
     [Fact]
-    public void Stop_with_a_huge_pid_of_thousands_of_digits_is_rejected_without_crashing()
+    public void Stop_with_a_huge_pid_of_thousands_of_digits_is_a_wrong_type()
     {
         var error = Rejected($$$"""{"stop_process":{"pid":{{{new string('9', 5_000)}}}}}""");
 
-        Assert.False(string.IsNullOrWhiteSpace(error));
+        Assert.Equal(ErrorTexts.WrongType("stop_process.pid", "a positive integer"), error);
+    }
+
+    [Theory]
+    [InlineData(Stop)]
+    [InlineData(Query)]
+    public void Pid_of_a_hundred_thousand_digits_is_answered_with_a_short_error(string operation)
+    {
+        var error = Rejected($$$"""{"{{{operation}}}":{"pid":1{{{new string('0', 99_999)}}}}}""");
+
+        Assert.Equal(ErrorTexts.WrongType($"{operation}.pid", "a positive integer"), error);
+        Assert.True(error.Length < 300, $"error of {error.Length} characters");
     }
 
     [Theory]

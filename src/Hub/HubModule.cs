@@ -1,0 +1,21 @@
+using Akka.Actor;
+using Akka.Cluster;
+using BlueZero.Hub.Actors;
+
+namespace BlueZero.Hub;
+
+/// <summary>Puts the hub's actors into an actor system: the node registry and the request router.</summary>
+public static class HubModule
+{
+    public sealed record HubActors(IActorRef Registry, IActorRef Router);
+
+    /// <param name="stopWaitTimeout">How long a stop with wait may take before the hub answers "timeout".</param>
+    public static HubActors Start(ActorSystem system, HubOptions options, TimeSpan stopWaitTimeout, bool formsClusterItself)
+    {
+        var cluster = Cluster.Get(system);
+        if (formsClusterItself) cluster.Join(cluster.SelfAddress);
+        var registry = system.ActorOf(NodeRegistry.Props(), NodeRegistry.Name);
+        var router = system.ActorOf(RequestRouter.Props(registry, options.RequestTimeout, options.RequestTimeout + stopWaitTimeout), RequestRouter.Name);
+        return new HubActors(registry, router);
+    }
+}

@@ -1,0 +1,102 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using BlueZero.Hub;
+using BlueZero.Hub.Actors;
+using BlueZero.Messages.Wire;
+using BlueZero.ProcessManager;
+using BlueZero.ProcessManager.Configuration;
+using BlueZero.ProcessManager.Hosting;
+using BlueZero.ProcessManager.Launching;
+
+namespace BlueZero.Tests.Support;
+
+/// <summary>
+/// A hub and process-manager nodes as separate actor systems in this test process, on 127.0.0.1 with port 0,
+/// built from the same hocon files and setup code as the executables. Nodes can leave gracefully (coordinated
+/// shutdown) or crash (the actor system stops without leaving, as after a SIGKILL). Disposing kills every OS
+/// process any node started and terminates every system.
+/// </summary>
+public sealed class InProcessMesh : IDisposable
+{
+    /// <summary>
+    /// Terminating a system does not leave the cluster. serialize-messages stays off here because Akka.Cluster's own
+    /// events (ReachabilityChanged) are not serializable; every hub-node message crosses real remoting anyway.
+    /// </summary>
+    private static readonly Config TestOverrides = ConfigurationFactory.ParseString("""
+        akka.actor.serialize-messages = off
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.coordinated-shutdown.run-by-actor-system-terminate = off
+        """);
+
+    public sealed record Node(string HostName, ActorSystem System, IActorRef ProcessManager, ProcessTable Table, PosixProcessLauncher Launcher);
+
+    private readonly List<Node> _nodes = new();
+    private readonly List<ActorSystem> _systems = new();
+
+    public ActorSystem HubSystem { get; }
+    public IActorRef Router { get; }
+    public Address HubAddress { get; }
+    public TimeSpan RequestTimeout { get; }
+
+    public InProcessMesh(TimeSpan? requestTimeout = null)
+    {
+        var setup = Setup(["--host-id", "hub", "--cluster-port", "0"], ["hub.hocon", "process-manager.hocon", "common.hocon"]);
+        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
+        var options = HubOptions.From(setup.Source) with { RequestTimeout = RequestTimeout };
+        HubSystem = Track(ActorSystem.Create(MeshClusterSettings.SystemName, TestOverrides.WithFallback(setup.AkkaConfig)));
+        Router = HubModule.Start(HubSystem, options, setup.ProcessManager.FullStopTime, formsClusterItself: true).Router;
+        HubAddress = Cluster.Get(HubSystem).SelfAddress;
+    }
+
+    public Node StartNode(string hostName, Func<ProcessManagerOptions, ProcessManagerOptions>? adjust = null)
+    {
+        var setup = Setup(["--host-id", hostName, "--cluster-port", "0", "--seed", HubAddress.ToString()], ["process-manager.hocon", "common.hocon"]);
+        var system = Track(ActorSystem.Create(MeshClusterSettings.SystemName, TestOverrides.WithFallback(setup.AkkaConfig)));
+        var launcher = new PosixProcessLauncher();
+        var table = new ProcessTable();
+        var options = adjust is null ? setup.ProcessManager : adjust(setup.ProcessManager);
+        var manager = ProcessManagerModule.Start(system, setup.Cluster, options, launcher, table);
+        var node = new Node(hostName, system, manager, table, launcher);
+        lock (_nodes) _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Sends one wire request through the hub's router, exactly as the HTTP front door does.</summary>
+    public Task<RouteOutcome> Send(string json, TimeSpan? timeout = null)
+    {
+        var parsed = WireParser.Parse(json);
+        if (!parsed.IsOk) throw new ArgumentException($"test request does not parse: {parsed.Error}", nameof(json));
+        return Router.Ask<RouteOutcome>(new RouteRequest(parsed.Request!), timeout ?? RequestTimeout + TimeSpan.FromSeconds(20));
+    }
+
+    public async Task<RegistrySnapshot> Snapshot() => await Router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
+
+    /// <summary>The actor system stops without leaving the cluster, as when its process is killed.</summary>
+    public static Task Crash(Node node) => node.System.Terminate();
+
+    /// <summary>Graceful node shutdown: stops managed processes, then leaves the cluster.</summary>
+    public static Task Leave(Node node) => CoordinatedShutdown.Get(node.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+
+    private static MeshSetup Setup(string[] args, IReadOnlyList<string> hoconFiles)
+    {
+        var flags = CommandLine.Parse(args, HubOptions.Flags, out var error) ?? throw new ArgumentException(error);
+        return MeshSetup.Build(flags, new Dictionary<string, string>(), hoconFiles);
+    }
+
+    private ActorSystem Track(ActorSystem system)
+    {
+        lock (_systems) _systems.Add(system);
+        return system;
+    }
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes)
+            foreach (var pid in node.Table.RunningPids.ToList())
+                OsProcesses.KillHard(pid);
+        Task.WaitAll(_systems.Select(s => s.Terminate()).ToArray(), TimeSpan.FromSeconds(20));
+        foreach (var node in _nodes) node.Launcher.Dispose();
+    }
+}
