@@ -13,34 +13,17 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 // The hub: forms (or joins) the cluster, tracks nodes by host_name, routes JSON requests, and by default
 // hosts a local process-manager node so one machine works with nothing else started.
-var flags = CommandLine.Parse(args, HubOptions.Flags, out var flagError);
-var usage = CommandLine.Usage("BlueZero.Hub [options]   (from the repository: dotnet run --project src/Hub -- [options])",
+var settings = StartupArguments.Resolve(args, HubOptions.Flags,
+    "BlueZero.Hub [options]   (from the repository: dotnet run --project src/Hub -- [options])",
     "The BlueZero hub: HTTP front door (POST /control, GET /hosts, GET /health) and host_name routing.",
-    HubOptions.Flags);
-if (flags is null)
-{
-    Console.Error.WriteLine($"error: {flagError}");
-    Console.Error.WriteLine(usage);
-    return 2;
-}
-if (flags.Has(MeshFlags.Help.Name))
-{
-    Console.WriteLine(usage);
-    return 0;
-}
-
-MeshSetup setup;
-HubOptions hub;
-try
-{
-    setup = MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), ["hub.hocon", "process-manager.hocon", "common.hocon"]);
-    hub = HubOptions.From(setup.Source);
-}
-catch (Exception ex) when (ex is SetupException or Akka.Configuration.ConfigurationException)
-{
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 2;
-}
+    flags =>
+    {
+        var mesh = MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), ["hub.hocon", "process-manager.hocon", "common.hocon"]);
+        return new { Mesh = mesh, Hub = HubOptions.From(mesh.Source) };
+    },
+    out var exitCode);
+if (settings is null) return exitCode;
+var (setup, hub) = (settings.Mesh, settings.Hub);
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -48,6 +31,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(hub.Http);
     kestrel.Limits.MaxRequestBodySize = hub.MaxBodyBytes;
 });
+// A failed start is reported below in one line; the host's own stack trace would bury it.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddSingleton<PosixProcessLauncher>();
 builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
@@ -66,7 +51,16 @@ builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
 
 var app = builder.Build();
 FrontDoor.Map(app, hub, setup.Cluster.HostName);
-await app.StartAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or Akka.Remote.RemoteTransportException or AggregateException)
+{
+    // Typically a port in use: say which, once, instead of a stack trace.
+    Console.Error.WriteLine($"error: the hub could not start (HTTP {hub.Http}, cluster port {setup.Cluster.ClusterPort}): {ex.GetBaseException().Message}");
+    return 1;
+}
 
 var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? hub.Http.ToString();
 var clusterAddress = Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress;

@@ -1,0 +1,39 @@
+namespace BlueZero.ProcessManager.Configuration;
+
+/// <summary>
+/// The start of both executables: parse flags, answer --help, build the settings, and turn every setup error into
+/// a one-line message with exit code 2 instead of a stack trace.
+/// </summary>
+public static class StartupArguments
+{
+    /// <returns>The settings, or null with the exit code the program should end with.</returns>
+    public static T? Resolve<T>(string[] args, IReadOnlyList<FlagSpec> specs, string synopsis, string description,
+        Func<CommandLine, T> build, out int exitCode) where T : class
+    {
+        exitCode = 0;
+        var usage = CommandLine.Usage(synopsis, description, specs);
+        var flags = CommandLine.Parse(args, specs, out var flagError);
+        if (flags is null)
+        {
+            Console.Error.WriteLine($"error: {flagError}");
+            Console.Error.WriteLine(usage);
+            exitCode = 2;
+            return null;
+        }
+        if (flags.Has(MeshFlags.Help.Name))
+        {
+            Console.WriteLine(usage);
+            return null;
+        }
+        try
+        {
+            return build(flags);
+        }
+        catch (Exception ex) when (ex is SetupException or Akka.Configuration.ConfigurationException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            exitCode = 2;
+            return null;
+        }
+    }
+}
