@@ -16,7 +16,7 @@ namespace BlueZero.ProcessManager.Hosting;
 /// </summary>
 public sealed class NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan RejoinDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RejoinDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly PosixProcessLauncher _launcher = new();
     private readonly ProcessTable _table = new();

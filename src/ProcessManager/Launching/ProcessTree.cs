@@ -15,8 +15,11 @@ public sealed class ProcessTree
 
     public void Signal(int rootPid, int signal)
     {
+        // Scan first: once the group is signalled the root may die at once, and its children are re-parented
+        // to init before a later scan could find them.
+        var strays = RefreshStrays(rootPid);
         LibC.kill(-rootPid, signal);
-        foreach (var (pid, start) in RefreshStrays(rootPid))
+        foreach (var (pid, start) in strays)
         {
             if (ProcStat.Read(pid) is { } stat && stat.StartTimeTicks == start)
                 LibC.kill(pid, signal);
