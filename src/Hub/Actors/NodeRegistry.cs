@@ -73,6 +73,12 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private void Register(RegisterNode register)
     {
         var address = AddressOf(register.ProcessManager);
+        if (!_cluster.State.Members.Any(m => m.Address == address))
+        {
+            _log.Info("Node {Host} at {Address} registered from outside this hub's cluster; asking it to rejoin", register.HostName, address);
+            Sender.Tell(new RejoinRequired(register.HostName, $"{address} is not a member of the cluster of hub {_cluster.SelfAddress}"));
+            return;
+        }
         var status = _unreachable.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
         if (_nodes.TryGetValue(register.HostName, out var existing) && existing.Address != address)
         {

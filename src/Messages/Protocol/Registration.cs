@@ -9,3 +9,9 @@ public sealed record NodeRegistered(string HostName) : IRegistrationMessage;
 
 /// <summary>Another live node already owns this host_name; the first registration stays.</summary>
 public sealed record NodeRegistrationRefused(string HostName, string Reason) : IRegistrationMessage;
+
+/// <summary>
+/// The hub got a registration from a node that is not a member of its cluster: the hub was restarted and formed a
+/// new cluster, while the node still belongs to the old one. The node rejoins at once instead of waiting for downing.
+/// </summary>
+public sealed record RejoinRequired(string HostName, string Reason) : IRegistrationMessage;

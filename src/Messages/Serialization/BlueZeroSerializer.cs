@@ -34,6 +34,7 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         ["register"] = typeof(RegisterNode),
         ["registered"] = typeof(NodeRegistered),
         ["refused"] = typeof(NodeRegistrationRefused),
+        ["rejoin"] = typeof(RejoinRequired),
     };
 
     private static readonly IReadOnlyDictionary<Type, string> ManifestByType =

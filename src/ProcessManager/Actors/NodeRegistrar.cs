@@ -8,6 +8,9 @@ namespace BlueZero.ProcessManager.Actors;
 /// <summary>
 /// Registers this node's process manager with every hub that comes up, and again with any hub that
 /// appears later (a restarted hub is a new member). Unacknowledged registrations are retried on a timer.
+/// While a hub is unreachable the registration is repeated too: a hub restarted at the same address answers
+/// <see cref="RejoinRequired"/>, and the node downs itself to rejoin the new cluster at once (its processes are
+/// untouched; see NodeRuntime) rather than after the split-brain resolver's timers.
 /// </summary>
 public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 {
@@ -23,6 +26,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     {
         public bool Acknowledged;
         public bool Refused;
+        public bool Unreachable;
         public DateTime NextAttempt;
     }
 
@@ -46,6 +50,9 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberWeaklyUp>(up => HubAppeared(up.Member));
         Receive<ClusterEvent.MemberRemoved>(removed => _hubs.Remove(removed.Member.Address));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.UnreachableMember>(e => SetReachable(e.Member.Address, false));
+        Receive<ClusterEvent.ReachableMember>(e => SetReachable(e.Member.Address, true));
+        Receive<RejoinRequired>(OnRejoinRequired);
         Receive<NodeRegistered>(_ => OnAcknowledged());
         Receive<NodeRegistrationRefused>(OnRefused);
         Receive<RetryRegistration>(_ => SendPending());
@@ -53,7 +60,8 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Timers.StartPeriodicTimer("retry", new RetryRegistration(), RetryInterval);
     }
 
@@ -76,6 +84,24 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
             Context.ActorSelection(new RootActorPath(address) / "user" / RegistryName)
                 .Tell(new RegisterNode(_hostName, _processManager));
         }
+    }
+
+    private void SetReachable(Address address, bool reachable)
+    {
+        if (!_hubs.TryGetValue(address, out var state)) return;
+        state.Unreachable = !reachable;
+        if (!reachable) state.Acknowledged = false; // keep knocking: a restarted hub will answer
+    }
+
+    private void OnRejoinRequired(RejoinRequired rejoin)
+    {
+        var address = HubAddressOf(Sender);
+        if (!_hubs.TryGetValue(address, out var state) || !state.Unreachable) return; // only a hub we lost can say so
+        _log.Warning("Hub {Hub} was restarted ({Reason}); leaving the old cluster to rejoin it", address, rejoin.Reason);
+        // Down alone waits for the leader, which the dead hub blocks; shutting down as Akka does on being downed
+        // is immediate. The node runtime then starts a fresh actor system that joins the new hub.
+        _cluster.Down(_cluster.SelfAddress);
+        CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
     }
 
     private Address HubAddressOf(IActorRef sender) =>

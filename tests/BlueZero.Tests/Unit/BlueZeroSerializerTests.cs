@@ -37,6 +37,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["register"] = new RegisterNode("node-a", TestActor),
             ["registered"] = new NodeRegistered("node-a"),
             ["refused"] = new NodeRegistrationRefused("node-a", "host_name already registered by another node"),
+            ["rejoin"] = new RejoinRequired("node-a", "not a member of the hub's cluster"),
         };
     }
 

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BlueZero.Bench;
+
+/// <summary>
+/// One BlueZero executable run as `dotnet &lt;dll&gt; args` in a clean environment (no inherited B0_* variables).
+/// Its stdout and stderr are drained all the time (so it never blocks on a full pipe); the last lines are kept
+/// for error messages.
+/// </summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private const int TailLines = 60;
+
+    private readonly Process _process;
+    private readonly string? _readyPrefix;
+    private readonly TaskCompletionSource<string> _readyLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<string> _tail = new();
+
+    private ChildProcess(string name, Process process, string? readyPrefix)
+    {
+        Name = name;
+        _process = process;
+        _readyPrefix = readyPrefix;
+    }
+
+    public string Name { get; }
+    public int Pid { get; private set; }
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The dotnet host that runs this benchmark (set by the SDK), else the one on PATH.</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>
+    /// Starts <paramref name="dll"/> with <paramref name="extraEnvironment"/> added to a copy of this process's environment
+    /// minus B0_*; <paramref name="readyPrefix"/> marks the stdout line that says it is ready.
+    /// </summary>
+    public static ChildProcess Start(string name, string dll, IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string> extraEnvironment, string? readyPrefix = null)
+    {
+        if (!File.Exists(dll)) throw new BenchmarkException($"{dll} not found; build the bench project, which builds it too");
+        var info = new ProcessStartInfo(DotnetHost, [dll, .. args])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(key);
+        foreach (var (key, value) in extraEnvironment)
+            info.Environment[key] = value;
+
+        var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true }, readyPrefix);
+        child._process.OutputDataReceived += (_, e) => child.OnLine(e.Data, fromStdout: true);
+        child._process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, fromStdout: false);
+        child._process.Start();
+        child.Pid = child._process.Id;
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>The ready line; fails if the process exits first or prints nothing within <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForReadyLineAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var exitedOrLate = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(timeout, exitedOrLate.Token);
+        var exited = _process.WaitForExitAsync(exitedOrLate.Token);
+        var first = await Task.WhenAny(_readyLine.Task, exited, delay);
+        await exitedOrLate.CancelAsync();
+        if (first == _readyLine.Task) return await _readyLine.Task;
+        ct.ThrowIfCancellationRequested();
+        throw new BenchmarkException(HasExited
+            ? $"{Name} exited with code {_process.ExitCode} before it was ready{Tail()}"
+            : $"{Name} printed no ready line within {timeout.TotalSeconds} s{Tail()}");
+    }
+
+    /// <summary>Throws if the process has ended; for loops that wait on it.</summary>
+    public void ThrowIfExited()
+    {
+        if (HasExited) throw new BenchmarkException($"{Name} exited unexpectedly with code {_process.ExitCode}{Tail()}");
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if it is still running after <paramref name="grace"/>. Returns what happened.</summary>
+    public async Task<string> StopAsync(TimeSpan grace)
+    {
+        if (HasExited) return $"{Name} had already exited with code {_process.ExitCode}";
+        var t0 = Stopwatch.GetTimestamp();
+        Posix.Signal(Pid, Posix.SigTerm);
+        if (await WaitForExitAsync(grace))
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{Name} exited with code {_process.ExitCode} {Stopwatch.GetElapsedTime(t0).TotalSeconds:F1} s after SIGTERM");
+        _process.Kill(entireProcessTree: true);
+        return await WaitForExitAsync(TimeSpan.FromSeconds(5))
+            ? $"{Name} was still running {grace.TotalSeconds} s after SIGTERM and was killed with SIGKILL"
+            : $"{Name} (pid {Pid}) did not exit even after SIGKILL";
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+        _process.Dispose();
+    }
+
+    private async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var late = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(late.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void OnLine(string? line, bool fromStdout)
+    {
+        if (line is null) return;
+        if (fromStdout && _readyPrefix is not null && line.StartsWith(_readyPrefix, StringComparison.Ordinal))
+            _readyLine.TrySetResult(line);
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines) _tail.Dequeue();
+        }
+    }
+
+    private string Tail()
+    {
+        lock (_tail)
+            return _tail.Count == 0 ? " (no output)" : $"; its last output:{Environment.NewLine}{string.Join(Environment.NewLine, _tail)}";
+    }
+}
