@@ -99,6 +99,16 @@ internal sealed class ChildProcess : IDisposable
             : $"{Name} (pid {Pid}) did not exit even after SIGKILL";
     }
 
+    /// <summary>
+    /// SIGKILL to this process alone, as a crash would: its children are not touched and outlive it. True once it has
+    /// exited within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> KillAloneAsync(TimeSpan timeout)
+    {
+        if (!HasExited) Posix.Signal(Pid, Posix.SigKill);
+        return await WaitForExitAsync(timeout);
+    }
+
     public void Dispose()
     {
         try

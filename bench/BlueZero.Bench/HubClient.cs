@@ -28,9 +28,17 @@ internal sealed class HubClient : IDisposable
 
     public sealed record StopReply(int? ExitCode, int? Signal);
 
-    public async Task<(int Pid, double Ms)> StartProcessAsync(string host, IReadOnlyList<string> argv, CancellationToken ct)
+    /// <summary>One row of GET /hosts.</summary>
+    public sealed record HostRow(string HostName, string Address, string Status);
+
+    public Task<(int Pid, double Ms)> StartProcessAsync(string host, IReadOnlyList<string> argv, CancellationToken ct) =>
+        StartProcessAsync(host, argv, name: null, ct);
+
+    /// <summary>start_process, with the entry's unique <paramref name="name"/> when given.</summary>
+    public async Task<(int Pid, double Ms)> StartProcessAsync(string host, IReadOnlyList<string> argv, string? name, CancellationToken ct)
     {
         var body = new JsonObject { ["path"] = argv[0], ["args"] = new JsonArray([.. argv.Skip(1).Select(a => JsonValue.Create(a))]) };
+        if (name is not null) body["name"] = name;
         var (reply, ms) = await ControlAsync(host, "start_process", body, ct);
         return (reply.GetProperty("pid").GetInt32(), ms);
     }
@@ -41,10 +49,44 @@ internal sealed class HubClient : IDisposable
         return (reply.GetProperty("running").GetBoolean(), ms);
     }
 
+    /// <summary>query_process_status by name: whether it runs, and its current pid (null when it has none).</summary>
+    public async Task<(bool Running, int? Pid, double Ms)> QueryProcessStatusAsync(string host, string name, CancellationToken ct)
+    {
+        var (reply, ms) = await ControlAsync(host, "query_process_status", new JsonObject { ["name"] = name }, ct);
+        return (reply.GetProperty("running").GetBoolean(), OptionalInt(reply, "pid"), ms);
+    }
+
     public async Task<(int Count, double Ms)> ListActiveProcessesAsync(string host, CancellationToken ct)
     {
+        var (pids, ms) = await ListActivePidsAsync(host, ct);
+        return (pids.Count, ms);
+    }
+
+    public async Task<(IReadOnlyList<int> Pids, double Ms)> ListActivePidsAsync(string host, CancellationToken ct)
+    {
         var (reply, ms) = await ControlAsync(host, "list_active_processes", new JsonObject(), ct);
-        return (reply.GetProperty("pids").GetArrayLength(), ms);
+        return (reply.GetProperty("pids").EnumerateArray().Select(pid => pid.GetInt32()).ToList(), ms);
+    }
+
+    /// <summary>kill_all on one host: stops every managed process there; returns the pids it was sent to.</summary>
+    public async Task<(IReadOnlyList<int> Pids, double Ms)> KillAllAsync(string host, CancellationToken ct)
+    {
+        var (reply, ms) = await ControlAsync(host, "kill_all", new JsonObject(), ct);
+        return (reply.GetProperty("pids").EnumerateArray().Select(pid => pid.GetInt32()).ToList(), ms);
+    }
+
+    /// <summary>
+    /// GET /hosts, bounded by <paramref name="attemptTimeout"/>. Throws HttpRequestException, JsonException,
+    /// KeyNotFoundException, InvalidOperationException or (on the attempt's own timeout) OperationCanceledException.
+    /// </summary>
+    public async Task<IReadOnlyList<HostRow>> ListHostsAsync(TimeSpan attemptTimeout, CancellationToken ct)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(attemptTimeout);
+        var reply = await _http.GetStringAsync("hosts", attempt.Token);
+        using var hosts = JsonDocument.Parse(reply);
+        return hosts.RootElement.GetProperty("hosts").EnumerateArray().Select(h => new HostRow(
+            h.GetProperty("host_name").GetString() ?? "", h.GetProperty("address").GetString() ?? "", h.GetProperty("status").GetString() ?? "")).ToList();
     }
 
     public async Task<(StopReply Reply, double Ms)> StopProcessAsync(string host, int pid, bool wait, CancellationToken ct)

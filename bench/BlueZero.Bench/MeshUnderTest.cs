@@ -10,18 +10,22 @@ namespace BlueZero.Bench;
 internal sealed partial class MeshUnderTest : IAsyncDisposable
 {
     private const string ReadyPrefix = "BlueZero hub ready:";
+    private const string NodeReadyPrefix = "BlueZero process-manager node ready:";
     private const string RunMarkerVariable = "BLUEZERO_BENCH_RUN";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
 
     private readonly ChildProcess _hub;
     private readonly ChildProcess _node;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private IReadOnlyList<string>? _stopOutcome;
 
-    private MeshUnderTest(ChildProcess hub, ChildProcess node, Uri hubHttp, string clusterAddress, TimeSpan hubStartup, string runMarker)
+    private MeshUnderTest(ChildProcess hub, ChildProcess node, IReadOnlyDictionary<string, string> environment, Uri hubHttp,
+        string clusterAddress, TimeSpan hubStartup, string runMarker)
     {
         _hub = hub;
         _node = node;
+        _environment = environment;
         HubHttp = hubHttp;
         ClusterAddress = clusterAddress;
         HubStartup = hubStartup;
@@ -53,7 +57,7 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
             var (http, cluster) = ParseReadyLine(await hub.WaitForReadyLineAsync(ReadyTimeout, ct));
             var hubStartup = Stopwatch.GetElapsedTime(t0);
             var node = ChildProcess.Start("node", Dll("BlueZero.ProcessManager.dll"), ["--host-id", nodeHostId, "--seed", cluster], environment);
-            return new MeshUnderTest(hub, node, http, cluster, hubStartup, $"{RunMarkerVariable}={runId}");
+            return new MeshUnderTest(hub, node, environment, http, cluster, hubStartup, $"{RunMarkerVariable}={runId}");
         }
         catch
         {
@@ -62,6 +66,15 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Starts one more node of this run (same environment and run marker, the hub as its seed) with
+    /// <paramref name="extraArgs"/> after its --host-id; its ready line is "BlueZero process-manager node ready: ...".
+    /// The caller owns it.
+    /// </summary>
+    public ChildProcess StartExtraNode(string name, string hostId, IReadOnlyList<string> extraArgs) =>
+        ChildProcess.Start(name, Dll("BlueZero.ProcessManager.dll"), ["--host-id", hostId, "--seed", ClusterAddress, .. extraArgs],
+            _environment, NodeReadyPrefix);
 
     /// <summary>Throws if the hub or the node has ended.</summary>
     public void ThrowIfAnyExited()

@@ -8,7 +8,9 @@ internal static class Program
 {
     private const string HubHostId = "bench-hub";
     private const string NodeHostId = "bench-node";
+    private const string ReadoptHostId = "bench-readopt";
     private const int WarmupCycles = 10;
+    private const int ReadoptCycles = 3;
     private static readonly TimeSpan NodeUpTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> Main(string[] args)
@@ -70,20 +72,26 @@ internal static class Program
         Log.Info($"hub ready at {mesh.HubHttp} ({mesh.ClusterAddress}); waiting for {NodeHostId}");
         using var hub = new HubClient(mesh.HubHttp);
         var workload = new MeshWorkload(hub, NodeHostId, mesh.RunMarker);
+        using var readoption = options.ReadoptEntries > 0 ? new ReadoptionBenchmark(mesh, ReadoptHostId) : null;
         var cleanupNotes = new List<string>();
         TimeSpan nodeUp;
         MeshWorkload.Result result;
+        ReadoptionBenchmark.Result? readopted = null;
         try
         {
             nodeUp = await hub.WaitForHostUpAsync(NodeHostId, NodeUpTimeout, mesh.ThrowIfAnyExited, ct);
             result = await workload.RunAsync(options.Requests, WarmupCycles, ct);
+            if (readoption is not null)
+                readopted = await readoption.RunAsync(options.ReadoptEntries, ReadoptCycles, ct);
         }
         finally
         {
             Log.Info("cleaning up");
+            if (readoption is not null)
+                cleanupNotes.AddRange(await readoption.CleanupAsync());
             cleanupNotes.Add(await workload.CleanupAsync());
             cleanupNotes.AddRange((await mesh.StopAsync()).Select(outcome => $"shutdown: {outcome}"));
-            var leftovers = workload.StillRunning();
+            var leftovers = workload.StillRunning().Concat(readoption?.StillRunning() ?? []).ToList();
             cleanupNotes.Add(leftovers.Count == 0
                 ? "after shutdown no process started by the benchmark was still running"
                 : $"after shutdown {leftovers.Count} started process(es) still ran: {string.Join(", ", leftovers)}");
@@ -91,6 +99,6 @@ internal static class Program
                 Log.Info(note);
         }
         return new BenchReport(startedUtc, machine, options.Requests, WarmupCycles, floor, result, mesh.HubStartup, nodeUp,
-            MachineInfo.LoadAverageNow(), cleanupNotes);
+            readopted, MachineInfo.LoadAverageNow(), cleanupNotes);
     }
 }

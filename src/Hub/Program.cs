@@ -4,7 +4,7 @@ using Akka.Hosting;
 using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Hub.Http;
-using BlueZero.ProcessManager;
+using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
@@ -35,6 +35,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddSingleton<PosixProcessLauncher>();
+builder.Services.AddSingleton(services => new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName,
+    services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessTableFile>()));
 builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
 {
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
@@ -45,7 +47,7 @@ builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
         registry.Register<RequestRouter>(actors.Router);
         if (hub.LocalNode)
             ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager,
-                services.GetRequiredService<PosixProcessLauncher>(), new ProcessTable());
+                services.GetRequiredService<PosixProcessLauncher>(), services.GetRequiredService<ProcessTableFile>().Load());
     });
 });
 

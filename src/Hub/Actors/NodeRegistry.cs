@@ -10,14 +10,25 @@ namespace BlueZero.Hub.Actors;
 /// host_name -> node, with reachability. Nodes register themselves; cluster events keep each entry's status
 /// (up, unreachable, removed) current. A host_name owned by a live node at another address is refused: the first
 /// registration stays. A node that comes back under the same host_name after its old entry went unreachable
-/// or was removed replaces it.
+/// or was removed replaces it. While the old entry still looks up, the old node is probed first: a node restarted
+/// right after a crash replaces its dead predecessor in about a second instead of waiting for failure detection.
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
     public const string Name = ProcessManager.Actors.NodeRegistrar.RegistryName;
     private static readonly TimeSpan RemovedRetention = TimeSpan.FromHours(1);
 
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(1500);
+
     private sealed record PruneRemoved : INoSerializationVerificationNeeded;
+
+    /// <summary>Whether the owner of a host_name answered a probe made for a competing registration.</summary>
+    private sealed record ProbeResult(RegisterNode Competitor, IActorRef CompetitorSender, IActorRef Probed, bool Alive)
+        : INoSerializationVerificationNeeded;
+
+    private static readonly TimeSpan AliveConfirmationValidity = TimeSpan.FromSeconds(10);
+    private readonly HashSet<string> _probing = new();
+    private readonly Dictionary<string, DateTimeOffset> _ownerConfirmedAliveUntil = new();
 
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -31,7 +42,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     public NodeRegistry()
     {
-        Receive<RegisterNode>(Register);
+        Receive<RegisterNode>(register => Register(register, Sender));
         Receive<SubscribeToRegistry>(subscribe =>
         {
             _subscribers.Add(subscribe.Subscriber);
@@ -56,6 +67,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<Terminated>(OnTerminated);
         Receive<PruneRemoved>(_ => Prune());
+        Receive<ProbeResult>(OnProbeResult);
     }
 
     protected override void PreStart()
@@ -70,13 +82,13 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private Address AddressOf(IActorRef node) =>
         node.Path.Address.HasLocalScope ? _cluster.SelfAddress : node.Path.Address;
 
-    private void Register(RegisterNode register)
+    private void Register(RegisterNode register, IActorRef replyTo)
     {
         var address = AddressOf(register.ProcessManager);
         if (!_cluster.State.Members.Any(m => m.Address == address))
         {
             _log.Info("Node {Host} at {Address} registered from outside this hub's cluster; asking it to rejoin", register.HostName, address);
-            Sender.Tell(new RejoinRequired(register.HostName, $"{address} is not a member of the cluster of hub {_cluster.SelfAddress}"));
+            replyTo.Tell(new RejoinRequired(register.HostName, $"{address} is not a member of the cluster of hub {_cluster.SelfAddress}"));
             return;
         }
         var status = _unreachable.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
@@ -84,9 +96,10 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         {
             if (existing.Status == NodeStatus.Up)
             {
-                var reason = $"host_name {register.HostName} is already registered by the live node at {existing.Address}";
-                _log.Error("Refused registration of {Host} from {Address}: {Reason}", register.HostName, address, reason);
-                Sender.Tell(new NodeRegistrationRefused(register.HostName, reason));
+                if (_ownerConfirmedAliveUntil.GetValueOrDefault(register.HostName) > DateTimeOffset.UtcNow)
+                    Refuse(register, existing, replyTo);
+                else
+                    ProbeOwner(existing, register, address, replyTo);
                 return;
             }
             _log.Info("Node {Host} at {Address} replaces its {Status} entry at {Old}", register.HostName, address, existing.StatusText, existing.Address);
@@ -99,7 +112,46 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
         Context.Watch(register.ProcessManager);
         Update(_nodes.SetItem(register.HostName, new NodeEntry(register.HostName, register.ProcessManager, address, status, DateTimeOffset.UtcNow)));
-        Sender.Tell(new NodeRegistered(register.HostName));
+        replyTo.Tell(new NodeRegistered(register.HostName));
+    }
+
+    /// <summary>
+    /// Asks the current owner for a sign of life before deciding: a live owner keeps the name (the newcomer is
+    /// refused), a silent one is marked unreachable and the newcomer takes over at once.
+    /// </summary>
+    private void ProbeOwner(NodeEntry existing, RegisterNode register, Address address, IActorRef competitorSender)
+    {
+        if (!_probing.Add(register.HostName)) return; // the newcomer's registrar repeats itself; one probe is enough
+        _log.Info("Node {Host} registers from {Address} while {Old} holds the name; probing the old node", register.HostName, address, existing.Address);
+        var probed = existing.Node;
+        // A protocol command, not Identify: only a live process manager can answer it (dead letters answer Identify).
+        probed.Ask<INodeReply>(new ListActiveProcesses(), ProbeTimeout)
+            .ContinueWith(t => new ProbeResult(register, competitorSender, probed, t.IsCompletedSuccessfully),
+                TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Self);
+    }
+
+    private void OnProbeResult(ProbeResult probe)
+    {
+        var host = probe.Competitor.HostName;
+        _probing.Remove(host);
+        if (!_nodes.TryGetValue(host, out var entry) || !entry.Node.Equals(probe.Probed) || entry.Status != NodeStatus.Up) return;
+        if (probe.Alive)
+        {
+            _ownerConfirmedAliveUntil[host] = DateTimeOffset.UtcNow + AliveConfirmationValidity;
+            Refuse(probe.Competitor, entry, probe.CompetitorSender);
+            return;
+        }
+        _log.Info("Node {Host} at {Address} did not answer the probe; its successor takes the name", host, entry.Address);
+        Update(_nodes.SetItem(host, entry with { Status = NodeStatus.Unreachable, Since = DateTimeOffset.UtcNow }));
+        Register(probe.Competitor, probe.CompetitorSender);
+    }
+
+    private void Refuse(RegisterNode register, NodeEntry owner, IActorRef? replyTo = null)
+    {
+        var reason = $"host_name {register.HostName} is already registered by the live node at {owner.Address}";
+        _log.Error("Refused registration of {Host} from {Address}: {Reason}", register.HostName, AddressOf(register.ProcessManager), reason);
+        (replyTo ?? Sender).Tell(new NodeRegistrationRefused(register.HostName, reason));
     }
 
     private void SetStatus(Address address, NodeStatus status)

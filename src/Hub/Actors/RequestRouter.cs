@@ -8,7 +8,8 @@ namespace BlueZero.Hub.Actors;
 /// Routes parsed requests to the node that owns the host_name, from the registry's pushed snapshot (no ask to
 /// the registry on the request path). Unknown and unreachable hosts are answered at once; every node call is an
 /// ask with a timeout, so nothing ever hangs; an ask in flight to a host that becomes unreachable is answered
-/// "host unreachable" at that moment rather than at its timeout. The cluster-wide listing is a scatter-gather.
+/// "host unreachable" at that moment rather than at its timeout. Requests without host_name that may go to every
+/// host (the listings, and kill_all with all_hosts) are a scatter-gather.
 /// </summary>
 public sealed class RequestRouter : ReceiveActor
 {
@@ -63,10 +64,19 @@ public sealed class RequestRouter : ReceiveActor
     {
         if (request.HostName is null)
         {
-            if (request.Command is ListActiveProcesses list)
-                ListClusterWide(list);
-            else
-                Sender.Tell(new RouteFailed(RouteFailure.BadRequest, ErrorTexts.MissingHostName));
+            switch (request.Command)
+            {
+                case ListActiveProcesses or ListProcesses:
+                case KillAll when request.AllHosts:
+                    SendToEveryHost(request);
+                    break;
+                case KillAll:
+                    Sender.Tell(new RouteFailed(RouteFailure.BadRequest, ErrorTexts.KillAllNeedsConsent));
+                    break;
+                default:
+                    Sender.Tell(new RouteFailed(RouteFailure.BadRequest, ErrorTexts.MissingHostName));
+                    break;
+            }
             return;
         }
         if (!_snapshot.Nodes.TryGetValue(request.HostName, out var entry))
@@ -92,20 +102,19 @@ public sealed class RequestRouter : ReceiveActor
             .PipeTo(Sender);
     }
 
-    private void ListClusterWide(ListActiveProcesses list)
+    private void SendToEveryHost(HubRequest request)
     {
-        var entries = _snapshot.Nodes.Values.ToList();
-        var answers = entries.Select(entry => entry.Status == NodeStatus.Up
-            ? AskNode(entry, list, _requestTimeout).ContinueWith(t => t.Result switch
+        var operation = request.Operation;
+        var answers = _snapshot.Nodes.Values.Select(entry => entry.Status == NodeStatus.Up
+            ? AskNode(entry, request.Command, _requestTimeout).ContinueWith(t => t.Result switch
             {
-                NodeAnswer.Replied { Reply: ActiveProcesses active } => new HostPids(entry.HostName, active.Pids, null),
-                NodeAnswer.Replied { Reply: CommandFailed failed } => new HostPids(entry.HostName, null, failed.ErrorMessage),
-                NodeAnswer.Lost => new HostPids(entry.HostName, null, ErrorTexts.HostUnreachable),
-                _ => new HostPids(entry.HostName, null, ErrorTexts.Timeout),
+                NodeAnswer.Replied replied => new HostReply(entry.HostName, replied.Reply, null),
+                NodeAnswer.Lost => new HostReply(entry.HostName, null, ErrorTexts.HostUnreachable),
+                _ => new HostReply(entry.HostName, null, ErrorTexts.Timeout),
             }, TaskContinuationOptions.ExecuteSynchronously)
-            : Task.FromResult(new HostPids(entry.HostName, null, ErrorTexts.HostUnreachable)));
+            : Task.FromResult(new HostReply(entry.HostName, null, ErrorTexts.HostUnreachable)));
         Task.WhenAll(answers)
-            .ContinueWith(t => (RouteOutcome)new ClusterListing(t.Result), TaskContinuationOptions.ExecuteSynchronously)
+            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(operation, t.Result), TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
     }
 

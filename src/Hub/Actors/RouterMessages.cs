@@ -22,6 +22,7 @@ public enum RouteFailure { BadRequest, UnknownHost, HostUnreachable, Timeout }
 
 public sealed record RouteFailed(RouteFailure Failure, string ErrorMessage) : RouteOutcome;
 
-public sealed record ClusterListing(IReadOnlyList<HostPids> Hosts) : RouteOutcome;
+/// <summary>An operation sent to every host; each host's reply or error, in host_name order.</summary>
+public sealed record ClusterWideAnswered(string Operation, IReadOnlyList<HostReply> Hosts) : RouteOutcome;
 
 public sealed record HostsListed(IReadOnlyList<HostSummary> Hosts) : RouteOutcome;

@@ -61,7 +61,7 @@ public static class FrontDoor
         var (status, json) = outcome switch
         {
             NodeAnswered answered => (StatusCodes.Status200OK, WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
-            ClusterListing listing => (StatusCodes.Status200OK, WireResponseWriter.ClusterListing(listing.Hosts)),
+            ClusterWideAnswered all => (StatusCodes.Status200OK, WireResponseWriter.ClusterWide(all.Operation, all.Hosts)),
             RouteFailed failed => (StatusOf(failed.Failure), WireResponseWriter.Error(failed.ErrorMessage)),
             _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error("internal error: unexpected routing outcome")),
         };
@@ -77,10 +77,21 @@ public static class FrontDoor
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>
+    /// Bodies over the limit but under this are read and discarded before the 413 goes out: a client that sends its
+    /// whole body before reading (most do, without Expect: 100-continue) then gets the JSON error instead of a broken
+    /// pipe. Anything larger is refused at once and the connection closed.
+    /// </summary>
+    private const long DrainLimit = 16 * 1024 * 1024;
+
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
     private static async Task<byte[]?> ReadCappedBody(HttpContext context, long limit)
     {
-        if (context.Request.ContentLength > limit) return null;
+        if (context.Request.ContentLength > limit)
+        {
+            if (context.Request.ContentLength <= DrainLimit) await Drain(context);
+            return null;
+        }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = limit;
         using var buffer = new MemoryStream();
@@ -99,6 +110,21 @@ public static class FrontDoor
             return null;
         }
         return buffer.ToArray();
+    }
+
+    private static async Task Drain(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = DrainLimit;
+        var chunk = new byte[64 * 1024];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(chunk, context.RequestAborted) > 0) { }
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // the client gave up or lied about the length: the 413 still goes out if the connection allows
+        }
     }
 
     private static Task WriteError(HttpContext context, int status, string message) =>

@@ -2,23 +2,65 @@ namespace BlueZero.Messages.Protocol;
 
 /// <summary>
 /// How a process ended. <paramref name="ExitCode"/> follows the shell convention (128 + N) when signal N killed it;
-/// it is null only when the exit code could not be observed.
+/// it is null only when the exit code could not be observed (a re-adopted process is not our child).
 /// </summary>
 public sealed record ProcessExit(int? ExitCode, int? Signal)
 {
+    public static readonly ProcessExit Unknown = new(null, null);
     public static ProcessExit Exited(int code) => new(code, null);
     public static ProcessExit Killed(int signal) => new(128 + signal, signal);
     public override string ToString() => Signal is { } s ? $"signal {s}" : $"exit code {ExitCode?.ToString() ?? "unknown"}";
 }
 
+/// <summary>The precise lifecycle state of a managed entry (docs/PROTOCOL.md).</summary>
+public static class ProcessStates
+{
+    public const string Running = "running";
+    public const string BackingOff = "backing_off";
+    public const string Scheduled = "scheduled";
+    public const string Stopping = "stopping";
+    public const string Exited = "exited";
+    public const string Failed = "failed";
+    public const string TimedOut = "timed_out";
+    public const string Stopped = "stopped";
+    public const string Lost = "lost";
+
+    /// <summary>States in which an OS process of the entry is alive.</summary>
+    public static bool HasLiveProcess(string state) => state is Running or Stopping;
+
+    /// <summary>States from which the entry never runs again.</summary>
+    public static bool IsFinal(string state) => state is Exited or Failed or TimedOut or Stopped or Lost;
+}
+
+/// <summary>Everything a client may want to know about one managed entry.</summary>
+public sealed record ProcessInfo(
+    int? Pid,
+    string? Name,
+    string Path,
+    IReadOnlyList<string> Args,
+    string State,
+    int Restarts,
+    ProcessExit? LastExit,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? NextRunAt)
+{
+    public bool Running => ProcessStates.HasLiveProcess(State);
+}
+
 public sealed record ProcessStarted(int Pid) : INodeReply;
 
-/// <summary>Stop accepted. <paramref name="Exit"/> is set only when the request asked to wait.</summary>
-public sealed record ProcessStopped(int Pid, ProcessExit? Exit) : INodeReply;
+/// <summary>Stop accepted. <paramref name="Exit"/> is set only when the request asked to wait, or the process had already ended.</summary>
+public sealed record ProcessStopped(int? Pid, ProcessExit? Exit) : INodeReply;
 
-public sealed record ProcessStatus(int Pid, string? Name, bool Running, ProcessExit? Exit) : INodeReply;
+public sealed record ProcessStatus(ProcessInfo Info) : INodeReply;
 
 public sealed record ActiveProcesses(IReadOnlyList<int> Pids) : INodeReply;
+
+public sealed record ProcessList(IReadOnlyList<ProcessInfo> Processes) : INodeReply;
+
+public sealed record Unscheduled(string? Name) : INodeReply;
+
+public sealed record AllKilled(IReadOnlyList<int> Pids) : INodeReply;
 
 /// <summary>The node understood the command but could not carry it out; the text is user-facing.</summary>
 public sealed record CommandFailed(string ErrorMessage) : INodeReply;

@@ -26,10 +26,16 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         ["stop"] = typeof(StopProcess),
         ["query"] = typeof(QueryProcessStatus),
         ["list"] = typeof(ListActiveProcesses),
+        ["list-all"] = typeof(ListProcesses),
+        ["unschedule"] = typeof(Unschedule),
+        ["kill-all"] = typeof(KillAll),
         ["started"] = typeof(ProcessStarted),
         ["stopped"] = typeof(ProcessStopped),
         ["status"] = typeof(ProcessStatus),
         ["active"] = typeof(ActiveProcesses),
+        ["processes"] = typeof(ProcessList),
+        ["unscheduled"] = typeof(Unscheduled),
+        ["killed"] = typeof(AllKilled),
         ["failed"] = typeof(CommandFailed),
         ["register"] = typeof(RegisterNode),
         ["registered"] = typeof(NodeRegistered),
@@ -90,8 +96,9 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
     /// Newtonsoft leaves a missing field null even where the record says it cannot be; a peer must not be able to
     /// hand our actors such a message, so non-nullable members, entries of lists and maps, and targets are checked.
     /// </summary>
-    private static void RequireNonNullableMembers(object message)
+    private static void RequireNonNullableMembers(object message, int depth = 0)
     {
+        if (depth > 8) throw new SerializationException("message nested too deeply");
         var properties = CheckedProperties.GetOrAdd(message.GetType(), type =>
         {
             var context = new NullabilityInfoContext();
@@ -115,8 +122,17 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
                 case ProcessTarget target when !target.IsWellFormed:
                     throw new SerializationException($"{member} must name exactly one of a positive pid or a non-empty name");
             }
+            // Records of the protocol nested inside (a restart policy, a process entry) get the same checks.
+            if (value is not null && IsProtocolRecord(value.GetType()))
+                RequireNonNullableMembers(value, depth + 1);
+            else if (value is IEnumerable nested and not string and not IDictionary)
+                foreach (var item in nested)
+                    if (item is not null && IsProtocolRecord(item.GetType()))
+                        RequireNonNullableMembers(item, depth + 1);
         }
     }
+
+    private static bool IsProtocolRecord(Type type) => type.Namespace == typeof(IBlueZeroMessage).Namespace && type.IsClass;
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
 

@@ -29,6 +29,10 @@ public static class ErrorTexts
     public static string UnknownField(string field) => $"unknown field: {field}";
     public static string PidOrName(string operation) => $"{operation} needs exactly one of pid or name";
     public const string MissingHostName = "missing field: host_name";
+    public const string KillAllNeedsConsent = "kill_all without host_name needs \"all_hosts\": true";
+    public static string OutOfRange(string field, string range) => $"invalid value for field {field}: must be {range}";
+    public const string RecurringWithRestart = "recurring_period cannot be combined with a restart policy other than never";
+    public static string NotRecurring(string target) => $"{target} is not a recurring job";
     public static string BodyTooLarge(long limit) => $"request body too large: the limit is {limit} bytes";
 
     // Node-side failures.

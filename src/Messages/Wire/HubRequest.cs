@@ -2,8 +2,11 @@ using BlueZero.Messages.Protocol;
 
 namespace BlueZero.Messages.Wire;
 
-/// <summary>A parsed, validated request. <see cref="HostName"/> is null when the client sent none.</summary>
-public sealed record HubRequest(string? HostName, INodeCommand Command)
+/// <summary>
+/// A parsed, validated request. <see cref="HostName"/> is null when the client sent none; <see cref="AllHosts"/>
+/// is kill_all's explicit consent to act on every host at once.
+/// </summary>
+public sealed record HubRequest(string? HostName, INodeCommand Command, bool AllHosts = false)
 {
     public string Operation => WireOperations.NameOf(Command);
 }

@@ -9,9 +9,13 @@ public static class WireOperations
     public const string StopProcess = "stop_process";
     public const string QueryProcessStatus = "query_process_status";
     public const string ListActiveProcesses = "list_active_processes";
+    public const string ListProcesses = "list_processes";
+    public const string Unschedule = "unschedule";
+    public const string KillAll = "kill_all";
     public const string HostName = "host_name";
 
-    public static readonly IReadOnlyList<string> All = [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses];
+    public static readonly IReadOnlyList<string> All =
+        [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll];
 
     public static string NameOf(INodeCommand command) => command switch
     {
@@ -19,6 +23,9 @@ public static class WireOperations
         Protocol.StopProcess => StopProcess,
         Protocol.QueryProcessStatus => QueryProcessStatus,
         Protocol.ListActiveProcesses => ListActiveProcesses,
+        Protocol.ListProcesses => ListProcesses,
+        Protocol.Unschedule => Unschedule,
+        Protocol.KillAll => KillAll,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a wire operation"),
     };
 }

@@ -14,6 +14,7 @@ public static class WireParser
 {
     public const int MaxDepth = 32;
     public const int MaxNameLength = 256;
+    public const double MaxSeconds = 31_536_000; // one year: keeps every timer well inside the scheduler's range
     private const int MaxDetailLength = 200;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -95,15 +96,19 @@ public static class WireParser
             return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicateField)}\""));
 
         var fields = new FieldReader(operation.Name, operation.Value);
+        var allHosts = false;
         INodeCommand? command = operation.Name switch
         {
             WireOperations.StartProcess => ParseStart(fields),
             WireOperations.StopProcess => ParseStop(fields),
             WireOperations.QueryProcessStatus => ParseQuery(fields),
             WireOperations.ListActiveProcesses => fields.NoUnknownFields() ? new ListActiveProcesses() : null,
+            WireOperations.ListProcesses => fields.NoUnknownFields() ? new ListProcesses() : null,
+            WireOperations.Unschedule => fields.NoUnknownFields("pid", "name") && fields.Target(out var target) ? new Unschedule(target!) : null,
+            WireOperations.KillAll => ParseKillAll(fields, out allHosts),
             _ => null,
         };
-        return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command));
+        return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command, allHosts));
     }
 
     private static string? FirstDuplicateKey(JsonElement obj)
@@ -117,13 +122,58 @@ public static class WireParser
 
     private static StartProcess? ParseStart(FieldReader fields)
     {
-        if (!fields.NoUnknownFields("path", "args", "env", "cwd", "name")) return null;
+        if (!fields.NoUnknownFields("path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period")) return null;
         if (!fields.RequiredAbsolutePath("path", out var path)) return null;
         if (!fields.OptionalStringArray("args", out var args)) return null;
         if (!fields.OptionalStringMap("env", out var env)) return null;
         if (!fields.OptionalAbsolutePath("cwd", out var cwd)) return null;
         if (!fields.OptionalName("name", out var name)) return null;
-        return new StartProcess(path!, args ?? [], env, cwd, name);
+        if (!fields.OptionalSeconds("max_time", out var maxTime)) return null;
+        if (!fields.OptionalSeconds("recurring_period", out var period)) return null;
+        if (!fields.OptionalObject("restart", out var restartFields)) return null;
+        RestartPolicy? restart = null;
+        if (restartFields is not null && (restart = ParseRestart(restartFields)) is null)
+            return fields.FailWith(restartFields.Error!);
+        if (period is not null && restart is not null && restart.Policy != RestartPolicies.Never)
+            return fields.FailWith(ErrorTexts.RecurringWithRestart);
+        return new StartProcess(path!, args ?? [], env, cwd, name, restart, maxTime, period);
+    }
+
+    private static KillAll? ParseKillAll(FieldReader fields, out bool allHosts)
+    {
+        allHosts = false;
+        if (!fields.NoUnknownFields("all_hosts") || !fields.OptionalBool("all_hosts", out var all)) return null;
+        allHosts = all ?? false;
+        return new KillAll();
+    }
+
+    private static RestartPolicy? ParseRestart(FieldReader fields)
+    {
+        if (!fields.NoUnknownFields("policy", "max_restarts", "backoff", "reset_after_s", "success_exit_codes")) return null;
+        if (!fields.RequiredChoice("policy", RestartPolicies.All, out var policy)) return null;
+        if (!fields.OptionalInt("max_restarts", -1, int.MaxValue, "-1 (forever) or a count of 0 or more", out var maxRestarts)) return null;
+        if (!fields.OptionalSeconds("reset_after_s", out var resetAfter)) return null;
+        if (!fields.OptionalIntArray("success_exit_codes", 0, 255, out var successCodes)) return null;
+        if (!fields.OptionalObject("backoff", out var backoffFields)) return null;
+        var backoff = BackoffSettings.Default;
+        if (backoffFields is not null && (backoff = ParseBackoff(backoffFields)) is null)
+            return fields.FailWith<RestartPolicy>(backoffFields.Error!);
+        return new RestartPolicy(policy!, maxRestarts ?? -1, backoff, resetAfter ?? 60, successCodes ?? [0]);
+    }
+
+    private static BackoffSettings? ParseBackoff(FieldReader fields)
+    {
+        if (!fields.NoUnknownFields("initial_ms", "max_ms", "multiplier", "jitter")) return null;
+        var defaults = BackoffSettings.Default;
+        if (!fields.OptionalInt("initial_ms", 1, 86_400_000, "1 to 86400000", out var initial)) return null;
+        if (!fields.OptionalInt("max_ms", 1, 86_400_000, "1 to 86400000", out var max)) return null;
+        if (!fields.OptionalNumber("multiplier", 1.0, 100.0, out var multiplier)) return null;
+        if (!fields.OptionalNumber("jitter", 0.0, 1.0, out var jitter)) return null;
+        var settings = new BackoffSettings(initial ?? defaults.InitialMs, max ?? Math.Max(defaults.MaxMs, initial ?? 0),
+            multiplier ?? defaults.Multiplier, jitter ?? defaults.Jitter);
+        return settings.MaxMs < settings.InitialMs
+            ? fields.FailWith<BackoffSettings>(ErrorTexts.OutOfRange(fields.PathOf("max_ms"), "at least initial_ms"))
+            : settings;
     }
 
     private static StopProcess? ParseStop(FieldReader fields)
@@ -146,11 +196,95 @@ public static class WireParser
         public string? Error { get; private set; }
 
         private string Path(string field) => $"{operation}.{field}";
+        public string PathOf(string field) => Path(field);
 
         private bool Fail(string error)
         {
             Error = error;
             return false;
+        }
+
+        /// <summary>Records an error found by the caller; returns null so parse methods can return it directly.</summary>
+        public StartProcess? FailWith(string error) => FailWith<StartProcess>(error);
+
+        public T? FailWith<T>(string error) where T : class
+        {
+            Error = error;
+            return null;
+        }
+
+        public bool OptionalObject(string field, out FieldReader? nested)
+        {
+            nested = null;
+            var token = Present(field);
+            if (token is null) return true;
+            if (token.Value.ValueKind != JsonValueKind.Object) return Fail(ErrorTexts.WrongType(Path(field), "an object"));
+            if (FirstDuplicateKey(token.Value) is { } duplicate)
+                return Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
+            nested = new FieldReader(Path(field), token.Value);
+            return true;
+        }
+
+        public bool RequiredChoice(string field, IReadOnlyList<string> choices, out string? value)
+        {
+            value = null;
+            var token = Present(field);
+            if (token is null) return Fail(ErrorTexts.MissingField(Path(field)));
+            if (!CleanString(Path(field), token.Value, out value)) return false;
+            return choices.Contains(value) || Fail(ErrorTexts.OutOfRange(Path(field), "one of " + string.Join(", ", choices)));
+        }
+
+        public bool OptionalInt(string field, long min, long max, string range, out int? value)
+        {
+            value = null;
+            var token = Present(field);
+            if (token is null) return true;
+            if (token.Value.ValueKind != JsonValueKind.Number || !token.Value.TryGetInt64(out var number))
+                return Fail(ErrorTexts.WrongType(Path(field), "an integer"));
+            if (number < min || number > max) return Fail(ErrorTexts.OutOfRange(Path(field), range));
+            value = (int)number;
+            return true;
+        }
+
+        public bool OptionalNumber(string field, double min, double max, out double? value)
+        {
+            value = null;
+            var token = Present(field);
+            if (token is null) return true;
+            if (token.Value.ValueKind != JsonValueKind.Number || !token.Value.TryGetDouble(out var number) || !double.IsFinite(number))
+                return Fail(ErrorTexts.WrongType(Path(field), "a number"));
+            if (number < min || number > max) return Fail(ErrorTexts.OutOfRange(Path(field), $"from {min} to {max}"));
+            value = number;
+            return true;
+        }
+
+        public bool OptionalSeconds(string field, out double? seconds)
+        {
+            seconds = null;
+            if (!OptionalNumber(field, 0, MaxSeconds, out var value)) return false;
+            if (value is <= 0) return Fail(ErrorTexts.OutOfRange(Path(field), $"more than 0 and at most {MaxSeconds} seconds"));
+            seconds = value;
+            return true;
+        }
+
+        public bool OptionalIntArray(string field, int min, int max, out IReadOnlyList<int>? values)
+        {
+            values = null;
+            var token = Present(field);
+            if (token is null) return true;
+            if (token.Value.ValueKind != JsonValueKind.Array) return Fail(ErrorTexts.WrongType(Path(field), "an array of integers"));
+            var list = new List<int>();
+            var i = 0;
+            foreach (var item in token.Value.EnumerateArray())
+            {
+                var itemPath = $"{Path(field)}[{i++}]";
+                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var number))
+                    return Fail(ErrorTexts.WrongType(itemPath, "an integer"));
+                if (number < min || number > max) return Fail(ErrorTexts.OutOfRange(itemPath, $"{min} to {max}"));
+                list.Add(number);
+            }
+            values = list;
+            return true;
         }
 
         public bool NoUnknownFields(params string[] known)

@@ -5,8 +5,8 @@ namespace BlueZero.ProcessManager.Actors;
 
 // Messages that never leave this actor system; they skip serialization checks.
 
-/// <summary>The reaper saw the managed process end.</summary>
-internal sealed record ProcessExited(ProcessExit Exit) : INoSerializationVerificationNeeded;
+/// <summary>The reaper saw the process with this pid end.</summary>
+internal sealed record ProcessExited(int Pid, ProcessExit Exit) : INoSerializationVerificationNeeded;
 
 /// <summary>Timer message: the next step of the stop escalation is due.</summary>
 internal sealed record EscalateStop(int Signal) : INoSerializationVerificationNeeded;
@@ -14,10 +14,13 @@ internal sealed record EscalateStop(int Signal) : INoSerializationVerificationNe
 /// <summary>Timer message: a stopped tree had its last chance; give up watching it.</summary>
 internal sealed record FinishTreeCleanup : INoSerializationVerificationNeeded;
 
-/// <summary>A <see cref="ProcessActor"/> tells its parent that the process ended.</summary>
-internal sealed record ProcessEnded(int Pid, ProcessExit Exit) : INoSerializationVerificationNeeded;
+/// <summary>Timer message: max_time elapsed for the current run.</summary>
+internal sealed record MaxTimeElapsed(int Pid) : INoSerializationVerificationNeeded;
 
-/// <summary>Timer message: drop exited records past the retention age.</summary>
+/// <summary>Timer message: a backoff or a recurring period is over; run the process again.</summary>
+internal sealed record RunAgain : INoSerializationVerificationNeeded;
+
+/// <summary>Timer message: drop final entries past the retention limits.</summary>
 internal sealed record PruneRetention : INoSerializationVerificationNeeded;
 
 /// <summary>Node shutdown: stop every managed process with the escalation, reply once all have ended.</summary>

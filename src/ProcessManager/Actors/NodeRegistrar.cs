@@ -18,7 +18,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     public const string HubRole = "hub";
     public const string RegistryName = "node-registry";
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(2);
 
     private sealed record RetryRegistration : INoSerializationVerificationNeeded;
 

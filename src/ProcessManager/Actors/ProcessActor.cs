@@ -1,118 +1,277 @@
 using Akka.Actor;
 using Akka.Event;
 using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Wire;
+using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.Native;
+using BlueZero.ProcessManager.State;
+using BlueZero.ProcessManager.Supervision;
 
 namespace BlueZero.ProcessManager.Actors;
 
 /// <summary>
-/// Owns one running OS process: learns of its exit from the reaper, runs the stop escalation
-/// (SIGINT, then SIGTERM, then SIGKILL, each to the whole tree) and tells its parent how it ended.
-/// The process is started by the parent, so a restart of this actor by supervision keeps the same OS process.
-/// Running -> Stopping(step) -> [CleaningUpTree] -> stopped.
+/// Owns one managed entry for its whole life: the running process, its stop escalation (SIGINT, SIGTERM, SIGKILL to
+/// the whole tree), max_time, and what follows an exit (restart with backoff, the next recurring run, or a final
+/// state). Every transition is written to the <see cref="ProcessTable"/> first, and the actor rebuilds itself from
+/// that record in PreStart, so a restart by supervision, a fresh actor system, or a node restarted after a crash
+/// (re-adoption) all continue where the entry was.
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
     private const string EscalationTimer = "escalation";
+    private const string MaxTimeTimer = "max-time";
+    private const string RunTimer = "run";
 
-    private readonly int _pid;
-    private readonly string _hostName;
-    private readonly TimeSpan _stopGrace;
-    private readonly TimeSpan _killGrace;
+    private readonly long _id;
+    private readonly ProcessTable _table;
     private readonly IProcessLauncher _launcher;
+    private readonly ProcessManagerOptions _options;
+    private readonly Func<double> _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _exitWaiters = new();
-    private bool _stopping;
+    private ManagedEntry _entry = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int pid, string hostName, TimeSpan stopGrace, TimeSpan killGrace, IProcessLauncher launcher) =>
-        Akka.Actor.Props.Create(() => new ProcessActor(pid, hostName, stopGrace, killGrace, launcher));
+    public static Props Props(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, Func<double>? random = null) =>
+        Akka.Actor.Props.Create(() => new ProcessActor(id, table, launcher, options, random ?? Random.Shared.NextDouble));
 
-    public ProcessActor(int pid, string hostName, TimeSpan stopGrace, TimeSpan killGrace, IProcessLauncher launcher)
+    public ProcessActor(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, Func<double> random)
     {
-        _pid = pid;
-        _hostName = hostName;
-        _stopGrace = stopGrace;
-        _killGrace = killGrace;
+        _id = id;
+        _table = table;
         _launcher = launcher;
-        Running();
+        _options = options;
+        _random = random;
+
+        Receive<StopProcess>(OnStop);
+        Receive<Unschedule>(OnUnschedule);
+        Receive<ProcessExited>(OnExited);
+        Receive<EscalateStop>(Escalate);
+        Receive<MaxTimeElapsed>(OnMaxTime);
+        Receive<RunAgain>(_ => Run());
+        Receive<FinishTreeCleanup>(_ => Context.Stop(Self));
     }
+
+    private string Host => _options.HostName;
 
     protected override void PreStart()
     {
-        var self = Self;
-        _launcher.WatchExit(_pid, exit => self.Tell(new ProcessExited(exit)));
-    }
-
-    protected override void PostStop() => _launcher.Release(_pid);
-
-    private void Running()
-    {
-        Receive<StopProcess>(BeginStop);
-        Receive<EscalateStop>(Escalate);
-        Receive<ProcessExited>(OnExited);
-    }
-
-    private void CleaningUpTree()
-    {
-        Receive<StopProcess>(_ => Sender.Tell(new ProcessStopped(_pid, null)));
-        Receive<EscalateStop>(step =>
+        _entry = _table.Get(_id) ?? throw new InvalidOperationException($"entry {_id} is not in the process table");
+        switch (_entry.State)
         {
-            if (!_launcher.TreeAlive(_pid))
-            {
+            case ProcessStates.Running or ProcessStates.Stopping:
+                Resume();
+                break;
+            case ProcessStates.BackingOff or ProcessStates.Scheduled:
+                var wait = (_entry.NextRunAt ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow;
+                Timers.StartSingleTimer(RunTimer, new RunAgain(), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                break;
+            default:
                 Context.Stop(Self);
-                return;
-            }
-            Escalate(step);
-        });
-        Receive<FinishTreeCleanup>(_ => Context.Stop(Self));
-        Receive<ProcessExited>(_ => { });
+                break;
+        }
     }
 
-    private void BeginStop(StopProcess stop)
+    protected override void PostStop()
     {
+        if (_entry?.Pid is { } pid) _launcher.Release(pid);
+    }
+
+    /// <summary>Picks up a live process: just started, carried over from an earlier actor, or re-adopted from disk.</summary>
+    private void Resume()
+    {
+        var pid = _entry.Pid!.Value;
+        var stat = ProcStat.Read(pid);
+        if (_entry.Adopted && (stat is null || stat.State == 'Z' || stat.StartTimeTicks != _entry.PidStartTicks))
+        {
+            _log.Info("Process {Pid} of {Entry} on {Host} is gone since the node went down; its exit is unknown", pid, Describe(), Host);
+            Ended(ProcessExit.Unknown, lost: true);
+            return;
+        }
+        if (_entry.PidStartTicks is null && stat is not null) Save(_entry with { PidStartTicks = stat.StartTimeTicks });
+        var self = Self;
+        _launcher.WatchExit(pid, exit => self.Tell(new ProcessExited(pid, exit)));
+        ArmMaxTime();
+        if (_entry.State == ProcessStates.Stopping)
+            Escalate(new EscalateStop(LibC.SIGTERM)); // an escalation was under way: carry on from its next step
+    }
+
+    private void ArmMaxTime()
+    {
+        if (_entry.Spec.MaxTimeS is not { } maxTime || _entry.State != ProcessStates.Running) return;
+        var remaining = _entry.StartedAt + TimeSpan.FromSeconds(maxTime) - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer(MaxTimeTimer, new MaxTimeElapsed(_entry.Pid!.Value), remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+    }
+
+    private void OnStop(StopProcess stop)
+    {
+        if (!_entry.HasLiveProcess)
+        {
+            // Backing off or waiting for the next recurring run: cancel it; nothing is running.
+            Timers.Cancel(RunTimer);
+            Save(_entry with { State = ProcessStates.Stopped, EndedAt = DateTimeOffset.UtcNow, StopReason = StopReasons.Request });
+            _log.Info("{Entry} on {Host} stopped while {Waiting}; it will not run again", Describe(), Host, _entry.State);
+            Sender.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit));
+            Context.Stop(Self);
+            return;
+        }
         if (stop.Wait) _exitWaiters.Add(Sender);
-        else Sender.Tell(new ProcessStopped(_pid, null));
-        if (_stopping) return;
-        _stopping = true;
+        else Sender.Tell(new ProcessStopped(_entry.Pid, null));
+        BeginStop(StopReasons.Request);
+    }
+
+    private void BeginStop(string reason)
+    {
+        if (_entry.State == ProcessStates.Stopping)
+        {
+            // A request or shutdown overrides max_time: the entry must end stopped, never restart.
+            if (reason != StopReasons.MaxTime && _entry.StopReason == StopReasons.MaxTime) Save(_entry with { StopReason = reason });
+            return;
+        }
+        Timers.Cancel(MaxTimeTimer);
+        Save(_entry with { State = ProcessStates.Stopping, StopReason = reason });
         Signal(LibC.SIGINT);
-        Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGTERM), _stopGrace);
+        Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGTERM), _options.StopGrace);
+    }
+
+    private void OnMaxTime(MaxTimeElapsed elapsed)
+    {
+        if (elapsed.Pid != _entry.Pid || _entry.State != ProcessStates.Running) return;
+        _log.Info("{Entry} (pid {Pid}) on {Host} reached its max_time of {Seconds} s", Describe(), elapsed.Pid, Host, _entry.Spec.MaxTimeS);
+        BeginStop(StopReasons.MaxTime);
+    }
+
+    private void OnUnschedule(Unschedule unschedule)
+    {
+        if (_entry.Spec.RecurringPeriodS is null)
+        {
+            Sender.Tell(new CommandFailed(ErrorTexts.NotRecurring(unschedule.Target.ToString())));
+            return;
+        }
+        Sender.Tell(new Unscheduled(_entry.Name));
+        if (_entry.State == ProcessStates.Scheduled)
+        {
+            Timers.Cancel(RunTimer);
+            Save(_entry with { State = ProcessStates.Exited, Unscheduled = true, EndedAt = DateTimeOffset.UtcNow });
+            Context.Stop(Self);
+            return;
+        }
+        Save(_entry with { Unscheduled = true }); // the run in progress is left alone; no run follows it
     }
 
     private void Escalate(EscalateStop step)
     {
         Signal(step.Signal);
         if (step.Signal == LibC.SIGTERM)
-            Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGKILL), _killGrace);
-        else
+            Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGKILL), _options.KillGrace);
+        else if (_entry.IsFinal)
             Timers.StartSingleTimer(EscalationTimer, new FinishTreeCleanup(), TimeSpan.FromSeconds(1));
     }
 
     private void Signal(int signal)
     {
-        _log.Info("Stop step {Signal} sent to the process tree of pid {Pid} on {Host}", SignalName(signal), _pid, _hostName);
-        var (launcher, pid) = (_launcher, _pid);
+        var pid = _entry.Pid!.Value;
+        _log.Info("Stop step {Signal} sent to the process tree of pid {Pid} on {Host}", SignalName(signal), pid, Host);
+        var launcher = _launcher;
         // Walking /proc for descendants is file I/O: keep it off the actor's thread.
         _ = Task.Run(() => launcher.SignalTree(pid, signal));
     }
 
     private void OnExited(ProcessExited exited)
     {
-        _log.Info("Process {Pid} on {Host} ended: {Exit}", _pid, _hostName, exited.Exit);
-        foreach (var waiter in _exitWaiters) waiter.Tell(new ProcessStopped(_pid, exited.Exit));
-        _exitWaiters.Clear();
-        Context.Parent.Tell(new ProcessEnded(_pid, exited.Exit));
-
-        // A stop covers the whole tree: keep escalating while anything of it survives the root.
-        if (_stopping && _launcher.TreeAlive(_pid))
-        {
-            Become(CleaningUpTree);
-            return;
-        }
-        Context.Stop(Self);
+        if (exited.Pid != _entry.Pid || !_entry.HasLiveProcess) return; // a late notice about an earlier run
+        _log.Info("Process {Pid} ({Entry}) on {Host} ended: {Exit}", exited.Pid, Describe(), Host, exited.Exit);
+        Ended(exited.Exit, lost: false);
     }
+
+    private void Ended(ProcessExit exit, bool lost)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var stopReason = _entry.State == ProcessStates.Stopping ? _entry.StopReason : null;
+        var endedPid = _entry.Pid;
+        Timers.Cancel(MaxTimeTimer);
+        try
+        {
+            Settle(exit, lost, stopReason, now);
+        }
+        finally
+        {
+            // Only now, with the entry's new state in the table: a client that reuses the name right after a
+            // stop with wait must find it free.
+            foreach (var waiter in _exitWaiters) waiter.Tell(new ProcessStopped(endedPid, exit));
+            _exitWaiters.Clear();
+        }
+    }
+
+    private void Settle(ProcessExit exit, bool lost, string? stopReason, DateTimeOffset now)
+    {
+        switch (RestartDecision.Decide(_entry, exit, stopReason, lost, now - _entry.StartedAt, _random()))
+        {
+            case NextStep.RunAgain again:
+                Timers.Cancel(EscalationTimer);
+                Save(_entry with
+                {
+                    State = again.WaitingState, LastExit = exit, EndedAt = now, NextRunAt = now + again.Delay, StopReason = null,
+                    ConsecutiveRestarts = again.ResetsBudget ? 0 : _entry.ConsecutiveRestarts,
+                });
+                _log.Info("{Entry} on {Host} runs again in {Delay:0.###} s ({State})", Describe(), Host, again.Delay.TotalSeconds, again.WaitingState);
+                Timers.StartSingleTimer(RunTimer, new RunAgain(), again.Delay);
+                break;
+            case NextStep.Settle settle:
+                Save(_entry with { State = settle.FinalState, LastExit = exit, EndedAt = now, NextRunAt = null });
+                _log.Info("{Entry} on {Host} is {State}", Describe(), Host, settle.FinalState);
+                // A stop covers the whole tree: keep escalating while anything of it survives the root, and make sure
+                // a timer ends the watch even when the escalation has already passed its last step.
+                if (stopReason is not null && _launcher.TreeAlive(_entry.Pid!.Value))
+                {
+                    if (!Timers.IsTimerActive(EscalationTimer))
+                        Timers.StartSingleTimer(EscalationTimer, new FinishTreeCleanup(), TimeSpan.FromSeconds(1));
+                    return;
+                }
+                Context.Stop(Self);
+                break;
+        }
+    }
+
+    private void Run()
+    {
+        var spec = _entry.Spec;
+        var now = DateTimeOffset.UtcNow;
+        var restarts = _entry.Restarts + 1;
+        var consecutive = _entry.ConsecutiveRestarts + 1;
+        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options)))
+        {
+            case Launched launched:
+                if (_entry.Pid is { } previous) _launcher.Release(previous);
+                Save(_entry with
+                {
+                    State = ProcessStates.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
+                    Restarts = restarts, ConsecutiveRestarts = consecutive, StartedAt = now, NextRunAt = null, Adopted = false,
+                });
+                _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", spec.Path, launched.Pid, Host, restarts + 1, Describe());
+                var self = Self;
+                var pid = launched.Pid;
+                _launcher.WatchExit(pid, exit => self.Tell(new ProcessExited(pid, exit)));
+                ArmMaxTime();
+                break;
+            case LaunchFailed failed:
+                // The executable may have been removed or changed: count it as a failed run and let the policy decide.
+                _log.Warning("Could not start {Path} again on {Host}: {Error}", spec.Path, Host, failed.ErrorMessage);
+                _entry = _entry with { Restarts = restarts, ConsecutiveRestarts = consecutive, StartedAt = now };
+                Ended(new ProcessExit(127, null), lost: false);
+                break;
+        }
+    }
+
+    private void Save(ManagedEntry entry)
+    {
+        _entry = entry;
+        _table.Put(entry);
+    }
+
+    private string Describe() => _entry.Name is { } name ? $"'{name}'" : $"entry {_entry.Id}";
 
     private static string SignalName(int signal) => signal switch
     {

@@ -4,13 +4,15 @@ using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.State;
 
 namespace BlueZero.ProcessManager.Actors;
 
 /// <summary>
-/// The node supervisor at /user/process-manager: answers the protocol for this host, starts processes and
-/// owns one <see cref="ProcessActor"/> per running one. Its state is the <see cref="ProcessTable"/>, which outlives
-/// the actor system, so a fresh incarnation (supervision restart, or a node that rejoined) re-adopts every process.
+/// The node supervisor at /user/process-manager: answers the protocol for this host, starts processes, and owns one
+/// <see cref="ProcessActor"/> per managed entry that may still run. Queries and listings are answered from the
+/// <see cref="ProcessTable"/>, which outlives the actor system; a fresh incarnation (supervision restart, a node that
+/// rejoined, or a node restarted after a crash) re-creates the entry actors from it, which re-adopt their processes.
 /// </summary>
 public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 {
@@ -22,10 +24,9 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private readonly ProcessTable _table;
     private readonly PathPolicy _pathPolicy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<int, IActorRef> _processActors = new();
+    private readonly Dictionary<long, IActorRef> _entryActors = new();
     private IActorRef? _shutdownWaiter;
     private int _stoppedForShutdown;
-    private long _actorSequence;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -40,26 +41,31 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         _pathPolicy = new PathPolicy(options.AllowedPaths);
 
         Receive<StartProcess>(Start);
-        Receive<StopProcess>(Stop);
+        Receive<StopProcess>(stop => ForwardToEntry(stop, stop.Target, entry => new ProcessStopped(entry.Pid, entry.LastExit)));
+        Receive<Unschedule>(unschedule => ForwardToEntry(unschedule, unschedule.Target, entry => entry.Spec.RecurringPeriodS is null
+            ? new CommandFailed(ErrorTexts.NotRecurring(unschedule.Target.ToString()))
+            : new Unscheduled(entry.Name)));
         Receive<QueryProcessStatus>(Query);
-        Receive<ListActiveProcesses>(_ => Sender.Tell(new ActiveProcesses(_table.RunningPids.ToList())));
-        Receive<ProcessEnded>(OnProcessEnded);
-        Receive<ProcessStopped>(_ => { }); // acknowledgements of our own shutdown stops
+        Receive<ListActiveProcesses>(_ => Sender.Tell(new ActiveProcesses(_table.RunningPids())));
+        Receive<ListProcesses>(_ => Sender.Tell(new ProcessList(_table.All().Select(e => e.ToInfo()).ToList())));
+        Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReasons.Request))));
+        Receive<Terminated>(OnEntryActorStopped);
+        Receive<ProcessStopped>(_ => { }); // acknowledgements of the stops this actor sends itself
         Receive<PruneRetention>(_ => Prune());
-        Receive<StopAllProcesses>(_ => StopAll());
+        Receive<StopAllProcesses>(_ => StopAllForShutdown());
     }
 
     protected override void PreStart()
     {
-        foreach (var record in _table.Running.ToList())
+        foreach (var entry in _table.All().Where(e => !e.IsFinal))
         {
-            _log.Info("Re-adopting process {Pid} on {Host}", record.Pid, _options.HostName);
-            Supervise(record.Pid);
+            _log.Info("Taking over {State} entry {Id} (pid {Pid}) on {Host}", entry.State, entry.Id, entry.Pid, _options.HostName);
+            Supervise(entry.Id);
         }
         Timers.StartPeriodicTimer("prune", new PruneRetention(), PruneInterval);
     }
 
-    // Children are actors, not processes: a restarted manager re-creates them from the table in PreStart.
+    // Entry actors are re-created from the table in PreStart; stopping them here stops no process.
     protected override void PreRestart(Exception reason, object message)
     {
         foreach (var child in Context.GetChildren()) Context.Stop(child);
@@ -73,7 +79,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             Sender.Tell(new CommandFailed(ErrorTexts.ShuttingDown));
             return;
         }
-        if (start.Name is { } name && _table.NameRunning(name))
+        if (start.Name is { } name && _table.NameActive(name))
         {
             Sender.Tell(new CommandFailed(ErrorTexts.NameInUse(name)));
             return;
@@ -84,14 +90,13 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var environment = new Dictionary<string, string>(_options.ChildEnvironment, StringComparer.Ordinal);
-        foreach (var (key, value) in start.Env ?? new Dictionary<string, string>()) environment[key] = value;
-
-        switch (_launcher.Launch(new LaunchRequest(start.Path, start.Args, environment, start.Cwd)))
+        switch (_launcher.Launch(ProcessLaunching.RequestFor(start, _options)))
         {
             case Launched launched:
-                _table.AddRunning(new ProcessRecord(launched.Pid, start, DateTimeOffset.UtcNow));
-                Supervise(launched.Pid);
+                var entry = new ManagedEntry(_table.NextId(), start, ProcessStates.Running, launched.Pid,
+                    ProcStat.Read(launched.Pid)?.StartTimeTicks, Restarts: 0, ConsecutiveRestarts: 0, LastExit: null, DateTimeOffset.UtcNow);
+                _table.Put(entry);
+                Supervise(entry.Id);
                 _log.Info("Started {Path} as pid {Pid} on {Host}", start.Path, launched.Pid, _options.HostName);
                 Sender.Tell(new ProcessStarted(launched.Pid));
                 break;
@@ -102,68 +107,63 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Supervise(int pid)
+    private void Supervise(long id)
     {
-        var actor = Context.ActorOf(
-            ProcessActor.Props(pid, _options.HostName, _options.StopGrace, _options.KillGrace, _launcher),
-            $"pid-{pid}-{++_actorSequence}");
-        _processActors[pid] = actor;
+        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options), $"entry-{id}");
+        Context.Watch(actor);
+        _entryActors[id] = actor;
     }
 
-    private void Stop(StopProcess stop)
+    /// <summary>Live entries are handled by their actor; final ones are answered here from the table.</summary>
+    private void ForwardToEntry(INodeCommand command, ProcessTarget target, Func<ManagedEntry, INodeReply> answerForFinal)
     {
-        var record = _table.Find(stop.Target);
-        if (record is null)
-        {
-            Sender.Tell(new CommandFailed(stop.Target.Pid is { } pid
-                ? ErrorTexts.PidNotManaged(pid, _options.HostName)
-                : ErrorTexts.NoSuchName(stop.Target.Name!)));
-            return;
-        }
-        if (record.Running && _processActors.TryGetValue(record.Pid, out var actor))
-        {
-            actor.Forward(stop);
-            return;
-        }
-        // Already ended: stopping is idempotent and reports how it ended.
-        Sender.Tell(new ProcessStopped(record.Pid, record.Exit));
+        var entry = _table.Find(target);
+        if (entry is null)
+            Sender.Tell(new CommandFailed(target.Pid is { } pid ? ErrorTexts.PidNotManaged(pid, _options.HostName) : ErrorTexts.NoSuchName(target.Name!)));
+        else if (!entry.IsFinal && _entryActors.TryGetValue(entry.Id, out var actor))
+            actor.Forward(command);
+        else
+            Sender.Tell(answerForFinal(entry));
     }
 
     private void Query(QueryProcessStatus query)
     {
-        var record = _table.Find(query.Target);
-        if (record is null)
-        {
-            Sender.Tell(new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
-            return;
-        }
-        Sender.Tell(new ProcessStatus(record.Pid, record.Name, record.Running, record.Exit));
+        var entry = _table.Find(query.Target);
+        Sender.Tell(entry is not null
+            ? new ProcessStatus(entry.ToInfo())
+            : new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
     }
 
-    private void OnProcessEnded(ProcessEnded ended)
+    /// <summary>Stops every entry that may still run; returns the pids that were running.</summary>
+    private IReadOnlyList<int> StopEverything(string reason)
     {
-        if (_processActors.TryGetValue(ended.Pid, out var actor) && actor.Equals(Sender))
-            _processActors.Remove(ended.Pid);
-        _table.MarkExited(ended.Pid, ended.Exit, DateTimeOffset.UtcNow);
+        var running = _table.RunningPids();
+        _log.Info("Stopping all {Count} live entries on {Host} ({Reason})", _entryActors.Count, _options.HostName, reason);
+        foreach (var (id, actor) in _entryActors)
+            if (_table.Get(id) is { IsFinal: false } entry)
+                actor.Tell(new StopProcess(entry.Pid is { } pid ? ProcessTarget.ByPid(pid) : ProcessTarget.ByName(entry.Name ?? "-"), Wait: false));
+        return running;
+    }
+
+    private void OnEntryActorStopped(Terminated terminated)
+    {
+        foreach (var (id, actor) in _entryActors.Where(kv => kv.Value.Equals(terminated.ActorRef)).ToList())
+        {
+            _entryActors.Remove(id);
+            if (_table.Get(id) is { IsFinal: false } entry && _shutdownWaiter is null)
+                Supervise(entry.Id); // it stopped without settling (a bug, or a crash in PreStart): keep the entry managed
+        }
         Prune();
-        if (_shutdownWaiter is not null) ReplyIfAllStopped();
+        if (_shutdownWaiter is not null && _entryActors.Count == 0)
+            _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));
     }
 
     private void Prune() => _table.Prune(_options.RetentionMaxRecords, _options.RetentionMaxAge, DateTimeOffset.UtcNow);
 
-    private void StopAll()
+    private void StopAllForShutdown()
     {
         _shutdownWaiter = Sender;
-        _stoppedForShutdown = _table.RunningPids.Count;
-        _log.Info("Node shutdown: stopping {Count} managed processes on {Host}", _stoppedForShutdown, _options.HostName);
-        foreach (var (pid, actor) in _processActors)
-            actor.Tell(new StopProcess(ProcessTarget.ByPid(pid), Wait: false));
-        ReplyIfAllStopped();
-    }
-
-    private void ReplyIfAllStopped()
-    {
-        if (_table.RunningPids.Count > 0) return;
-        _shutdownWaiter?.Tell(new AllProcessesStopped(_stoppedForShutdown));
+        _stoppedForShutdown = StopEverything(StopReasons.Request).Count;
+        if (_entryActors.Count == 0) _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));
     }
 }

@@ -10,7 +10,7 @@ namespace BlueZero.ProcessManager.Configuration;
 /// </summary>
 public sealed class MeshSetup
 {
-    private static readonly string[] NotInherited = ["B0_HOST_ID", "B0_CLUSTER_PORT", "B0_HUB_HTTP", "B0_SEED_NODES", MeshFlags.ParentHostVariable];
+    private static readonly string[] NotInherited = ["B0_HOST_ID", "B0_CLUSTER_PORT", "B0_HUB_HTTP", "B0_SEED_NODES", "B0_DATA_DIR", MeshFlags.ParentHostVariable];
 
     public required SettingSource Source { get; init; }
     public required MeshClusterSettings Cluster { get; init; }
@@ -36,7 +36,10 @@ public sealed class MeshSetup
                 throw new SetupException($"seed '{seed}' is not of the form akka.tcp://{MeshClusterSettings.SystemName}@HOST:PORT");
         var cluster = new MeshClusterSettings(hostName, clusterHost, port, seeds);
 
-        var pm = ReadProcessManagerOptions(hocon, hostName, environment);
+        var dataDir = source.Get(MeshFlags.DataDir, "bluezero.process-manager.data-dir") is { Length: > 0 } dir
+            ? Path.GetFullPath(dir)
+            : DefaultDataDirectory(hostName, environment);
+        var pm = ReadProcessManagerOptions(hocon, hostName, environment, dataDir);
         var akka = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp.hostname = {{Quote(clusterHost)}}
             akka.remote.dot-netty.tcp.port = {{port}}
@@ -51,7 +54,16 @@ public sealed class MeshSetup
         Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
 
-    private static ProcessManagerOptions ReadProcessManagerOptions(Config hocon, string hostName, IReadOnlyDictionary<string, string> environment)
+    /// <summary>$XDG_STATE_HOME/bluezero/HOST, else ~/.local/state/bluezero/HOST: one table per host_name, so several nodes on one machine never share one.</summary>
+    private static string DefaultDataDirectory(string hostName, IReadOnlyDictionary<string, string> environment)
+    {
+        var stateHome = environment.GetValueOrDefault("XDG_STATE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(environment.GetValueOrDefault("HOME") is { Length: > 0 } home ? home : Path.GetTempPath(), ".local", "state");
+        return Path.Combine(stateHome, "bluezero", string.Concat(hostName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')));
+    }
+
+    private static ProcessManagerOptions ReadProcessManagerOptions(Config hocon, string hostName, IReadOnlyDictionary<string, string> environment, string dataDir)
     {
         const string root = "bluezero.process-manager";
         var stopGrace = Duration(hocon, $"{root}.stop-grace", TimeSpan.FromSeconds(5));
@@ -65,7 +77,7 @@ public sealed class MeshSetup
 
         var childEnvironment = environment.Where(kv => !NotInherited.Contains(kv.Key))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        return new ProcessManagerOptions(hostName, stopGrace, killGrace, maxRecords, maxAge, allowed, childEnvironment);
+        return new ProcessManagerOptions(hostName, stopGrace, killGrace, maxRecords, maxAge, allowed, childEnvironment, dataDir);
     }
 
     public static TimeSpan Duration(Config hocon, string path, TimeSpan fallback)

@@ -8,7 +8,8 @@ public sealed record ProcessManagerOptions(
     int RetentionMaxRecords,
     TimeSpan RetentionMaxAge,
     IReadOnlyList<string> AllowedPaths,
-    IReadOnlyDictionary<string, string> ChildEnvironment)
+    IReadOnlyDictionary<string, string> ChildEnvironment,
+    string DataDirectory)
 {
     /// <summary>Upper bound for a stop with wait: both grace periods plus time for SIGKILL to land.</summary>
     public TimeSpan FullStopTime => StopGrace + KillGrace + TimeSpan.FromSeconds(5);

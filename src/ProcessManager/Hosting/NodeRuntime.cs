@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,18 +12,30 @@ namespace BlueZero.ProcessManager.Hosting;
 /// Runs the standalone node's actor system under the Generic Host. A cluster member that has been downed
 /// (a partition longer than the downing window, or a hub that went away) cannot rejoin with the same actor
 /// system, so this runtime starts a fresh one that joins again. The <see cref="ProcessTable"/> and the launcher
-/// live here, outside the actor system, so managed processes are untouched by all of this.
+/// live here, outside the actor system, so managed processes are untouched by all of this; the table is also on disk,
+/// so a node restarted after a crash re-adopts the processes that are still alive.
 /// Host shutdown (SIGINT, SIGTERM) stops the processes gracefully, then leaves the cluster.
 /// </summary>
-public sealed class NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger) : IHostedService, IDisposable
+public sealed class NodeRuntime : IHostedService, IDisposable
 {
     private static readonly TimeSpan RejoinDelay = TimeSpan.FromMilliseconds(200);
 
+    private readonly MeshSetup setup;
+    private readonly ILogger<NodeRuntime> logger;
     private readonly PosixProcessLauncher _launcher = new();
-    private readonly ProcessTable _table = new();
+    private readonly ProcessTableFile _tableFile;
+    private readonly ProcessTable _table;
     private readonly object _gate = new();
     private ActorSystem? _system;
     private bool _stopping;
+
+    public NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger)
+    {
+        this.setup = setup;
+        this.logger = logger;
+        _tableFile = new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, logger);
+        _table = _tableFile.Load();
+    }
 
     public ActorSystem? CurrentSystem
     {
@@ -63,7 +76,7 @@ public sealed class NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger) : 
             if (_stopping || !ReferenceEquals(system, _system)) return;
         }
         logger.LogWarning("Node {Host} left the cluster without being asked to (downed or removed); rejoining with a fresh actor system. " +
-                          "{Count} managed processes are untouched.", setup.Cluster.HostName, _table.RunningPids.Count);
+                          "{Count} managed processes are untouched.", setup.Cluster.HostName, _table.RunningPids().Count);
         await Task.Delay(RejoinDelay);
         StartSystem();
     }
@@ -81,5 +94,9 @@ public sealed class NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger) : 
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
     }
 
-    public void Dispose() => _launcher.Dispose();
+    public void Dispose()
+    {
+        _tableFile.Dispose();
+        _launcher.Dispose();
+    }
 }

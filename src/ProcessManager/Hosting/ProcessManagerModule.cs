@@ -4,6 +4,7 @@ using Akka.Cluster;
 using BlueZero.ProcessManager.Actors;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.State;
 
 namespace BlueZero.ProcessManager.Hosting;
 

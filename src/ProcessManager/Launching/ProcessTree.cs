@@ -26,9 +26,14 @@ public sealed class ProcessTree
         }
     }
 
+    /// <summary>
+    /// True while a member of the group (other than a zombie: an exited process not yet reaped, which a re-adopted
+    /// tree's reaper, init, may be slow to collect) or a remembered stray is alive.
+    /// </summary>
     public bool Alive(int rootPid)
     {
-        if (LibC.kill(-rootPid, 0) == 0) return true;
+        if (LibC.kill(-rootPid, 0) == 0 && ProcStat.ReadAll().Any(p => p.ProcessGroup == rootPid && p.State != 'Z'))
+            return true;
         lock (_gate)
         {
             if (!_strayDescendants.TryGetValue(rootPid, out var strays)) return false;

@@ -17,7 +17,7 @@ public sealed class HubRoutingSpec : IDisposable
 
     private async Task AwaitStatus(string host, NodeStatus status, TimeSpan within)
     {
-        await Eventually.Holds(async () =>
+        await Polling.Until(async () =>
         {
             var snapshot = await _mesh.Snapshot();
             return snapshot.Nodes.TryGetValue(host, out var entry) && entry.Status == status;
@@ -46,7 +46,7 @@ public sealed class HubRoutingSpec : IDisposable
         var listA = Assert.IsType<ActiveProcesses>(Assert.IsType<NodeAnswered>(await _mesh.Send("""{"host_name":"node-a","list_active_processes":{}}""")).Reply);
         Assert.Equal([onA], listA.Pids);
         var queryB = Assert.IsType<ProcessStatus>(Assert.IsType<NodeAnswered>(await _mesh.Send($$$"""{"host_name":"node-b","query_process_status":{"pid":{{{onB}}}}}""")).Reply);
-        Assert.True(queryB.Running);
+        Assert.True(queryB.Info.Running);
         var wrongHost = Assert.IsType<CommandFailed>(Assert.IsType<NodeAnswered>(await _mesh.Send($$$"""{"host_name":"node-a","query_process_status":{"pid":{{{onB}}}}}""")).Reply);
         Assert.Equal(ErrorTexts.NoSuchPid, wrongHost.ErrorMessage);
 
@@ -65,11 +65,11 @@ public sealed class HubRoutingSpec : IDisposable
         await AwaitStatus("node-b", NodeStatus.Up, JoinTimeout);
         var pid = await StartSleep("node-b");
 
-        var listing = Assert.IsType<ClusterListing>(await _mesh.Send("""{"list_active_processes":{}}"""));
+        var listing = Assert.IsType<ClusterWideAnswered>(await _mesh.Send("""{"list_active_processes":{}}"""));
 
         Assert.Equal(["node-a", "node-b"], listing.Hosts.Select(h => h.HostName));
-        Assert.Empty(listing.Hosts[0].Pids!);
-        Assert.Equal([pid], listing.Hosts[1].Pids!);
+        Assert.Empty(Assert.IsType<ActiveProcesses>(listing.Hosts[0].Reply).Pids);
+        Assert.Equal([pid], Assert.IsType<ActiveProcesses>(listing.Hosts[1].Reply).Pids);
     }
 
     [Fact]
@@ -97,9 +97,9 @@ public sealed class HubRoutingSpec : IDisposable
         Assert.Equal(ErrorTexts.HostUnreachable, refused.ErrorMessage);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1), "an unreachable host must be refused at once");
 
-        var listing = Assert.IsType<ClusterListing>(await _mesh.Send("""{"list_active_processes":{}}"""));
+        var listing = Assert.IsType<ClusterWideAnswered>(await _mesh.Send("""{"list_active_processes":{}}"""));
         var entry = Assert.Single(listing.Hosts, h => h.HostName == "node-a");
-        Assert.Null(entry.Pids);
+        Assert.Null(entry.Reply);
         Assert.Equal(ErrorTexts.HostUnreachable, entry.ErrorMessage);
 
         Assert.True(OsProcesses.IsAlive(pid), "cluster events must never kill managed processes");
@@ -150,14 +150,14 @@ public sealed class HubRoutingSpec : IDisposable
 
         var second = _mesh.StartNode("node-a");
         var secondAddress = Akka.Cluster.Cluster.Get(second.System).SelfAddress;
-        await Eventually.Holds(() => Task.FromResult(Akka.Cluster.Cluster.Get(second.System).SelfMember.Status == Akka.Cluster.MemberStatus.Up),
+        await Polling.Until(() => Task.FromResult(Akka.Cluster.Cluster.Get(second.System).SelfMember.Status == Akka.Cluster.MemberStatus.Up),
             JoinTimeout, "the second node to join");
         var pid = await StartSleep("node-a");
 
         var entry = (await _mesh.Snapshot()).Nodes["node-a"];
         Assert.Equal(firstAddress, entry.Address);
         Assert.NotEqual(secondAddress, entry.Address);
-        Assert.Contains(pid, first.Table.RunningPids);
-        Assert.Empty(second.Table.RunningPids);
+        Assert.Contains(pid, first.Table.RunningPids());
+        Assert.Empty(second.Table.RunningPids());
     }
 }

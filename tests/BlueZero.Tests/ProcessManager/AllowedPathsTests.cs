@@ -33,7 +33,7 @@ public sealed class AllowedPathsTests : ProcessManagerTestKit
 
         var pid = Start(manager, Path.Combine(_allowed, "ok.sh"));
 
-        Assert.Equal(ProcessExit.Exited(0), AwaitEnded(manager, pid).Exit);
+        Assert.Equal(ProcessExit.Exited(0), AwaitEnded(manager, pid).Info.LastExit);
     }
 
     [Fact]

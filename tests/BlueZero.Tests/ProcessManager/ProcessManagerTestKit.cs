@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using BlueZero.Messages.Protocol;
-using BlueZero.ProcessManager;
+using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Actors;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
@@ -65,7 +65,8 @@ public abstract class ProcessManagerTestKit : Akka.TestKit.Xunit2.TestKit
         RetentionMaxRecords: 100,
         RetentionMaxAge: TimeSpan.FromMinutes(10),
         AllowedPaths: [],
-        ChildEnvironment: new Dictionary<string, string>());
+        ChildEnvironment: new Dictionary<string, string>(),
+        DataDirectory: Path.GetTempPath());
 
     protected IActorRef CreateManager(ProcessManagerOptions? options = null) =>
         Sys.ActorOf(ProcessManagerActor.Props(options ?? DefaultOptions, Launcher, Table));
@@ -103,7 +104,7 @@ public abstract class ProcessManagerTestKit : Akka.TestKit.Xunit2.TestKit
         AwaitAssert(() =>
         {
             status = Query(manager, pid);
-            Assert.False(status.Running, $"pid {pid} still running");
+            Assert.False(status.Info.Running, $"pid {pid} still running");
         }, ExitTimeout, TimeSpan.FromMilliseconds(50));
         return status!;
     }

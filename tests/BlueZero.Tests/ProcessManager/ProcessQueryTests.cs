@@ -15,7 +15,12 @@ public sealed class ProcessQueryTests(ITestOutputHelper output) : ProcessManager
 
         var pid = Start(manager, "/bin/sh", "-c", "exit 3");
 
-        Assert.Equal(new ProcessStatus(pid, null, false, ProcessExit.Exited(3)), AwaitEnded(manager, pid));
+        var info = AwaitEnded(manager, pid).Info;
+        Assert.Equal(pid, info.Pid);
+        Assert.Null(info.Name);
+        Assert.False(info.Running);
+        Assert.Equal(ProcessStates.Exited, info.State);
+        Assert.Equal(ProcessExit.Exited(3), info.LastExit);
         Assert.DoesNotContain(pid, ListRunning(manager));
     }
 
@@ -36,7 +41,11 @@ public sealed class ProcessQueryTests(ITestOutputHelper output) : ProcessManager
 
         var status = Request<ProcessStatus>(manager, new QueryProcessStatus(ProcessTarget.ByName("sleeper")));
 
-        Assert.Equal(new ProcessStatus(pid, "sleeper", true, null), status);
+        Assert.Equal(pid, status.Info.Pid);
+        Assert.Equal("sleeper", status.Info.Name);
+        Assert.True(status.Info.Running);
+        Assert.Equal(ProcessStates.Running, status.Info.State);
+        Assert.Null(status.Info.LastExit);
     }
 
     [Fact]
@@ -51,7 +60,7 @@ public sealed class ProcessQueryTests(ITestOutputHelper output) : ProcessManager
         }
 
         Assert.Equal(ErrorTexts.NoSuchPid, FailureOf(manager, new QueryProcessStatus(ProcessTarget.ByPid(pids[0]))));
-        Assert.Equal(ProcessExit.Exited(1), Query(manager, pids[1]).Exit);
-        Assert.Equal(ProcessExit.Exited(2), Query(manager, pids[2]).Exit);
+        Assert.Equal(ProcessExit.Exited(1), Query(manager, pids[1]).Info.LastExit);
+        Assert.Equal(ProcessExit.Exited(2), Query(manager, pids[2]).Info.LastExit);
     }
 }

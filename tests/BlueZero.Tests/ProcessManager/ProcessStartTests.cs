@@ -17,7 +17,8 @@ public sealed class ProcessStartTests(ITestOutputHelper output) : ProcessManager
         var pid = Start(manager, "/bin/sh", args);
 
         Assert.True(OsProcesses.IsAlive(pid));
-        Assert.Equal(["/bin/sh", .. args], OsProcesses.CommandLine(pid));
+        // posix_spawn returns once the child has exec'd, but the kernel publishes the new argv a moment later.
+        AwaitAssert(() => Assert.Equal(["/bin/sh", .. args], OsProcesses.CommandLine(pid)), ReplyTimeout, TimeSpan.FromMilliseconds(10));
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class ProcessStartTests(ITestOutputHelper output) : ProcessManager
             Env: new Dictionary<string, string> { ["FOO"] = "bar" },
             Cwd: directory)).Pid;
 
-        Assert.Equal(ProcessExit.Exited(0), AwaitEnded(manager, pid).Exit);
+        Assert.Equal(ProcessExit.Exited(0), AwaitEnded(manager, pid).Info.LastExit);
     }
 
     [Fact]
@@ -46,7 +47,11 @@ public sealed class ProcessStartTests(ITestOutputHelper output) : ProcessManager
         var pid = Request<ProcessStarted>(manager, new StartProcess(
             "/bin/sleep", ["60"], Env: new Dictionary<string, string> { ["FOO"] = "bar", ["EXTRA"] = "x=y" })).Pid;
 
-        var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["EXTRA=x=y", "FOO=bar", "KEPT=kept"], environment.Order(StringComparer.Ordinal));
+        // As for argv, the kernel publishes the new environment a moment after posix_spawn returns.
+        AwaitAssert(() =>
+        {
+            var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["EXTRA=x=y", "FOO=bar", "KEPT=kept"], environment.Order(StringComparer.Ordinal));
+        }, ReplyTimeout, TimeSpan.FromMilliseconds(10));
     }
 }

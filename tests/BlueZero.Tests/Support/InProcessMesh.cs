@@ -4,7 +4,7 @@ using Akka.Configuration;
 using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Messages.Wire;
-using BlueZero.ProcessManager;
+using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
@@ -94,7 +94,7 @@ public sealed class InProcessMesh : IDisposable
     public void Dispose()
     {
         foreach (var node in _nodes)
-            foreach (var pid in node.Table.RunningPids.ToList())
+            foreach (var pid in node.Table.RunningPids())
                 OsProcesses.KillHard(pid);
         Task.WaitAll(_systems.Select(s => s.Terminate()).ToArray(), TimeSpan.FromSeconds(20));
         foreach (var node in _nodes) node.Launcher.Dispose();

@@ -25,14 +25,24 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
         _samples = new Dictionary<string, object>
         {
             ["start"] = new StartProcess("/usr/bin/env", ["a b", "\"q\"", "ünï 🚀", ""],
-                new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }, "/srv", "web"),
+                new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }, "/srv", "web",
+                new RestartPolicy(RestartPolicies.OnFailure, 5, new BackoffSettings(250, 8000, 1.5, 0.2), 30, [0, 3]),
+                MaxTimeS: 12.5),
             ["stop"] = new StopProcess(ProcessTarget.ByPid(4242), Wait: true),
             ["query"] = new QueryProcessStatus(ProcessTarget.ByName("web")),
             ["list"] = new ListActiveProcesses(),
+            ["list-all"] = new ListProcesses(),
+            ["unschedule"] = new Unschedule(ProcessTarget.ByName("nightly")),
+            ["kill-all"] = new KillAll(),
             ["started"] = new ProcessStarted(4242),
             ["stopped"] = new ProcessStopped(4242, ProcessExit.Killed(9)),
-            ["status"] = new ProcessStatus(4242, "web", false, ProcessExit.Exited(3)),
+            ["status"] = new ProcessStatus(SampleInfo),
             ["active"] = new ActiveProcesses([1, 17, 4242]),
+            ["processes"] = new ProcessList([SampleInfo,
+                new ProcessInfo(null, "nightly", "/usr/bin/backup", [], ProcessStates.Scheduled, 3, new ProcessExit(null, null),
+                    SampleTime, SampleTime.AddMinutes(5))]),
+            ["unscheduled"] = new Unscheduled("nightly"),
+            ["killed"] = new AllKilled([17, 4242]),
             ["failed"] = new CommandFailed("PID 5 is not managed by this process manager (node-a)"),
             ["register"] = new RegisterNode("node-a", TestActor),
             ["registered"] = new NodeRegistered("node-a"),
@@ -40,6 +50,11 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["rejoin"] = new RejoinRequired("node-a", "not a member of the hub's cluster"),
         };
     }
+
+    private static readonly DateTimeOffset SampleTime = new(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
+
+    private static readonly ProcessInfo SampleInfo = new(4242, "web", "/usr/bin/env", ["a b", "ünï"], ProcessStates.BackingOff, 2,
+        ProcessExit.Exited(3), SampleTime, SampleTime.AddSeconds(2));
 
     public static IEnumerable<object[]> ManifestKeys =>
         BlueZeroSerializer.Manifests.Keys.Select(key => new object[] { key });
@@ -60,14 +75,40 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                 else Assert.Equal(e.Env.OrderBy(p => p.Key, StringComparer.Ordinal), a.Env!.OrderBy(p => p.Key, StringComparer.Ordinal));
                 Assert.Equal(e.Cwd, a.Cwd);
                 Assert.Equal(e.Name, a.Name);
+                Assert.Equal(e.MaxTimeS, a.MaxTimeS);
+                Assert.Equal(e.RecurringPeriodS, a.RecurringPeriodS);
+                if (e.Restart is null) Assert.Null(a.Restart);
+                else
+                {
+                    Assert.NotNull(a.Restart);
+                    Assert.Equal(e.Restart with { SuccessExitCodes = [] }, a.Restart with { SuccessExitCodes = [] });
+                    Assert.Equal(e.Restart.SuccessExitCodes, a.Restart.SuccessExitCodes);
+                }
                 break;
             case (ActiveProcesses e, ActiveProcesses a):
                 Assert.Equal(e.Pids, a.Pids);
+                break;
+            case (AllKilled e, AllKilled a):
+                Assert.Equal(e.Pids, a.Pids);
+                break;
+            case (ProcessStatus e, ProcessStatus a):
+                AssertSameInfo(e.Info, a.Info);
+                break;
+            case (ProcessList e, ProcessList a):
+                Assert.Equal(e.Processes.Count, a.Processes.Count);
+                foreach (var (ei, ai) in e.Processes.Zip(a.Processes)) AssertSameInfo(ei, ai);
                 break;
             default:
                 Assert.Equal(expected, actual);
                 break;
         }
+    }
+
+    private static void AssertSameInfo(ProcessInfo expected, ProcessInfo actual)
+    {
+        Assert.Equal(expected.Args, actual.Args);
+        Assert.Equal(expected with { Args = [] }, actual with { Args = [] });
+        Assert.Equal(expected.StartedAt.Offset, actual.StartedAt.Offset);
     }
 
     // ---------------------------------------------------------------- round trips
@@ -121,9 +162,51 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Status_of_a_running_process_round_trips_without_an_exit()
     {
-        var status = new ProcessStatus(7, null, true, null);
+        var status = new ProcessStatus(new ProcessInfo(7, null, "/bin/sleep", ["60"], ProcessStates.Running, 0, null, SampleTime, null));
 
-        Assert.Equal(status, RoundTrip(status));
+        var back = Assert.IsType<ProcessStatus>(RoundTrip(status));
+
+        AssertSameMessage(status, back);
+        Assert.Null(back.Info.LastExit);
+        Assert.Null(back.Info.NextRunAt);
+        Assert.True(back.Info.Running);
+    }
+
+    [Fact]
+    public void Recurring_start_round_trips_its_period_and_no_restart_policy()
+    {
+        var start = new StartProcess("/usr/bin/backup", [], Name: "nightly", RecurringPeriodS: 86_400);
+
+        var back = Assert.IsType<StartProcess>(RoundTrip(start));
+
+        AssertSameMessage(start, back);
+        Assert.Null(back.Restart);
+        Assert.Null(back.MaxTimeS);
+    }
+
+    [Fact]
+    public void Started_at_keeps_the_instant_of_a_non_utc_offset()
+    {
+        var local = new DateTimeOffset(2024, 5, 6, 9, 8, 9, 123, TimeSpan.FromHours(2));
+        var status = new ProcessStatus(new ProcessInfo(7, null, "/bin/sleep", [], ProcessStates.Running, 0, null, local, null));
+
+        var back = Assert.IsType<ProcessStatus>(RoundTrip(status));
+
+        Assert.Equal(local.UtcDateTime, back.Info.StartedAt.UtcDateTime);
+    }
+
+    [Fact]
+    public void Unschedule_by_pid_round_trips()
+    {
+        var unschedule = new Unschedule(ProcessTarget.ByPid(99));
+
+        Assert.Equal(unschedule, RoundTrip(unschedule));
+    }
+
+    [Fact]
+    public void Unscheduled_of_an_unnamed_job_round_trips_without_a_name()
+    {
+        Assert.Equal(new Unscheduled(null), RoundTrip(new Unscheduled(null)));
     }
 
     [Fact]
@@ -262,7 +345,12 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("started", """{"Pid":1.5}""")]
     [InlineData("started", """{"Pid":99999999999999999999}""")]
     [InlineData("stopped", """{"Pid":1,"Exit":"killed"}""")]
-    [InlineData("status", """{"Pid":1,"Running":"yes"}""")]
+    [InlineData("status", """{"Info":{"Pid":1,"Path":"/bin/true","Args":[],"State":"running","Restarts":"many"}}""")]
+    [InlineData("status", """{"Info":"running"}""")]
+    [InlineData("processes", """{"Processes":{"Pid":1}}""")]
+    [InlineData("killed", """{"Pids":"1,2"}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"MaxTimeS":"soon"}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"Restart":"always"}""")]
     [InlineData("active", """{"Pids":"1,2"}""")]
     [InlineData("active", """{"Pids":[1,null]}""")]
     [InlineData("active", """{"Pids":[1,"x"]}""")]
@@ -303,7 +391,27 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("registered", "{}")]
     [InlineData("refused", """{"HostName":"node-a"}""")]
     [InlineData("refused", """{"Reason":"taken"}""")]
+    [InlineData("status", "{}")]
+    [InlineData("status", """{"Info":null}""")]
+    [InlineData("processes", "{}")]
+    [InlineData("processes", """{"Processes":null}""")]
+    [InlineData("processes", """{"Processes":[null]}""")]
+    [InlineData("killed", "{}")]
+    [InlineData("unschedule", "{}")]
     public void Message_missing_a_non_nullable_member_is_refused(string manifest, string payload)
+    {
+        Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
+    }
+
+    [Theory]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"Restart":{"Policy":"always"}}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"Restart":{"Policy":"on-failure","MaxRestarts":1,"Backoff":null,"ResetAfterS":60,"SuccessExitCodes":[0]}}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"Restart":{"Policy":"on-failure","MaxRestarts":1,"Backoff":{},"ResetAfterS":60,"SuccessExitCodes":null}}""")]
+    [InlineData("start", """{"Path":"/bin/true","Args":[],"Restart":{"Policy":null,"MaxRestarts":1,"Backoff":{},"ResetAfterS":60,"SuccessExitCodes":[0]}}""")]
+    [InlineData("status", """{"Info":{"Pid":1}}""")]
+    [InlineData("status", """{"Info":{"Pid":1,"Path":"/bin/true","Args":[],"Restarts":0,"StartedAt":"2024-05-06T07:08:09Z"}}""")]
+    [InlineData("processes", """{"Processes":[{"Pid":1,"Path":"/bin/true","State":"running","Restarts":0}]}""")]
+    public void Nested_record_missing_a_non_nullable_member_is_refused(string manifest, string payload)
     {
         Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
     }
@@ -322,6 +430,8 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("query", """{"Target":{}}""")]
     [InlineData("query", """{"Target":{"Pid":null,"Name":null}}""")]
     [InlineData("query", """{"Target":{"Other":1}}""")]
+    [InlineData("unschedule", """{"Target":{}}""")]
+    [InlineData("unschedule", """{"Target":{"Pid":0}}""")]
     public void Target_with_neither_pid_nor_name_is_refused(string manifest, string payload)
     {
         Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
@@ -338,7 +448,17 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Null(start.Name);
 
         Assert.Equal(new ProcessStopped(3, null), Deserialize("""{"Pid":3}""", "stopped"));
-        Assert.Equal(new ProcessStatus(3, null, true, null), Deserialize("""{"Pid":3,"Name":null,"Running":true}""", "status"));
+        var status = Assert.IsType<ProcessStatus>(Deserialize(
+            """{"Info":{"Pid":3,"Name":null,"Path":"/bin/true","Args":[],"State":"running","Restarts":0,"StartedAt":"2024-05-06T07:08:09.123Z","LastExit":null}}""",
+            "status"));
+        Assert.Equal(3, status.Info.Pid);
+        Assert.Null(status.Info.Name);
+        Assert.Null(status.Info.LastExit);
+        Assert.Null(status.Info.NextRunAt);
+        Assert.Equal(new ProcessStopped(null, null), Deserialize("{}", "stopped"));
+        Assert.Equal(new Unscheduled(null), Deserialize("{}", "unscheduled"));
+        Assert.Equal(new KillAll(), Deserialize("{}", "kill-all"));
+        Assert.Equal(new ListProcesses(), Deserialize("{}", "list-all"));
         Assert.Equal(new StopProcess(ProcessTarget.ByName("web")), Deserialize("""{"Target":{"Name":"web"}}""", "stop"));
         Assert.Equal(new ListActiveProcesses(), Deserialize("{}", "list"));
     }

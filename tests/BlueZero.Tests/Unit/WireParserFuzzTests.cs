@@ -26,6 +26,13 @@ public sealed class WireParserFuzzTests
         """{"query_process_status":{"pid":2147483647}}""",
         """{"query_process_status":{"name":"worker-1"}}""",
         """{"host_name":"h","query_process_status":{"pid":99}}""",
+        """{"start_process":{"path":"/bin/sh","args":["-c","exit 1"],"name":"w","restart":{"policy":"on-failure","max_restarts":3,"backoff":{"initial_ms":200,"max_ms":5000,"multiplier":2,"jitter":0.1},"reset_after_s":30,"success_exit_codes":[0,3]},"max_time":60}}""",
+        """{"start_process":{"path":"/usr/bin/backup","recurring_period":86400,"restart":{"policy":"never"}}}""",
+        """{"list_processes":{}}""",
+        """{"unschedule":{"name":"nightly"}}""",
+        """{"host_name":"h","unschedule":{"pid":7}}""",
+        """{"kill_all":{"all_hosts":true}}""",
+        """{"host_name":"h","kill_all":{}}""",
     ];
 
     private static readonly string[] OperationFields =
@@ -33,12 +40,16 @@ public sealed class WireParserFuzzTests
         "start_process.path", "start_process.args", "start_process.env", "start_process.cwd", "start_process.name",
         "stop_process.pid", "stop_process.name", "stop_process.wait",
         "query_process_status.pid", "query_process_status.name",
+        "start_process.restart", "start_process.max_time", "start_process.recurring_period",
+        "unschedule.pid", "unschedule.name", "kill_all.all_hosts",
     ];
 
     private static readonly string[] KnownKeys =
     [
         "start_process", "stop_process", "query_process_status", "list_active_processes", "host_name",
         "path", "args", "env", "cwd", "name", "pid", "wait", "$type", "", "PATH",
+        "list_processes", "unschedule", "kill_all", "all_hosts", "restart", "policy", "max_restarts", "backoff",
+        "initial_ms", "max_ms", "multiplier", "jitter", "reset_after_s", "success_exit_codes", "max_time", "recurring_period",
     ];
 
     private const string JsonAlphabet = "{}[]\":,0123456789-+.eE \t\n\r\\/tfnrulsaxyz\0\u00e9\u65e5";
@@ -228,6 +239,8 @@ public sealed class WireParserFuzzTests
     {
         if (request.HostName is not null && string.IsNullOrWhiteSpace(request.HostName))
             return "blank host_name";
+        if (request.AllHosts && request.Command is not KillAll)
+            return "all_hosts outside kill_all";
         switch (request.Command)
         {
             case StartProcess start:
@@ -238,17 +251,35 @@ public sealed class WireParserFuzzTests
                     return "env";
                 if (start.Cwd is not null && !IsAbsoluteClean(start.Cwd)) return "cwd";
                 if (start.Name is not null && !IsValidName(start.Name)) return "name";
+                if (start.MaxTimeS is { } maxTime && !IsValidSeconds(maxTime)) return "max_time";
+                if (start.RecurringPeriodS is { } period && !IsValidSeconds(period)) return "recurring_period";
+                if (start.Restart is { } restart)
+                {
+                    if (!RestartPolicies.All.Contains(restart.Policy)) return "restart.policy";
+                    if (restart.MaxRestarts < -1) return "restart.max_restarts";
+                    if (!IsValidSeconds(restart.ResetAfterS)) return "restart.reset_after_s";
+                    if (restart.SuccessExitCodes is null || restart.SuccessExitCodes.Any(c => c is < 0 or > 255)) return "restart.success_exit_codes";
+                    if (restart.Backoff is not { } b || b.InitialMs < 1 || b.MaxMs < b.InitialMs || !(b.Multiplier >= 1)
+                        || !double.IsFinite(b.Multiplier) || !(b.Jitter is >= 0 and <= 1))
+                        return "restart.backoff";
+                    if (start.RecurringPeriodS is not null && restart.Policy != RestartPolicies.Never) return "recurring with restart";
+                }
                 return null;
             case StopProcess stop:
                 return TargetViolation(stop.Target);
             case QueryProcessStatus query:
                 return TargetViolation(query.Target);
-            case ListActiveProcesses:
+            case ListActiveProcesses or ListProcesses or KillAll:
                 return null;
+            case Unschedule unschedule:
+                return TargetViolation(unschedule.Target);
             default:
                 return "unexpected command type " + request.Command?.GetType().Name;
         }
     }
+
+    private static bool IsValidSeconds(double seconds) =>
+        double.IsFinite(seconds) && seconds > 0 && seconds <= WireParser.MaxSeconds;
 
     private static bool IsAbsoluteClean(string? path) => path is { Length: > 0 } && path[0] == '/' && !path.Contains('\0');
 
@@ -333,6 +364,9 @@ public sealed class WireParserFuzzTests
             case WireOperations.StopProcess or WireOperations.QueryProcessStatus when name == "wait":
                 fields.Add("\"pid\":1");
                 break;
+            case WireOperations.StartProcess when name == "recurring_period" && rng.Next(2) == 0:
+                fields.Add("\"restart\":" + GoodValue(rng, "restart"));
+                break;
         }
         if (rng.Next(3) == 0)
             fields.Reverse();
@@ -358,9 +392,10 @@ public sealed class WireParserFuzzTests
             var operation = rng.Next(25) == 0 ? RandomPlainText(rng) : WireOperations.All[rng.Next(WireOperations.All.Count)];
             string[] own = operation switch
             {
-                WireOperations.StartProcess => ["path", "args", "env", "cwd", "name"],
+                WireOperations.StartProcess => ["path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period"],
                 WireOperations.StopProcess => ["pid", "name", "wait"],
-                WireOperations.QueryProcessStatus => ["pid", "name"],
+                WireOperations.QueryProcessStatus or WireOperations.Unschedule => ["pid", "name"],
+                WireOperations.KillAll => ["all_hosts"],
                 _ => [],
             };
             var fields = own.Where(f => f == "path" ? rng.Next(8) != 0 : rng.Next(2) == 0)
@@ -382,9 +417,33 @@ public sealed class WireParserFuzzTests
         "env" => "{" + string.Join(",", Enumerable.Range(0, rng.Next(0, 3)).Select(n => $"\"V{n}\":{JsonEscape(RandomPlainText(rng))}")) + "}",
         "name" => JsonEscape("n" + RandomPlainText(rng)),
         "pid" => rng.Next(1, int.MaxValue).ToString(CultureInfo.InvariantCulture),
-        "wait" => rng.Next(2) == 0 ? "true" : "false",
+        "wait" or "all_hosts" => rng.Next(2) == 0 ? "true" : "false",
+        "max_time" or "recurring_period" => rng.Next(3) switch { 0 => "0.5", 1 => "60", _ => RandomNumber(rng) },
+        "restart" => GoodRestart(rng),
         _ => "null",
     };
+
+    /// <summary>A restart object whose fields are mostly valid, sometimes random, sometimes out of range.</summary>
+    private static string GoodRestart(Random rng)
+    {
+        string Pick(string good) => rng.Next(5) == 0 ? (rng.Next(2) == 0 ? RandomNumber(rng) : RandomJsonValue(rng, 2)) : good;
+        var fields = new List<string> { $"\"policy\":{Pick(JsonEscape(RestartPolicies.All[rng.Next(3)]))}" };
+        if (rng.Next(2) == 0) fields.Add($"\"max_restarts\":{Pick(rng.Next(-1, 10).ToString(CultureInfo.InvariantCulture))}");
+        if (rng.Next(2) == 0) fields.Add($"\"reset_after_s\":{Pick("30")}");
+        if (rng.Next(2) == 0) fields.Add($"\"success_exit_codes\":{Pick("[0," + rng.Next(0, 300).ToString(CultureInfo.InvariantCulture) + "]")}");
+        if (rng.Next(2) == 0)
+        {
+            var backoff = new List<string>();
+            if (rng.Next(2) == 0) backoff.Add($"\"initial_ms\":{Pick(rng.Next(0, 2000).ToString(CultureInfo.InvariantCulture))}");
+            if (rng.Next(2) == 0) backoff.Add($"\"max_ms\":{Pick(rng.Next(0, 60_000).ToString(CultureInfo.InvariantCulture))}");
+            if (rng.Next(2) == 0) backoff.Add($"\"multiplier\":{Pick((0.5 + rng.NextDouble() * 3).ToString("R", CultureInfo.InvariantCulture))}");
+            if (rng.Next(2) == 0) backoff.Add($"\"jitter\":{Pick((rng.NextDouble() * 1.2).ToString("R", CultureInfo.InvariantCulture))}");
+            if (rng.Next(8) == 0) backoff.Add($"\"{KnownKeys[rng.Next(KnownKeys.Length)]}\":1");
+            fields.Add("\"backoff\":{" + string.Join(",", backoff) + "}");
+        }
+        if (rng.Next(10) == 0) fields.Add($"\"{KnownKeys[rng.Next(KnownKeys.Length)]}\":{RandomJsonValue(rng, 2)}");
+        return "{" + string.Join(",", fields.OrderBy(_ => rng.Next())) + "}";
+    }
 
     private static string RandomNumber(Random rng)
     {

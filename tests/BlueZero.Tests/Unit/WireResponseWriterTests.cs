@@ -16,6 +16,12 @@ public sealed class WireResponseWriterTests
     private const string Query = WireOperations.QueryProcessStatus;
     private const string List = WireOperations.ListActiveProcesses;
 
+    private static readonly DateTimeOffset StartedAt = new(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
+    private const string StartedAtText = "2024-05-06T07:08:09.123Z";
+
+    private static ProcessStatus Status(int pid, string? name, string state, ProcessExit? lastExit) =>
+        new(new ProcessInfo(pid, name, "/bin/sleep", ["60"], state, 0, lastExit, StartedAt, null));
+
     private static JObject Written(string json)
     {
         Assert.False(string.IsNullOrWhiteSpace(json));
@@ -82,42 +88,58 @@ public sealed class WireResponseWriterTests
         var body = NodeBody(json, Stop);
         Assert.True(body.ContainsKey("exit_code"));
         Assert.Equal(JTokenType.Null, body["exit_code"]!.Type);
+        Assert.True((bool?)body["exit_code_unknown"]);
         Assert.False(body.ContainsKey("signal"));
     }
 
     [Fact]
     public void Running_status_carries_no_exit_fields()
     {
-        var json = WireResponseWriter.NodeForm(Query, new ProcessStatus(7, null, true, null));
+        var json = WireResponseWriter.NodeForm(Query, Status(7, null, ProcessStates.Running, null));
 
-        AssertJson("""{"query_process_status":{"success":true,"pid":7,"running":true}}""", json);
+        AssertJson($$$"""
+            {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
+            "state":"running","restarts":0,"started_at":"{{{StartedAtText}}}","running":true}}
+            """, json);
         var body = NodeBody(json, Query);
         Assert.False(body.ContainsKey("exit_code"));
         Assert.False(body.ContainsKey("signal"));
-        Assert.False(body.ContainsKey("name"));
+        Assert.False(body.ContainsKey("last_exit_code"));
+        Assert.Equal(JTokenType.Null, body["name"]!.Type);
     }
 
     [Fact]
     public void Status_of_a_named_process_carries_its_name()
     {
-        AssertJson("""{"query_process_status":{"success":true,"pid":7,"running":true,"name":"web"}}""",
-            WireResponseWriter.NodeForm(Query, new ProcessStatus(7, "web", true, null)));
+        AssertJson($$$"""
+            {"query_process_status":{"success":true,"pid":7,"name":"web","path":"/bin/sleep","args":["60"],
+            "state":"running","restarts":0,"started_at":"{{{StartedAtText}}}","running":true}}
+            """,
+            WireResponseWriter.NodeForm(Query, Status(7, "web", ProcessStates.Running, null)));
     }
 
     [Fact]
     public void Exited_status_carries_running_false_and_exit_code_but_no_signal()
     {
-        var json = WireResponseWriter.NodeForm(Query, new ProcessStatus(7, null, false, ProcessExit.Exited(0)));
+        var json = WireResponseWriter.NodeForm(Query, Status(7, null, ProcessStates.Exited, ProcessExit.Exited(0)));
 
-        AssertJson("""{"query_process_status":{"success":true,"pid":7,"running":false,"exit_code":0}}""", json);
+        AssertJson($$$"""
+            {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
+            "state":"exited","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":0,"running":false,"exit_code":0}}
+            """, json);
         Assert.False(NodeBody(json, Query).ContainsKey("signal"));
+        Assert.False(NodeBody(json, Query).ContainsKey("last_signal"));
     }
 
     [Fact]
     public void Killed_status_carries_exit_code_and_signal()
     {
-        AssertJson("""{"query_process_status":{"success":true,"pid":7,"running":false,"exit_code":143,"signal":15}}""",
-            WireResponseWriter.NodeForm(Query, new ProcessStatus(7, null, false, ProcessExit.Killed(15))));
+        AssertJson($$$"""
+            {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
+            "state":"stopped","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":143,"last_signal":15,
+            "running":false,"exit_code":143,"signal":15}}
+            """,
+            WireResponseWriter.NodeForm(Query, Status(7, null, ProcessStates.Stopped, ProcessExit.Killed(15))));
     }
 
     [Fact]
@@ -170,8 +192,11 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Status_in_hub_form_wraps_the_node_reply()
     {
-        AssertJson("""{"success":true,"query_process_status":{"success":true,"pid":7,"running":false,"exit_code":1}}""",
-            WireResponseWriter.HubForm(Query, new ProcessStatus(7, null, false, ProcessExit.Exited(1))));
+        AssertJson($$$"""
+            {"success":true,"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
+            "state":"failed","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":1,"running":false,"exit_code":1}}
+            """,
+            WireResponseWriter.HubForm(Query, Status(7, null, ProcessStates.Failed, ProcessExit.Exited(1))));
     }
 
     [Fact]
@@ -225,11 +250,11 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Cluster_listing_names_each_host_with_its_pids_or_its_error()
     {
-        var json = WireResponseWriter.ClusterListing(
+        var json = WireResponseWriter.ClusterWide(List,
         [
-            new HostPids("node-a", [1, 2, 3], null),
-            new HostPids("node-b", null, ErrorTexts.HostUnreachable),
-            new HostPids("node-c", [], null),
+            new HostReply("node-a", new ActiveProcesses([1, 2, 3]), null),
+            new HostReply("node-b", null, ErrorTexts.HostUnreachable),
+            new HostReply("node-c", new ActiveProcesses([]), null),
         ]);
 
         AssertJson("""
@@ -243,25 +268,37 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Cluster_listing_host_with_pids_has_no_error_message()
     {
-        var host = ListedHosts(WireResponseWriter.ClusterListing([new HostPids("node-a", [5], null)])).Single();
+        var host = ListedHosts(WireResponseWriter.ClusterWide(List, [new HostReply("node-a", new ActiveProcesses([5]), null)])).Single();
 
         Assert.True(host.ContainsKey("pids"));
         Assert.False(host.ContainsKey("error_message"));
+        Assert.False(host.ContainsKey("success"));
     }
 
     [Fact]
     public void Cluster_listing_host_with_an_error_has_no_pids()
     {
-        var host = ListedHosts(WireResponseWriter.ClusterListing([new HostPids("node-b", null, ErrorTexts.Timeout)])).Single();
+        var host = ListedHosts(WireResponseWriter.ClusterWide(List, [new HostReply("node-b", null, ErrorTexts.Timeout)])).Single();
 
         Assert.False(host.ContainsKey("pids"));
         Assert.Equal(ErrorTexts.Timeout, (string?)host["error_message"]);
     }
 
     [Fact]
+    public void Cluster_listing_host_whose_node_failed_the_command_carries_the_node_error()
+    {
+        var host = ListedHosts(WireResponseWriter.ClusterWide(List,
+            [new HostReply("node-b", new CommandFailed(ErrorTexts.ShuttingDown), null)])).Single();
+
+        Assert.False(host.ContainsKey("pids"));
+        Assert.False(host.ContainsKey("success"));
+        Assert.Equal(ErrorTexts.ShuttingDown, (string?)host["error_message"]);
+    }
+
+    [Fact]
     public void Cluster_listing_of_no_hosts_is_an_empty_host_array()
     {
-        AssertJson("""{"success":true,"list_active_processes":{"hosts":[]}}""", WireResponseWriter.ClusterListing([]));
+        AssertJson("""{"success":true,"list_active_processes":{"hosts":[]}}""", WireResponseWriter.ClusterWide(List, []));
     }
 
     private static IReadOnlyList<JObject> ListedHosts(string json) =>

@@ -1,0 +1,107 @@
+using BlueZero.Messages.Protocol;
+
+namespace BlueZero.ProcessManager.State;
+
+/// <summary>
+/// The node's process table: every managed entry, live or kept for the retention window. It lives outside the actor
+/// system, so a node that is downed and rejoins with a fresh actor system keeps its processes, and it is written to
+/// disk on every change when a <see cref="ProcessTableFile"/> is attached, so a node restarted after a crash re-adopts
+/// them. Each entry has one writer, its ProcessActor (the manager creates and prunes); readers may be anywhere.
+/// </summary>
+public sealed class ProcessTable
+{
+    private readonly object _gate = new();
+    private readonly SortedDictionary<long, ManagedEntry> _byId = new();
+    private readonly Dictionary<int, long> _idByPid = new();
+    private readonly Dictionary<string, long> _idByName = new(StringComparer.Ordinal);
+    private long _lastId;
+
+    /// <summary>Raised after every change, outside the lock; the durable writer listens.</summary>
+    public event Action? Changed;
+
+    public ProcessTable(IEnumerable<ManagedEntry>? restored = null)
+    {
+        foreach (var entry in restored ?? [])
+        {
+            Index(entry);
+            _lastId = Math.Max(_lastId, entry.Id);
+        }
+    }
+
+    public long NextId()
+    {
+        lock (_gate) return ++_lastId;
+    }
+
+    public void Put(ManagedEntry entry)
+    {
+        lock (_gate) Index(entry);
+        Changed?.Invoke();
+    }
+
+    private void Index(ManagedEntry entry)
+    {
+        _byId[entry.Id] = entry;
+        if (entry.Pid is { } pid) _idByPid[pid] = entry.Id; // a recycled pid points at its newest owner
+        if (entry.Name is { } name && (!_idByName.TryGetValue(name, out var current) || current <= entry.Id))
+            _idByName[name] = entry.Id;
+    }
+
+    public ManagedEntry? Get(long id)
+    {
+        lock (_gate) return _byId.GetValueOrDefault(id);
+    }
+
+    public ManagedEntry? Find(ProcessTarget target)
+    {
+        lock (_gate)
+        {
+            if (target.Pid is { } pid) return _idByPid.TryGetValue(pid, out var byPid) ? _byId.GetValueOrDefault(byPid) : null;
+            return target.Name is { } name && _idByName.TryGetValue(name, out var byName) ? _byId.GetValueOrDefault(byName) : null;
+        }
+    }
+
+    /// <summary>True while an entry of that name may still run (names are unique among those).</summary>
+    public bool NameActive(string name)
+    {
+        lock (_gate) return _idByName.TryGetValue(name, out var id) && _byId.TryGetValue(id, out var entry) && !entry.IsFinal;
+    }
+
+    public IReadOnlyList<ManagedEntry> All()
+    {
+        lock (_gate) return _byId.Values.ToList();
+    }
+
+    public IReadOnlyList<int> RunningPids()
+    {
+        lock (_gate)
+        {
+            var pids = _byId.Values.Where(e => e.HasLiveProcess && e.Pid is not null).Select(e => e.Pid!.Value).ToList();
+            pids.Sort();
+            return pids;
+        }
+    }
+
+    /// <summary>Drops final entries beyond the count limit or older than the age limit; returns how many went.</summary>
+    public int Prune(int maxRecords, TimeSpan maxAge, DateTimeOffset now)
+    {
+        int removed;
+        lock (_gate)
+        {
+            var finals = _byId.Values.Where(e => e.IsFinal).OrderBy(e => e.EndedAt ?? e.StartedAt).ToList();
+            var excess = finals.Count - maxRecords;
+            var doomed = finals.Where((e, index) => index < excess || now - (e.EndedAt ?? e.StartedAt) > maxAge).ToList();
+            foreach (var entry in doomed) Remove(entry);
+            removed = doomed.Count;
+        }
+        if (removed > 0) Changed?.Invoke();
+        return removed;
+    }
+
+    private void Remove(ManagedEntry entry)
+    {
+        _byId.Remove(entry.Id);
+        foreach (var pid in _idByPid.Where(kv => kv.Value == entry.Id).Select(kv => kv.Key).ToList()) _idByPid.Remove(pid);
+        if (entry.Name is { } name && _idByName.TryGetValue(name, out var id) && id == entry.Id) _idByName.Remove(name);
+    }
+}

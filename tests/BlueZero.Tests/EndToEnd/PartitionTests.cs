@@ -1,0 +1,68 @@
+using BlueZero.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace BlueZero.Tests.EndToEnd;
+
+/// <summary>
+/// A node cut off from the cluster (here: frozen with SIGSTOP, so its heartbeats stop) and then let back
+/// (SIGCONT) is routable again without anyone restarting it, and its processes are untouched (DESIGN.md §5).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Node = "part-node";
+    private readonly LocalMesh _mesh = LocalMesh.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Short_partition_heals_without_a_restart_and_leaves_processes_untouched()
+    {
+        await _mesh.StartHub("part-hub");
+        var node = await _mesh.StartNode(Node);
+        var sleeper = await _mesh.StartSleep(Node);
+        var addressBefore = (string?)(await _mesh.Hub.Host(Node))!["address"];
+        await LocalMesh.LetHeartbeatsSettle();
+
+        // Frozen until the hub notices (3 to 7 s), then let go at once: the hub downs only after 4 s more (stable-after).
+        node.Signal(PosixSignal.SIGSTOP);
+        var noticed = await _mesh.WaitForStatus(Node, "unreachable", TimeSpan.FromSeconds(12));
+        node.Signal(PosixSignal.SIGCONT);
+
+        var healed = await _mesh.WaitForStatus(Node, "up", TimeSpan.FromSeconds(10));
+        output.WriteLine($"unreachable after {noticed.TotalSeconds:0.00} s frozen; up again {healed.TotalSeconds:0.00} s after SIGCONT");
+        Assert.Equal(addressBefore, (string?)(await _mesh.Hub.Host(Node))!["address"]);
+        Assert.Single(node.ReadyLines); // the same actor system: no rejoin
+        Assert.Contains(sleeper, await _mesh.Hub.ActivePids(Node));
+        Assert.True((bool)(await _mesh.Hub.QueryStatus(Node, sleeper))["running"]!);
+        Assert.True(OsProcesses.IsAlive(sleeper));
+    }
+
+    [Fact]
+    public async Task Long_partition_gets_the_node_downed_and_it_rejoins_by_itself_with_its_processes()
+    {
+        await _mesh.StartHub("part-hub");
+        var node = await _mesh.StartNode(Node);
+        var sleeper = await _mesh.StartSleep(Node);
+        await LocalMesh.LetHeartbeatsSettle();
+
+        // Frozen until the hub has downed and removed it (unreachable after 3 to 7 s, then 4 s stable-after).
+        node.Signal(PosixSignal.SIGSTOP);
+        var removed = await _mesh.WaitForStatus(Node, "removed", TimeSpan.FromSeconds(25));
+        var reply = await _mesh.Hub.Control($$$"""{"host_name":"{{{Node}}}","list_active_processes":{}}""");
+        Assert.Equal(503, reply.Status);
+        Assert.Equal("host unreachable", (string?)reply.Json["error_message"]);
+        node.Signal(PosixSignal.SIGCONT);
+
+        var rejoined = await _mesh.WaitForStatus(Node, "up", TimeSpan.FromSeconds(25));
+        output.WriteLine($"removed after {removed.TotalSeconds:0.00} s frozen; up again {rejoined.TotalSeconds:0.00} s after SIGCONT");
+        Assert.False(node.HasExited, "the node process must live on; it only replaces its actor system");
+        Assert.True(node.ReadyLines.Count >= 2, "the node should have rejoined with a fresh actor system\n" + node.OutputTail());
+        Assert.Contains(sleeper, await _mesh.Hub.ActivePids(Node));
+        Assert.True((bool)(await _mesh.Hub.QueryStatus(Node, sleeper))["running"]!);
+        Assert.True(OsProcesses.IsAlive(sleeper));
+    }
+}

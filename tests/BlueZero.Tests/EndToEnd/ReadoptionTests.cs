@@ -1,0 +1,53 @@
+using BlueZero.Tests.Support;
+using Newtonsoft.Json.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace BlueZero.Tests.EndToEnd;
+
+/// <summary>
+/// Nothing is lost when a node crashes: a node killed with SIGKILL and started again with the same data directory
+/// re-adopts the process it was running, which is then listed, queried and stopped through the hub.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ReadoptionTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Node = "readopt-node";
+    private readonly LocalMesh _mesh = LocalMesh.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Node_killed_with_SIGKILL_and_restarted_readopts_its_sleep_which_is_then_listed_queried_and_stopped()
+    {
+        await _mesh.StartHub("readopt-hub");
+        var node = await _mesh.StartNode(Node);
+        var pid = _mesh.Track(await _mesh.Hub.StartProcess(Node, "/bin/sleep", "300"));
+        var tableFile = Path.Combine(_mesh.WorkDir, "state", "bluezero", Node, "process-table.json");
+        await Polling.Until(() => File.Exists(tableFile) && File.ReadAllText(tableFile).Contains($"\"Pid\":{pid}"),
+            TimeSpan.FromSeconds(10), "the table on disk to hold the sleep", _mesh.Diagnostics);
+        await LocalMesh.LetHeartbeatsSettle();
+
+        node.Signal(PosixSignal.SIGKILL);
+        Assert.True(await node.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.True(OsProcesses.IsAlive(pid), "the managed process must outlive its node");
+
+        await _mesh.StartNode(Node, waitUntilUp: false);
+        var took = await Polling.Until(async () => (await _mesh.Hub.ActivePids(Node)).Contains(pid), TimeSpan.FromSeconds(20),
+            "the restarted node to list the re-adopted sleep", _mesh.Diagnostics);
+        output.WriteLine($"re-adopted sleep listed {took.TotalSeconds:0.00} s after the restart");
+
+        var status = await _mesh.Hub.QueryStatus(Node, pid);
+        Assert.True(status["running"]!.Value<bool>(), status.ToString());
+        Assert.Equal("running", (string?)status["state"]);
+
+        var stopped = await _mesh.Hub.StopProcess(Node, pid, wait: true);
+        Assert.True(stopped["success"]!.Value<bool>(), stopped.ToString());
+        // Not our child any more: the exit is seen by watching, and its code is honestly unknown.
+        Assert.Equal(JTokenType.Null, stopped["exit_code"]!.Type);
+        Assert.True(stopped["exit_code_unknown"]!.Value<bool>());
+        await Polling.Until(() => !OsProcesses.IsAlive(pid), TimeSpan.FromSeconds(10), "the sleep to be gone");
+    }
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace BlueZero.Tests.Support;
+
+/// <summary>
+/// One real BlueZero executable (hub or process-manager node) run with the dotnet host, as a user would run it.
+/// Stdout and stderr are captured line by line in the background. A node prints its ready line again each time
+/// it rejoins with a fresh actor system, so <see cref="ReadyLines"/> counts those too.
+/// Disposal: SIGCONT (in case a test left it stopped), SIGTERM, up to 15 s for a graceful exit, then SIGKILL to the
+/// whole process tree.
+/// </summary>
+public sealed partial class MeshProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan GracefulExit = TimeSpan.FromSeconds(15);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<ReadyLine> _readyLines = new();
+    private readonly TaskCompletionSource<ReadyLine> _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A short label for diagnostics, e.g. "hub hub-1" or "node n1".</summary>
+    public string Label { get; }
+    public int Pid { get; }
+
+    public bool IsHub { get; }
+
+    private MeshProcess(string label, Process process, bool isHub)
+    {
+        Label = label;
+        IsHub = isHub;
+        _process = process;
+        Pid = process.Id;
+    }
+
+    /// <summary>Starts a hub. Pass 0 for <paramref name="httpPort"/> and <paramref name="clusterPort"/> to get free ports.</summary>
+    public static MeshProcess StartHub(string hostId, string workDir, string configDir, int httpPort = 0, int clusterPort = 0, bool localNode = true)
+    {
+        List<string> args = ["--host-id", hostId, "--http", $"127.0.0.1:{httpPort}", "--cluster-port", clusterPort.ToString(), "--config-dir", configDir];
+        if (!localNode) args.Add("--no-local-node");
+        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true);
+    }
+
+    /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>.</summary>
+    public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir) =>
+        Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir], workDir, isHub: false);
+
+    private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub)
+    {
+        var info = new ProcessStartInfo(TestPaths.DotnetHost)
+        {
+            WorkingDirectory = workDir,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        // A clean environment: nothing B0_* the test run may carry overrides the flags and HOCON given here.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(key);
+        // Durable process tables go under the mesh's own directory (a node restarted under the same host-id finds its
+        // table again), never under the user's home; nodes started by nodes inherit this too.
+        info.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        MeshProcess? mesh = null;
+        process.OutputDataReceived += (_, e) => mesh?.OnLine(e.Data, "out");
+        process.ErrorDataReceived += (_, e) => mesh?.OnLine(e.Data, "err");
+        process.Exited += (_, _) => mesh?._exited.TrySetResult();
+        if (!process.Start()) throw new InvalidOperationException($"could not start {label}");
+        mesh = new MeshProcess(label, process, isHub);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (process.HasExited) mesh._exited.TrySetResult();
+        return mesh;
+    }
+
+    private void OnLine(string? line, string stream)
+    {
+        if (line is null) return;
+        _output.Enqueue($"{DateTime.Now:HH:mm:ss.fff} {stream}: {line}");
+        while (_output.Count > 2000) _output.TryDequeue(out _);
+        if (stream == "out" && ReadyLine.TryParse(line) is { } ready)
+        {
+            _readyLines.Enqueue(ready);
+            _firstReady.TrySetResult(ready);
+        }
+    }
+
+    /// <summary>Every ready line printed so far, oldest first.</summary>
+    public IReadOnlyList<ReadyLine> ReadyLines => _readyLines.ToArray();
+
+    /// <summary>The first ready line; throws before it was printed.</summary>
+    public ReadyLine Ready => _firstReady.Task.IsCompletedSuccessfully
+        ? _firstReady.Task.Result
+        : throw new InvalidOperationException($"{Label} has not printed its ready line yet");
+
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the first ready line; fails with the captured output if it does not come or the process exits.</summary>
+    public async Task<ReadyLine> WaitReady(TimeSpan within)
+    {
+        var winner = await Task.WhenAny(_firstReady.Task, _exited.Task, Task.Delay(within));
+        if (winner == _firstReady.Task) return _firstReady.Task.Result;
+        var why = winner == _exited.Task ? $"exited with code {_process.ExitCode}" : $"printed no ready line within {within.TotalSeconds} s";
+        throw new InvalidOperationException($"{Label} {why}\n{OutputTail()}");
+    }
+
+    /// <summary>Waits for the process to exit; false if it still runs after <paramref name="within"/>.</summary>
+    public async Task<bool> WaitForExit(TimeSpan within)
+    {
+        await Task.WhenAny(_exited.Task, Task.Delay(within));
+        if (!_exited.Task.IsCompleted) return false;
+        await _process.WaitForExitAsync(); // drains the redirected output
+        return true;
+    }
+
+    public bool Signal(PosixSignal signal) => !HasExited && PosixSignals.Send(Pid, signal);
+
+    /// <summary>Everything captured from stdout and stderr (the newest 2000 lines), one timestamped line each.</summary>
+    public IReadOnlyList<string> Output => _output.ToArray();
+
+    /// <summary>The last captured lines of stdout and stderr, for failure messages.</summary>
+    public string OutputTail(int lines = 40)
+    {
+        var all = _output.ToArray();
+        return $"--- {Label} (pid {Pid}{(HasExited ? $", exited {_process.ExitCode}" : "")}), last {Math.Min(lines, all.Length)} of {all.Length} lines:\n" +
+               string.Join("\n", all.TakeLast(lines));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!HasExited)
+            {
+                Signal(PosixSignal.SIGCONT);
+                Signal(PosixSignal.SIGTERM);
+                if (!await WaitForExit(GracefulExit))
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await WaitForExit(TimeSpan.FromSeconds(5));
+                }
+            }
+        }
+        catch (InvalidOperationException) { } // already gone
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The line each executable prints once it serves: "BlueZero hub ready: host_name=H http=URL cluster=ADDR local_node=on"
+    /// or "BlueZero process-manager node ready: host_name=H cluster=ADDR".
+    /// </summary>
+    public sealed partial record ReadyLine(string HostName, string ClusterAddress, string? HttpUrl)
+    {
+        public static ReadyLine? TryParse(string line)
+        {
+            var match = Pattern().Match(line);
+            if (!match.Success) return null;
+            return new ReadyLine(match.Groups["host"].Value, match.Groups["cluster"].Value,
+                match.Groups["http"].Success ? match.Groups["http"].Value : null);
+        }
+
+        /// <summary>The port of the cluster address, e.g. 4053 of akka.tcp://bluezero@127.0.0.1:4053.</summary>
+        public int ClusterPort => new Uri(ClusterAddress).Port;
+
+        public int HttpPort => new Uri(HttpUrl ?? throw new InvalidOperationException("not a hub")).Port;
+
+        [GeneratedRegex(@"^BlueZero (?:hub|process-manager node) ready: host_name=(?<host>\S+)(?: http=(?<http>\S+))? cluster=(?<cluster>\S+)")]
+        private static partial Regex Pattern();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace BlueZero.Tests.Support;
+
+/// <summary>
+/// Runs samples/scripts/*.sh with /bin/bash against one hub (B0_HUB_URL), with a clean B0_* environment,
+/// each argument passed as its own argv entry, and a timeout after which the script is killed.
+/// </summary>
+public sealed class ScriptRunner(string hubUrl)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public async Task<ScriptResult> Run(string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("/bin/bash")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(Path.Combine(TestPaths.Scripts, script));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(key);
+        info.Environment["B0_HUB_URL"] = hubUrl;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {script}");
+        process.StandardInput.Close(); // no script but call.sh reads stdin; none may wait on the terminal
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} did not finish within {Timeout.TotalSeconds} s");
+        }
+        return new ScriptResult(script, process.ExitCode, await stdout, await stderr);
+    }
+
+    public Task<ScriptResult> Run(string script, params string[] args) => Run(script, (IReadOnlyList<string>)args);
+}

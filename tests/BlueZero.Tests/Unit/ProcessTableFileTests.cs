@@ -1,0 +1,250 @@
+using BlueZero.Messages.Protocol;
+using BlueZero.ProcessManager.State;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace BlueZero.Tests.Unit;
+
+/// <summary>
+/// The durable process table: what is written comes back, a damaged file never stops a node (it is moved aside and
+/// the node starts empty), writes are atomic, and ids keep growing across restarts.
+/// </summary>
+public sealed class ProcessTableFileTests : IDisposable
+{
+    private const string Host = "node-a";
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"bz-table-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private ProcessTableFile NewFile() => new(_directory, Host, NullLogger.Instance);
+
+    private string TablePath => Path.Combine(_directory, "process-table.json");
+
+    private static ManagedEntry Entry(long id, string state, int? pid, string? name = null) =>
+        new(id,
+            new StartProcess("/usr/bin/env", ["a b", "ünï"], new Dictionary<string, string> { ["A"] = "1" }, "/srv", name,
+                new RestartPolicy(RestartPolicies.OnFailure, 5, new BackoffSettings(250, 8_000, 1.5, 0.2), 30, [0, 3]),
+                MaxTimeS: 12.5),
+            state, pid, pid is null ? null : 987_654_321UL, Restarts: 3, ConsecutiveRestarts: 2, ProcessExit.Killed(9),
+            new DateTimeOffset(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero),
+            EndedAt: new DateTimeOffset(2024, 5, 6, 7, 9, 0, 0, TimeSpan.Zero),
+            NextRunAt: state == ProcessStates.BackingOff ? new DateTimeOffset(2024, 5, 6, 7, 9, 1, 0, TimeSpan.Zero) : null,
+            StopReason: null, Unscheduled: false, Adopted: false);
+
+    private static void AssertSameEntry(ManagedEntry expected, ManagedEntry actual)
+    {
+        Assert.Equal(expected.Spec.Path, actual.Spec.Path);
+        Assert.Equal(expected.Spec.Args, actual.Spec.Args);
+        Assert.Equal(expected.Spec.Env, actual.Spec.Env);
+        Assert.Equal(expected.Spec.Cwd, actual.Spec.Cwd);
+        Assert.Equal(expected.Spec.Name, actual.Spec.Name);
+        Assert.Equal(expected.Spec.MaxTimeS, actual.Spec.MaxTimeS);
+        Assert.Equal(expected.Spec.RecurringPeriodS, actual.Spec.RecurringPeriodS);
+        Assert.Equal(expected.Spec.Restart!.SuccessExitCodes, actual.Spec.Restart!.SuccessExitCodes);
+        Assert.Equal(expected.Spec.Restart with { SuccessExitCodes = [] }, actual.Spec.Restart with { SuccessExitCodes = [] });
+        Assert.Equal(expected with { Spec = actual.Spec }, actual);
+    }
+
+    [Fact]
+    public void Entries_written_come_back_from_Load_field_by_field()
+    {
+        var entries = new[]
+        {
+            Entry(1, ProcessStates.Running, 4242, "web"),
+            Entry(2, ProcessStates.BackingOff, 17) with { Adopted = true },
+            Entry(7, ProcessStates.Exited, null, "nightly") with { Unscheduled = true, StopReason = StopReasons.MaxTime },
+        };
+        using (var file = NewFile())
+        {
+            var table = file.Load();
+            foreach (var entry in entries) table.Put(entry);
+        }
+
+        using var reopened = NewFile();
+        var restored = reopened.Load();
+
+        Assert.Equal([1L, 2L, 7L], restored.All().Select(e => e.Id));
+        // Only the flag that marks a live process as re-adopted may differ (see the test below).
+        foreach (var entry in entries) AssertSameEntry(entry, restored.Get(entry.Id)! with { Adopted = entry.Adopted });
+        Assert.Equal(4242, restored.Find(ProcessTarget.ByName("web"))!.Pid);
+        Assert.Equal(2, restored.Find(ProcessTarget.ByPid(17))!.Id);
+        Assert.Equal([4242], restored.RunningPids());
+    }
+
+    [Fact]
+    public void Entries_with_a_live_process_are_loaded_as_adopted_and_the_others_are_not()
+    {
+        using (var file = NewFile())
+        {
+            var table = file.Load();
+            table.Put(Entry(1, ProcessStates.Running, 10));
+            table.Put(Entry(2, ProcessStates.Stopping, 11));
+            table.Put(Entry(3, ProcessStates.BackingOff, 12));
+            table.Put(Entry(4, ProcessStates.Scheduled, 13));
+            table.Put(Entry(5, ProcessStates.Exited, 14));
+            table.Put(Entry(6, ProcessStates.Lost, 15));
+        }
+
+        using var reopened = NewFile();
+        var adopted = reopened.Load().All().ToDictionary(e => e.Id, e => e.Adopted);
+
+        Assert.Equal(new Dictionary<long, bool> { [1] = true, [2] = true, [3] = false, [4] = false, [5] = false, [6] = false }, adopted);
+    }
+
+    [Fact]
+    public void Missing_file_loads_as_an_empty_table()
+    {
+        using var file = NewFile();
+
+        Assert.Empty(file.Load().All());
+        Assert.Equal(TablePath, file.FilePath);
+    }
+
+    [Fact]
+    public void Changes_reach_the_disk_without_waiting_for_Dispose()
+    {
+        using var file = NewFile();
+        var table = file.Load();
+
+        table.Put(Entry(1, ProcessStates.Running, 4242));
+
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(TablePath) && File.ReadAllText(TablePath).Contains("4242"), TimeSpan.FromSeconds(5)),
+            "the change was not written within 5 s");
+    }
+
+    [Fact]
+    public void Pruned_entries_are_gone_after_the_next_load()
+    {
+        using (var file = NewFile())
+        {
+            var table = file.Load();
+            table.Put(Entry(1, ProcessStates.Exited, 10));
+            table.Put(Entry(2, ProcessStates.Running, 11));
+            Assert.Equal(1, table.Prune(0, TimeSpan.FromDays(1), DateTimeOffset.UtcNow));
+        }
+
+        using var reopened = NewFile();
+        Assert.Equal([2L], reopened.Load().All().Select(e => e.Id));
+    }
+
+    [Theory]
+    [InlineData("garbage, not json at all")]
+    [InlineData("{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[{\"Id\":1,")]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{\"Version\":99,\"HostName\":\"node-a\",\"Entries\":[]}")]
+    [InlineData("{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":null}")]
+    [InlineData("{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[null]}")]
+    [InlineData("{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[{\"Id\":1,\"State\":\"running\"}]}")]
+    [InlineData("{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[{\"Id\":1,\"Spec\":{\"Path\":\"/bin/true\",\"Args\":[]}}]}")]
+    public void Damaged_file_is_moved_aside_and_loads_as_an_empty_table(string content)
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(TablePath, content);
+
+        using var file = NewFile();
+        var table = file.Load();
+
+        Assert.Empty(table.All());
+        var aside = Assert.Single(Directory.GetFiles(_directory, "process-table.json.corrupt-*"));
+        Assert.Equal(content, File.ReadAllText(aside));
+        Assert.False(File.Exists(TablePath), "the damaged file must not stay in place");
+    }
+
+    [Fact]
+    public void Truncated_copy_of_a_real_table_is_moved_aside()
+    {
+        using (var file = NewFile())
+        {
+            var table = file.Load();
+            table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
+            table.Put(Entry(2, ProcessStates.Running, 4243, "api"));
+        }
+        var whole = File.ReadAllBytes(TablePath);
+        File.WriteAllBytes(TablePath, whole[..(whole.Length / 2)]);
+
+        using var reopened = NewFile();
+
+        Assert.Empty(reopened.Load().All());
+        Assert.Single(Directory.GetFiles(_directory, "process-table.json.corrupt-*"));
+    }
+
+    [Fact]
+    public void Table_loaded_after_damage_is_written_again_and_reloads()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(TablePath, "{{{");
+        using (var file = NewFile())
+            file.Load().Put(Entry(1, ProcessStates.Running, 4242));
+
+        using var reopened = NewFile();
+
+        Assert.Equal([1L], reopened.Load().All().Select(e => e.Id));
+    }
+
+    [Fact]
+    public void Writes_leave_no_temporary_file_behind()
+    {
+        using (var file = NewFile())
+        {
+            var table = file.Load();
+            for (var i = 1; i <= 50; i++) table.Put(Entry(i, ProcessStates.Running, 1000 + i));
+        }
+
+        Assert.Equal([TablePath], Directory.GetFiles(_directory));
+        Assert.False(File.Exists(TablePath + ".tmp"));
+    }
+
+    [Fact]
+    public void Write_now_replaces_the_file_whole()
+    {
+        using var file = NewFile();
+        var table = file.Load();
+        table.Put(Entry(1, ProcessStates.Running, 4242));
+        file.WriteNow();
+        table.Put(Entry(1, ProcessStates.Exited, 4242));
+        file.WriteNow();
+
+        var text = File.ReadAllText(TablePath);
+
+        Assert.Contains("\"exited\"", text);
+        Assert.DoesNotContain("\"running\"", text);
+        Assert.False(File.Exists(TablePath + ".tmp"));
+    }
+
+    [Fact]
+    public void Next_id_continues_after_the_highest_restored_id()
+    {
+        using (var file = NewFile())
+        {
+            var table = file.Load();
+            table.Put(Entry(3, ProcessStates.Running, 10));
+            table.Put(Entry(41, ProcessStates.Exited, 11));
+            table.Put(Entry(12, ProcessStates.Running, 12));
+        }
+
+        using var reopened = NewFile();
+        var restored = reopened.Load();
+
+        Assert.Equal(42, restored.NextId());
+        Assert.Equal(43, restored.NextId());
+    }
+
+    [Fact]
+    public void Next_id_of_a_table_built_from_entries_continues_after_the_highest_one()
+    {
+        var table = new ProcessTable([Entry(5, ProcessStates.Running, 10), Entry(2, ProcessStates.Exited, 11)]);
+
+        Assert.Equal(6, table.NextId());
+    }
+
+    [Fact]
+    public void Next_id_of_an_empty_table_starts_at_one()
+    {
+        Assert.Equal(1, new ProcessTable().NextId());
+    }
+}
