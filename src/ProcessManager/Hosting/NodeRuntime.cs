@@ -20,8 +20,8 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 {
     private static readonly TimeSpan RejoinDelay = TimeSpan.FromMilliseconds(200);
 
-    private readonly MeshSetup setup;
-    private readonly ILogger<NodeRuntime> logger;
+    private readonly MeshSetup _setup;
+    private readonly ILogger<NodeRuntime> _logger;
     private readonly PosixProcessLauncher _launcher = new();
     private readonly ProcessTableFile _tableFile;
     private readonly ProcessTable _table;
@@ -31,8 +31,8 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 
     public NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger)
     {
-        this.setup = setup;
-        this.logger = logger;
+        _setup = setup;
+        _logger = logger;
         _tableFile = new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, logger);
         _table = _tableFile.Load();
     }
@@ -50,7 +50,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 
     private void StartSystem()
     {
-        var system = ActorSystem.Create(MeshClusterSettings.SystemName, setup.AkkaConfig);
+        var system = ActorSystem.Create(MeshClusterSettings.SystemName, _setup.AkkaConfig);
         lock (_gate)
         {
             if (_stopping)
@@ -61,11 +61,11 @@ public sealed class NodeRuntime : IHostedService, IDisposable
             _system = system;
         }
         var cluster = Cluster.Get(system);
-        if (setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
-        ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager, _launcher, _table);
-        cluster.RegisterOnMemberUp(() => logger.LogInformation(
-            "BlueZero node {Host} joined the cluster as {Address}", setup.Cluster.HostName, cluster.SelfAddress));
-        Console.WriteLine($"BlueZero process-manager node ready: host_name={setup.Cluster.HostName} cluster={cluster.SelfAddress}");
+        if (_setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
+        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _table);
+        cluster.RegisterOnMemberUp(() => _logger.LogInformation(
+            "BlueZero node {Host} joined the cluster as {Address}", _setup.Cluster.HostName, cluster.SelfAddress));
+        Console.WriteLine($"BlueZero process-manager node ready: host_name={_setup.Cluster.HostName} cluster={cluster.SelfAddress}");
         system.WhenTerminated.ContinueWith(_ => OnSystemTerminated(system), TaskScheduler.Default);
     }
 
@@ -75,8 +75,8 @@ public sealed class NodeRuntime : IHostedService, IDisposable
         {
             if (_stopping || !ReferenceEquals(system, _system)) return;
         }
-        logger.LogWarning("Node {Host} left the cluster without being asked to (downed or removed); rejoining with a fresh actor system. " +
-                          "{Count} managed processes are untouched.", setup.Cluster.HostName, _table.RunningPids().Count);
+        _logger.LogWarning("Node {Host} left the cluster without being asked to (downed or removed); rejoining with a fresh actor system. " +
+                          "{Count} managed processes are untouched.", _setup.Cluster.HostName, _table.RunningPids().Count);
         await Task.Delay(RejoinDelay);
         StartSystem();
     }
@@ -90,7 +90,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
             system = _system;
         }
         if (system is null) return;
-        logger.LogInformation("Node {Host} shutting down: stopping managed processes, then leaving the cluster", setup.Cluster.HostName);
+        _logger.LogInformation("Node {Host} shutting down: stopping managed processes, then leaving the cluster", _setup.Cluster.HostName);
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
     }
 
