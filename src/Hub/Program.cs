@@ -28,7 +28,10 @@ var (setup, hub) = (settings.Mesh, settings.Hub);
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    kestrel.Listen(hub.Http);
+    kestrel.Listen(hub.Http, listen =>
+    {
+        if (hub.HttpsCertificate is { } certificate) listen.UseHttps(certificate);
+    });
     kestrel.Limits.MaxRequestBodySize = hub.MaxBodyBytes;
 });
 // A failed start is reported below in one line; the host's own stack trace would bury it.
@@ -40,6 +43,7 @@ builder.Services.AddSingleton(services => new ProcessTableFile(setup.ProcessMana
 builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
 {
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
+    if (setup.Tls is not null) akka.AddSetup(setup.Tls.ToAkkaSetup());
     akka.WithActors((system, registry) =>
     {
         var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself);
@@ -65,6 +69,11 @@ catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketExcepti
 }
 
 var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? hub.Http.ToString();
+var frontDoorLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BlueZero.Hub.FrontDoor");
+if (hub.Tokens is { } tokens)
+    frontDoorLog.LogInformation("Front door {Http} requires bearer tokens from {TokenFile} ({Count} tokens)", url, tokens.Path, tokens.Callers.Count);
+else
+    frontDoorLog.LogWarning("Front door {Http} has no token file and runs open: anyone who can reach it may start and stop processes (loopback only; see --token-file)", url);
 var clusterAddress = Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress;
 Console.WriteLine($"BlueZero hub ready: host_name={setup.Cluster.HostName} http={url} cluster={clusterAddress} local_node={(hub.LocalNode ? "on" : "off")}");
 await app.WaitForShutdownAsync();

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using BlueZero.Hub.Actors;
+using BlueZero.Hub.Security;
 using BlueZero.Messages.Wire;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -8,7 +9,9 @@ namespace BlueZero.Hub.Http;
 
 /// <summary>
 /// The HTTP front door: POST /control, GET /hosts, GET /health. Bodies are capped before parsing; every answer,
-/// including 404, 405 and 413, is a JSON object.
+/// including 401, 403, 404, 405, 413 and 429, is a JSON object. In front of the endpoints: the per-client
+/// concurrency limit (429), then bearer-token authentication (401, all but GET /health); the role check (403)
+/// comes after parsing, when the operation is known. Requests that change something are audited.
 /// </summary>
 public static class FrontDoor
 {
@@ -25,7 +28,13 @@ public static class FrontDoor
             var status => WriteError(context.HttpContext, status, $"HTTP {status}"),
         });
 
-        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options));
+        var limit = new ClientConcurrencyLimit(options.MaxConcurrentRequestsPerClient);
+        app.Use(limit.Invoke);
+        var authentication = new BearerAuthentication(options.Tokens);
+        app.Use(authentication.Invoke);
+        var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());
+
+        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, audit));
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
             var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
@@ -42,22 +51,33 @@ public static class FrontDoor
 
     private static IActorRef Router(ActorRegistry actors) => actors.Get<RequestRouter>();
 
-    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options)
+    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options, AuditLog audit)
     {
         var body = await ReadCappedBody(context, options.MaxBodyBytes);
-        if (body is null)
+        if (body.Bytes is null)
         {
-            await WriteError(context, StatusCodes.Status413PayloadTooLarge, ErrorTexts.BodyTooLarge(options.MaxBodyBytes));
+            await WriteError(context, body.FailureStatus, body.FailureMessage!);
             return;
         }
-        var parsed = WireParser.Parse(body);
+        var parsed = WireParser.Parse(body.Bytes, options.Limits);
         if (!parsed.IsOk)
         {
             await WriteError(context, StatusCodes.Status400BadRequest, parsed.Error!);
             return;
         }
+        var request = parsed.Request!;
+        var caller = BearerAuthentication.CallerOf(context);
+        var client = context.Connection.RemoteIpAddress?.ToString();
+        if (!BearerAuthentication.MayRun(caller, request.Operation))
+        {
+            var refusal = ErrorTexts.Forbidden(request.Operation, caller.Name);
+            audit.Record(caller, client, request, $"denied: {refusal}");
+            await WriteError(context, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
         // The router always answers within its own timeouts; this outer bound only guards against a lost reply.
-        var outcome = await Router(actors).Ask<RouteOutcome>(new RouteRequest(parsed.Request!), options.RequestTimeout * 3 + TimeSpan.FromSeconds(30));
+        var outcome = await Router(actors).Ask<RouteOutcome>(new RouteRequest(request), options.RequestTimeout * 3 + TimeSpan.FromSeconds(30));
+        audit.Record(caller, client, request, AuditLog.OutcomeOf(outcome));
         var (status, json) = outcome switch
         {
             NodeAnswered answered => (StatusCodes.Status200OK, WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
@@ -84,13 +104,20 @@ public static class FrontDoor
     /// </summary>
     private const long DrainLimit = 16 * 1024 * 1024;
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
-    private static async Task<byte[]?> ReadCappedBody(HttpContext context, long limit)
+    /// <summary>A request body, or why there is none: too large (413), or arriving too slowly (408).</summary>
+    private sealed record BodyRead(byte[]? Bytes, int FailureStatus = 0, string? FailureMessage = null)
+    {
+        public static BodyRead TooLarge(long limit) => new(null, StatusCodes.Status413PayloadTooLarge, ErrorTexts.BodyTooLarge(limit));
+        public static readonly BodyRead TooSlow = new(null, StatusCodes.Status408RequestTimeout, ErrorTexts.BodyTooSlow);
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes.</summary>
+    private static async Task<BodyRead> ReadCappedBody(HttpContext context, long limit)
     {
         if (context.Request.ContentLength > limit)
         {
             if (context.Request.ContentLength <= DrainLimit) await Drain(context);
-            return null;
+            return BodyRead.TooLarge(limit);
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = limit;
@@ -101,15 +128,20 @@ public static class FrontDoor
             int read;
             while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > limit) return null;
+                if (buffer.Length + read > limit) return BodyRead.TooLarge(limit);
                 buffer.Write(chunk, 0, read);
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return null;
+            return BodyRead.TooLarge(limit);
         }
-        return buffer.ToArray();
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's minimum body data rate dropped a client that trickles its body (slow loris).
+            return BodyRead.TooSlow;
+        }
+        return new BodyRead(buffer.ToArray());
     }
 
     private static async Task Drain(HttpContext context)

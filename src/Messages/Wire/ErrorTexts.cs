@@ -34,6 +34,7 @@ public static class ErrorTexts
     public const string RecurringWithRestart = "recurring_period cannot be combined with a restart policy other than never";
     public static string NotRecurring(string target) => $"{target} is not a recurring job";
     public static string BodyTooLarge(long limit) => $"request body too large: the limit is {limit} bytes";
+    public const string BodyTooSlow = "request body arrived too slowly";
 
     // Node-side failures.
     public static string PathNotAbsolute(string field, string path) => $"path must be absolute: {field} is \"{path}\"";
@@ -45,4 +46,16 @@ public static class ErrorTexts
     public static string NoSuchName(string name) => $"no such name: {name}";
     public static string SpawnFailed(string path, string reason) => $"cannot start {path}: {reason}";
     public const string ShuttingDown = "node is shutting down";
+
+    // Size limits (WireLimits, ProcessManagerOptions.MaxProcesses).
+    public static string TooManyBytes(string field, long bytes, long limit) => $"invalid value for field {field}: {bytes} bytes in total; the limit is {limit}";
+    public static string TooManyEntries(string field, long entries, long limit) => $"invalid value for field {field}: {entries} entries; the limit is {limit}";
+    public static string TooLong(string field, long bytes, long limit) => $"invalid value for field {field}: {bytes} bytes long; the limit is {limit}";
+    public static string TooManyProcesses(string hostName, int limit) => $"too many managed processes on {hostName}: the limit is {limit}";
+
+    // Front door security.
+    public const string MissingToken = "unauthorized: this hub needs a bearer token (Authorization: Bearer TOKEN)";
+    public const string InvalidToken = "unauthorized: the bearer token is not valid";
+    public static string Forbidden(string operation, string caller) => $"forbidden: {operation} needs an admin token; '{caller}' may only read";
+    public static string TooManyRequests(int limit) => $"too many requests: at most {limit} at a time from one client address";
 }

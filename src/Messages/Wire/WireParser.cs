@@ -20,7 +20,8 @@ public static class WireParser
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static ParseResult Parse(ReadOnlySpan<byte> body)
+    /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
+    public static ParseResult Parse(ReadOnlySpan<byte> body, WireLimits? limits = null)
     {
         string text;
         try
@@ -31,10 +32,11 @@ public static class WireParser
         {
             return ParseResult.Fail(ErrorTexts.InvalidUtf8);
         }
-        return Parse(text);
+        return Parse(text, limits);
     }
 
-    public static ParseResult Parse(string text)
+    /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
+    public static ParseResult Parse(string text, WireLimits? limits = null)
     {
         try
         {
@@ -43,7 +45,7 @@ public static class WireParser
                 return ParseResult.Fail(ErrorTexts.EmptyRequest);
             using var document = JsonDocument.Parse(text, Strict);
             return document.RootElement.ValueKind == JsonValueKind.Object
-                ? ParseObject(document.RootElement)
+                ? ParseObject(document.RootElement, limits ?? WireLimits.Default)
                 : ParseResult.Fail(ErrorTexts.NotAnObject);
         }
         catch (JsonException ex)
@@ -59,7 +61,7 @@ public static class WireParser
 
     private static string Shorten(string detail) => detail.Length <= MaxDetailLength ? detail : detail[..MaxDetailLength] + "...";
 
-    private static ParseResult ParseObject(JsonElement root)
+    private static ParseResult ParseObject(JsonElement root, WireLimits limits)
     {
         if (FirstDuplicateKey(root) is { } duplicate)
             return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
@@ -95,7 +97,7 @@ public static class WireParser
         if (FirstDuplicateKey(operation.Value) is { } duplicateField)
             return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicateField)}\""));
 
-        var fields = new FieldReader(operation.Name, operation.Value);
+        var fields = new FieldReader(operation.Name, operation.Value, limits);
         var allHosts = false;
         INodeCommand? command = operation.Name switch
         {
@@ -191,7 +193,7 @@ public static class WireParser
     }
 
     /// <summary>Reads typed fields of one operation body, remembering the first error. A JSON null counts as absent.</summary>
-    private sealed class FieldReader(string operation, JsonElement body)
+    private sealed class FieldReader(string operation, JsonElement body, WireLimits limits)
     {
         public string? Error { get; private set; }
 
@@ -221,7 +223,7 @@ public static class WireParser
             if (token.Value.ValueKind != JsonValueKind.Object) return Fail(ErrorTexts.WrongType(Path(field), "an object"));
             if (FirstDuplicateKey(token.Value) is { } duplicate)
                 return Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
-            nested = new FieldReader(Path(field), token.Value);
+            nested = new FieldReader(Path(field), token.Value, limits);
             return true;
         }
 
@@ -329,6 +331,8 @@ public static class WireParser
             if (!CleanString(Path(field), token, out path)) return false;
             if (path!.Length == 0) return Fail(ErrorTexts.InvalidValue(Path(field), "must not be empty"));
             if (!path.StartsWith('/')) return Fail(ErrorTexts.PathNotAbsolute(Path(field), Shorten(path)));
+            var bytes = Encoding.UTF8.GetByteCount(path);
+            if (bytes > limits.MaxPathBytes) return Fail(ErrorTexts.TooLong(Path(field), bytes, limits.MaxPathBytes));
             return true;
         }
 
@@ -340,11 +344,14 @@ public static class WireParser
             if (token.Value.ValueKind != JsonValueKind.Array) return Fail(ErrorTexts.WrongType(Path(field), "an array of strings"));
             var list = new List<string>(token.Value.GetArrayLength());
             var i = 0;
+            long bytes = 0;
             foreach (var item in token.Value.EnumerateArray())
             {
                 if (!CleanString($"{Path(field)}[{i++}]", item, out var text)) return false;
+                bytes += Encoding.UTF8.GetByteCount(text!);
                 list.Add(text!);
             }
+            if (bytes > limits.MaxArgsBytes) return Fail(ErrorTexts.TooManyBytes(Path(field), bytes, limits.MaxArgsBytes));
             values = list;
             return true;
         }
@@ -357,15 +364,20 @@ public static class WireParser
             if (token.Value.ValueKind != JsonValueKind.Object) return Fail(ErrorTexts.WrongType(Path(field), "an object of strings"));
             if (FirstDuplicateKey(token.Value) is { } duplicate)
                 return Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
+            var entries = token.Value.EnumerateObject().Count();
+            if (entries > limits.MaxEnvEntries) return Fail(ErrorTexts.TooManyEntries(Path(field), entries, limits.MaxEnvEntries));
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            long bytes = 0;
             foreach (var property in token.Value.EnumerateObject())
             {
                 var entry = $"{Path(field)}.{Shorten(property.Name)}";
                 if (property.Name.Length == 0 || property.Name.Contains('=') || property.Name.Contains('\0'))
                     return Fail(ErrorTexts.InvalidValue(entry, "a variable name must be non-empty and contain neither '=' nor NUL"));
                 if (!CleanString(entry, property.Value, out var value)) return false;
+                bytes += Encoding.UTF8.GetByteCount(property.Name) + 1 + Encoding.UTF8.GetByteCount(value!); // NAME=VALUE
                 result[property.Name] = value!;
             }
+            if (bytes > limits.MaxEnvBytes) return Fail(ErrorTexts.TooManyBytes(Path(field), bytes, limits.MaxEnvBytes));
             map = result;
             return true;
         }

@@ -84,6 +84,11 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             Sender.Tell(new CommandFailed(ErrorTexts.NameInUse(name)));
             return;
         }
+        if (_table.All().Count(e => !e.IsFinal) >= _options.MaxProcesses)
+        {
+            Sender.Tell(new CommandFailed(ErrorTexts.TooManyProcesses(_options.HostName, _options.MaxProcesses)));
+            return;
+        }
         if (_pathPolicy.Check(start.Path, start.Cwd) is { } refusal)
         {
             Sender.Tell(new CommandFailed(refusal));

@@ -9,9 +9,13 @@ public static class MeshFlags
     public static readonly FlagSpec Seed = new("--seed", "B0_SEED_NODES", "comma-separated seeds (default akka.tcp://bluezero@127.0.0.1:4053)", Repeatable: true);
     public static readonly FlagSpec DataDir = new("--data-dir", "B0_DATA_DIR", "where the node keeps its durable process table (default $XDG_STATE_HOME/bluezero/HOST-ID)");
     public static readonly FlagSpec ConfigDir = new("--config-dir", "B0_CONFIG_DIR", "directory with common.hocon and friends (default ./hocon, then next to the binary)");
+    public static readonly FlagSpec TlsCert = new("--tls-cert", "B0_TLS_CERT", "mutual TLS: this node's certificate and key, PKCS#12 (password in B0_TLS_CERT_PASSWORD); needs --tls-ca");
+    public static readonly FlagSpec TlsCa = new("--tls-ca", "B0_TLS_CA", "mutual TLS: the cluster CA certificate (PEM); peers must chain to it; needs --tls-cert");
+    public static readonly FlagSpec AllowPath = new("--allow-path", "B0_ALLOW_PATHS", "absolute directory children may be started from (repeatable; env comma-separated; default: any)", Repeatable: true);
+    public static readonly FlagSpec RunAs = new("--run-as", "B0_RUN_AS", "start children as this user (node must run as root; uses /usr/bin/setpriv)");
     public static readonly FlagSpec Help = new("--help", null, "print this help and exit", TakesValue: false);
 
-    public static readonly IReadOnlyList<FlagSpec> Common = [HostId, ClusterHost, ClusterPort, Seed, DataDir, ConfigDir, Help];
+    public static readonly IReadOnlyList<FlagSpec> Common = [HostId, ClusterHost, ClusterPort, Seed, DataDir, ConfigDir, TlsCert, TlsCa, AllowPath, RunAs, Help];
 
     /// <summary>Environment variables a node hands its children so a child node joins the same cluster.</summary>
     public const string ParentHostVariable = "B0_PARENT_HOST";

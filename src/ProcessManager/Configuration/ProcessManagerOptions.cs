@@ -9,8 +9,15 @@ public sealed record ProcessManagerOptions(
     TimeSpan RetentionMaxAge,
     IReadOnlyList<string> AllowedPaths,
     IReadOnlyDictionary<string, string> ChildEnvironment,
-    string DataDirectory)
+    string DataDirectory,
+    int MaxProcesses = ProcessManagerOptions.DefaultMaxProcesses)
 {
+    /// <summary>Default of bluezero.process-manager.max-processes: entries that may still run (not final) on one node.</summary>
+    public const int DefaultMaxProcesses = 10_000;
+
+    /// <summary>run-as: the user children are started as (through setpriv), or null to start them as this node's user.</summary>
+    public Launching.RunAsUser? RunAs { get; init; }
+
     /// <summary>Upper bound for a stop with wait: both grace periods plus time for SIGKILL to land.</summary>
     public TimeSpan FullStopTime => StopGrace + KillGrace + TimeSpan.FromSeconds(5);
 }

@@ -50,7 +50,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 
     private void StartSystem()
     {
-        var system = ActorSystem.Create(MeshClusterSettings.SystemName, _setup.AkkaConfig);
+        var system = ActorSystem.Create(MeshClusterSettings.SystemName, _setup.ActorSystemSetup());
         lock (_gate)
         {
             if (_stopping)

@@ -28,7 +28,8 @@ public sealed class PathPolicy(IReadOnlyList<string> allowedDirectories)
         try
         {
             var info = new FileInfo(full);
-            return info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? ResolveDirectoryLinks(full);
+            // The file's own link target may itself sit under a symlinked directory: resolve those too.
+            return ResolveDirectoryLinks(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full);
         }
         catch (IOException)
         {
@@ -37,7 +38,7 @@ public sealed class PathPolicy(IReadOnlyList<string> allowedDirectories)
     }
 
     /// <summary>Resolves symlinks in every directory component, so /opt/link/app cannot escape /opt/app.</summary>
-    private static string ResolveDirectoryLinks(string full)
+    private static string ResolveDirectoryLinks(string full, int depth = 0)
     {
         var parts = full.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var current = "/";
@@ -47,7 +48,7 @@ public sealed class PathPolicy(IReadOnlyList<string> allowedDirectories)
             var target = new FileInfo(current).LinkTarget is not null
                 ? new FileInfo(current).ResolveLinkTarget(true)?.FullName
                 : null;
-            if (target is not null) current = target;
+            if (target is not null) current = depth < 40 ? ResolveDirectoryLinks(target, depth + 1) : target;
         }
         return current;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Newtonsoft.Json.Linq;
 
@@ -13,15 +14,24 @@ public sealed class HubClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public HubClient(string baseUrl)
+    /// <param name="token">When set, sent as "Authorization: Bearer TOKEN" with every request.</param>
+    /// <param name="trustedCertificate">For an HTTPS hub with a self-signed certificate: the one server certificate to accept.</param>
+    public HubClient(string baseUrl, string? token = null, X509Certificate2? trustedCertificate = null)
     {
         BaseUrl = baseUrl.TrimEnd('/');
+        Token = token;
         // A short pooled-connection lifetime: a restarted hub on the same port must not meet stale connections.
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(2), UseProxy = false };
+        if (trustedCertificate is not null)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                presented is not null && presented.GetCertHashString() == trustedCertificate.GetCertHashString();
         _http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     public string BaseUrl { get; }
+
+    public string? Token { get; }
 
     public Task<HubReply> Control(string json) => Send(HttpMethod.Post, "/control", JsonContent(json));
 

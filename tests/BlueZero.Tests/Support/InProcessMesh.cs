@@ -40,20 +40,22 @@ public sealed class InProcessMesh : IDisposable
     public Address HubAddress { get; }
     public TimeSpan RequestTimeout { get; }
 
-    public InProcessMesh(TimeSpan? requestTimeout = null)
+    /// <param name="hubArgs">Extra flags for the hub, e.g. --tls-cert/--tls-ca.</param>
+    public InProcessMesh(TimeSpan? requestTimeout = null, IReadOnlyList<string>? hubArgs = null)
     {
-        var setup = Setup(["--host-id", "hub", "--cluster-port", "0"], ["hub.hocon", "process-manager.hocon", "common.hocon"]);
+        var setup = Setup(["--host-id", "hub", "--cluster-port", "0", .. hubArgs ?? []], ["hub.hocon", "process-manager.hocon", "common.hocon"]);
         RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
         var options = HubOptions.From(setup.Source) with { RequestTimeout = RequestTimeout };
-        HubSystem = Track(ActorSystem.Create(MeshClusterSettings.SystemName, TestOverrides.WithFallback(setup.AkkaConfig)));
+        HubSystem = Track(ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides)));
         Router = HubModule.Start(HubSystem, options, setup.ProcessManager.FullStopTime, formsClusterItself: true).Router;
         HubAddress = Cluster.Get(HubSystem).SelfAddress;
     }
 
-    public Node StartNode(string hostName, Func<ProcessManagerOptions, ProcessManagerOptions>? adjust = null)
+    /// <param name="extraArgs">Extra flags for the node, e.g. --tls-cert/--tls-ca.</param>
+    public Node StartNode(string hostName, Func<ProcessManagerOptions, ProcessManagerOptions>? adjust = null, IReadOnlyList<string>? extraArgs = null)
     {
-        var setup = Setup(["--host-id", hostName, "--cluster-port", "0", "--seed", HubAddress.ToString()], ["process-manager.hocon", "common.hocon"]);
-        var system = Track(ActorSystem.Create(MeshClusterSettings.SystemName, TestOverrides.WithFallback(setup.AkkaConfig)));
+        var setup = Setup(["--host-id", hostName, "--cluster-port", "0", "--seed", HubAddress.ToString(), .. extraArgs ?? []], ["process-manager.hocon", "common.hocon"]);
+        var system = Track(ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides)));
         var launcher = new PosixProcessLauncher();
         var table = new ProcessTable();
         var options = adjust is null ? setup.ProcessManager : adjust(setup.ProcessManager);

@@ -64,15 +64,19 @@ public sealed class LocalMesh : IAsyncDisposable
     public string Seed => HubProcess.Ready.ClusterAddress;
 
     /// <summary>Starts a hub and waits for its ready line. Ports 0 pick free ones; pass a dead hub's ports to restart it.</summary>
-    public async Task<MeshProcess> StartHub(string hostId, int httpPort = 0, int clusterPort = 0, bool localNode = true)
+    /// <param name="extraArgs">More hub flags, after the usual ones (see <see cref="MeshProcess.StartHub"/>).</param>
+    /// <param name="environment">Environment variables for the hub.</param>
+    /// <param name="token">The bearer token <see cref="Hub"/> sends, for a hub started with a token file.</param>
+    public async Task<MeshProcess> StartHub(string hostId, int httpPort = 0, int clusterPort = 0, bool localNode = true,
+        IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null, string? token = null)
     {
-        var hub = Add(MeshProcess.StartHub(hostId, WorkDir, ConfigDir, httpPort, clusterPort, localNode));
+        var hub = Add(MeshProcess.StartHub(hostId, WorkDir, ConfigDir, httpPort, clusterPort, localNode, extraArgs, environment));
         var ready = await hub.WaitReady(StartTimeout);
         HubProcess = hub;
-        if (_hub?.BaseUrl != ready.HttpUrl!.TrimEnd('/'))
+        if (_hub?.BaseUrl != ready.HttpUrl!.TrimEnd('/') || _hub.Token != token)
         {
             _hub?.Dispose();
-            _hub = new HubClient(ready.HttpUrl!);
+            _hub = new HubClient(ready.HttpUrl!, token);
         }
         return hub;
     }

@@ -35,19 +35,26 @@ public sealed partial class MeshProcess : IAsyncDisposable
         Pid = process.Id;
     }
 
-    /// <summary>Starts a hub. Pass 0 for <paramref name="httpPort"/> and <paramref name="clusterPort"/> to get free ports.</summary>
-    public static MeshProcess StartHub(string hostId, string workDir, string configDir, int httpPort = 0, int clusterPort = 0, bool localNode = true)
+    /// <summary>
+    /// Starts a hub. Pass 0 for <paramref name="httpPort"/> and <paramref name="clusterPort"/> to get free ports.
+    /// <paramref name="extraArgs"/> come last (so they win over the defaults here); <paramref name="environment"/> is
+    /// set after the B0_* variables of the test run are removed.
+    /// </summary>
+    public static MeshProcess StartHub(string hostId, string workDir, string configDir, int httpPort = 0, int clusterPort = 0, bool localNode = true,
+        IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         List<string> args = ["--host-id", hostId, "--http", $"127.0.0.1:{httpPort}", "--cluster-port", clusterPort.ToString(), "--config-dir", configDir];
         if (!localNode) args.Add("--no-local-node");
-        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true);
+        args.AddRange(extraArgs ?? []);
+        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true, environment);
     }
 
     /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>.</summary>
     public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir) =>
         Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir], workDir, isHub: false);
 
-    private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub)
+    private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(TestPaths.DotnetHost)
         {
@@ -65,6 +72,8 @@ public sealed partial class MeshProcess : IAsyncDisposable
         // Durable process tables go under the mesh's own directory (a node restarted under the same host-id finds its
         // table again), never under the user's home; nodes started by nodes inherit this too.
         info.Environment["XDG_STATE_HOME"] = Path.Combine(workDir, "state");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         MeshProcess? mesh = null;
