@@ -28,6 +28,9 @@ internal sealed class ChildProcess : IDisposable
     public int Pid { get; private set; }
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Where every executable of this run keeps its durable state; removed when the benchmark ends.</summary>
+    public static readonly string StateHome = Directory.CreateTempSubdirectory("bluezero-bench-state-").FullName;
+
     /// <summary>The dotnet host that runs this benchmark (set by the SDK), else the one on PATH.</summary>
     public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
@@ -50,6 +53,8 @@ internal sealed class ChildProcess : IDisposable
         };
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
+        // Process tables go to a per-run temporary directory, never under the user's home (an explicit --data-dir wins).
+        info.Environment["XDG_STATE_HOME"] = StateHome;
         foreach (var (key, value) in extraEnvironment)
             info.Environment[key] = value;
 

@@ -91,6 +91,14 @@ internal static class Program
                 cleanupNotes.AddRange(await readoption.CleanupAsync());
             cleanupNotes.Add(await workload.CleanupAsync());
             cleanupNotes.AddRange((await mesh.StopAsync()).Select(outcome => $"shutdown: {outcome}"));
+            try
+            {
+                Directory.Delete(ChildProcess.StateHome, recursive: true);
+            }
+            catch (IOException)
+            {
+                cleanupNotes.Add($"could not delete {ChildProcess.StateHome}");
+            }
             var leftovers = workload.StillRunning().Concat(readoption?.StillRunning() ?? []).ToList();
             cleanupNotes.Add(leftovers.Count == 0
                 ? "after shutdown no process started by the benchmark was still running"
