@@ -45,6 +45,8 @@ public static class ErrorTexts
     public static string NameInUse(string name) => $"name already in use: {name}";
     public static string NoSuchName(string name) => $"no such name: {name}";
     public static string SpawnFailed(string path, string reason) => $"cannot start {path}: {reason}";
+    public static string CannotWatch(string path, string reason) =>
+        $"cannot start {path}: the node cannot watch another process ({reason}); raise its open-file limit (ulimit -n)";
     public const string ShuttingDown = "node is shutting down";
 
     // Size limits (WireLimits, ProcessManagerOptions.MaxProcesses).

@@ -44,6 +44,8 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var (before, after) = _launcher.OpenFileLimit;
+        _logger.LogInformation("Open-file limit {Before} raised to {After}: each managed process holds one descriptor", before, after);
         StartSystem();
         return Task.CompletedTask;
     }

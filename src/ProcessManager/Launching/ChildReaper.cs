@@ -38,11 +38,14 @@ public sealed class ChildReaper : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Starts watching a pid right after spawn: forgets any earlier exit of a recycled pid.</summary>
-    public void Track(int pid)
+    /// <summary>
+    /// Starts watching a pid right after spawn: forgets any earlier exit of a recycled pid. False when no pidfd could
+    /// be opened (typically the open-file limit): the process would then run unwatched.
+    /// </summary>
+    public bool Track(int pid)
     {
         lock (_gate) _recentExits.Remove(pid);
-        EnsureWatch(pid);
+        return EnsureWatch(pid);
     }
 
     public void WatchExit(int pid, Action<ProcessExit> onExit)

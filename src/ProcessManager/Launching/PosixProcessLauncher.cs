@@ -14,6 +14,12 @@ namespace BlueZero.ProcessManager.Launching;
 public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
 {
     private readonly ChildReaper _reaper = new();
+
+    /// <summary>Every watched process holds a pidfd, so the node needs as many descriptors as it manages processes.</summary>
+    public PosixProcessLauncher() => OpenFileLimit = Native.OpenFileLimit.RaiseSoftToHard();
+
+    /// <summary>The open-file soft limit in force after start-up, as (before, after); logged by the hosts.</summary>
+    public (ulong Before, ulong After) OpenFileLimit { get; }
     private readonly ProcessTree _tree = new();
     private readonly object _spawnGate = new();
 
@@ -50,12 +56,22 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
             LibC.posix_spawnattr_setflags(attr, (short)(LibC.POSIX_SPAWN_SETPGROUP | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK));
 
             int pid, error;
+            bool watched;
             lock (_spawnGate) // keeps pid tracking ordered with spawn, so a fast exit is never missed
             {
                 error = LibC.posix_spawn(out pid, request.Path, fileActions, attr, argv.ToArray(), envp.ToArray());
-                if (error == 0) _reaper.Track(pid);
+                watched = error == 0 && _reaper.Track(pid);
             }
-            return error == 0 ? new Launched(pid) : new LaunchFailed(Describe(error, request));
+            if (error != 0) return new LaunchFailed(Describe(error, request));
+            if (!watched)
+            {
+                // A process we cannot watch would later look exited while it runs: take it back at once.
+                var reason = LibC.ErrorText(LibC.LastError);
+                LibC.kill(pid, LibC.SIGKILL);
+                LibC.waitpid(pid, out _, 0);
+                return new LaunchFailed(ErrorTexts.CannotWatch(request.Path, reason));
+            }
+            return new Launched(pid);
         }
         finally
         {

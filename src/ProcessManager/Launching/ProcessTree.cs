@@ -17,7 +17,17 @@ public sealed class ProcessTree
     {
         // Scan first: once the group is signalled the root may die at once, and its children are re-parented
         // to init before a later scan could find them.
-        var strays = RefreshStrays(rootPid);
+        List<KeyValuePair<int, ulong>> strays;
+        try
+        {
+            strays = RefreshStrays(rootPid);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No descriptor left to read /proc (or it vanished): the group still gets its signal, and the
+            // strays found by earlier steps too. kill() itself needs no descriptor.
+            lock (_gate) strays = _strayDescendants.GetValueOrDefault(rootPid)?.ToList() ?? [];
+        }
         LibC.kill(-rootPid, signal);
         foreach (var (pid, start) in strays)
         {
@@ -32,7 +42,7 @@ public sealed class ProcessTree
     /// </summary>
     public bool Alive(int rootPid)
     {
-        if (LibC.kill(-rootPid, 0) == 0 && ProcStat.ReadAll().Any(p => p.ProcessGroup == rootPid && p.State != 'Z'))
+        if (LibC.kill(-rootPid, 0) == 0 && GroupHasLiveMember(rootPid))
             return true;
         lock (_gate)
         {
@@ -41,6 +51,18 @@ public sealed class ProcessTree
                 if (ProcStat.Read(pid) is { State: not 'Z' } stat && stat.StartTimeTicks == start)
                     return true;
             return false;
+        }
+    }
+
+    private static bool GroupHasLiveMember(int rootPid)
+    {
+        try
+        {
+            return ProcStat.ReadAll().Any(p => p.ProcessGroup == rootPid && p.State != 'Z');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true; // cannot look: assume the group still lives, so the escalation carries on
         }
     }
 
