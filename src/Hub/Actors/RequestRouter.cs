@@ -105,34 +105,29 @@ public sealed class RequestRouter : ReceiveActor
     private void SendToEveryHost(HubRequest request)
     {
         var operation = request.Operation;
-        var answers = _snapshot.Nodes.Values.Select(entry => entry.Status == NodeStatus.Up
-            ? AskNode(entry, request.Command, _requestTimeout).ContinueWith(t => t.Result switch
+        AskEveryHost(request.Command, _requestTimeout)
+            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(operation, t.Result.Select(r => r.Reply).ToList()),
+                TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Sender);
+    }
+
+    private void ListAllHosts() =>
+        AskEveryHost(new ListActiveProcesses(), CountTimeout)
+            .ContinueWith(t => (RouteOutcome)new HostsListed(t.Result.Select(r => new HostSummary(r.Entry.HostName,
+                    r.Entry.Address.ToString(), r.Entry.StatusText, r.Reply.Reply is ActiveProcesses active ? active.Pids.Count : null)).ToList()),
+                TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Sender);
+
+    /// <summary>Scatter-gather: one bounded ask per up host; hosts that are not up answer "host unreachable" at once.</summary>
+    private Task<(NodeEntry Entry, HostReply Reply)[]> AskEveryHost(INodeCommand command, TimeSpan timeout) =>
+        Task.WhenAll(_snapshot.Nodes.Values.Select(entry => entry.Status == NodeStatus.Up
+            ? AskNode(entry, command, timeout).ContinueWith(t => (entry, t.Result switch
             {
                 NodeAnswer.Replied replied => new HostReply(entry.HostName, replied.Reply, null),
                 NodeAnswer.Lost => new HostReply(entry.HostName, null, ErrorTexts.HostUnreachable),
                 _ => new HostReply(entry.HostName, null, ErrorTexts.Timeout),
-            }, TaskContinuationOptions.ExecuteSynchronously)
-            : Task.FromResult(new HostReply(entry.HostName, null, ErrorTexts.HostUnreachable)));
-        Task.WhenAll(answers)
-            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(operation, t.Result), TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(Sender);
-    }
-
-    private void ListAllHosts()
-    {
-        var rows = _snapshot.Nodes.Values.Select(entry =>
-        {
-            var address = entry.Address.ToString();
-            if (entry.Status != NodeStatus.Up)
-                return Task.FromResult(new HostSummary(entry.HostName, address, entry.StatusText, null));
-            return AskNode(entry, new ListActiveProcesses(), CountTimeout).ContinueWith(t =>
-                new HostSummary(entry.HostName, address, entry.StatusText, (t.Result as NodeAnswer.Replied)?.Reply is ActiveProcesses a ? a.Pids.Count : null),
-                TaskContinuationOptions.ExecuteSynchronously);
-        });
-        Task.WhenAll(rows)
-            .ContinueWith(t => (RouteOutcome)new HostsListed(t.Result), TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(Sender);
-    }
+            }), TaskContinuationOptions.ExecuteSynchronously)
+            : Task.FromResult((entry, new HostReply(entry.HostName, null, ErrorTexts.HostUnreachable)))));
 
     private abstract record NodeAnswer
     {

@@ -15,17 +15,15 @@ namespace BlueZero.Hub.Http;
 /// </summary>
 public static class FrontDoor
 {
-    private const string Json = "application/json";
-
     public static void Map(WebApplication app, HubOptions options, string hostName)
     {
         app.UseExceptionHandler(error => error.Run(context =>
-            WriteError(context, StatusCodes.Status500InternalServerError, "internal error: the hub could not handle this request")));
+            JsonReply.Error(context, StatusCodes.Status500InternalServerError, ErrorTexts.InternalError)));
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
-            StatusCodes.Status404NotFound => WriteError(context.HttpContext, 404, $"not found: {context.HttpContext.Request.Path}; try POST /control, GET /hosts or GET /health"),
-            StatusCodes.Status405MethodNotAllowed => WriteError(context.HttpContext, 405, $"method not allowed: {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}"),
-            var status => WriteError(context.HttpContext, status, $"HTTP {status}"),
+            StatusCodes.Status404NotFound => JsonReply.Error(context.HttpContext, 404, ErrorTexts.NotFound(context.HttpContext.Request.Path)),
+            StatusCodes.Status405MethodNotAllowed => JsonReply.Error(context.HttpContext, 405, ErrorTexts.MethodNotAllowed(context.HttpContext.Request.Method, context.HttpContext.Request.Path)),
+            var status => JsonReply.Error(context.HttpContext, status, $"HTTP {status}"),
         });
 
         var limit = new ClientConcurrencyLimit(options.MaxConcurrentRequestsPerClient);
@@ -38,14 +36,14 @@ public static class FrontDoor
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
             var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
-            await Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
+            await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {
             var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
             var up = snapshot.Nodes.Values.Count(n => n.Status == NodeStatus.Up);
-            await Write(context, StatusCodes.Status200OK,
-                Newtonsoft.Json.JsonConvert.SerializeObject(new { status = "ok", host_name = hostName, nodes = up }));
+            await JsonReply.Write(context, StatusCodes.Status200OK,
+                WireResponseWriter.Health(hostName, up));
         });
     }
 
@@ -56,13 +54,13 @@ public static class FrontDoor
         var body = await ReadCappedBody(context, options.MaxBodyBytes);
         if (body.Bytes is null)
         {
-            await WriteError(context, body.FailureStatus, body.FailureMessage!);
+            await JsonReply.Error(context, body.FailureStatus, body.FailureMessage!);
             return;
         }
         var parsed = WireParser.Parse(body.Bytes, options.Limits);
         if (!parsed.IsOk)
         {
-            await WriteError(context, StatusCodes.Status400BadRequest, parsed.Error!);
+            await JsonReply.Error(context, StatusCodes.Status400BadRequest, parsed.Error!);
             return;
         }
         var request = parsed.Request!;
@@ -72,7 +70,7 @@ public static class FrontDoor
         {
             var refusal = ErrorTexts.Forbidden(request.Operation, caller.Name);
             audit.Record(caller, client, request, $"denied: {refusal}");
-            await WriteError(context, StatusCodes.Status403Forbidden, refusal);
+            await JsonReply.Error(context, StatusCodes.Status403Forbidden, refusal);
             return;
         }
         // The router always answers within its own timeouts; this outer bound only guards against a lost reply.
@@ -83,9 +81,9 @@ public static class FrontDoor
             NodeAnswered answered => (StatusCodes.Status200OK, WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
             ClusterWideAnswered all => (StatusCodes.Status200OK, WireResponseWriter.ClusterWide(all.Operation, all.Hosts)),
             RouteFailed failed => (StatusOf(failed.Failure), WireResponseWriter.Error(failed.ErrorMessage)),
-            _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error("internal error: unexpected routing outcome")),
+            _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error(ErrorTexts.InternalError)),
         };
-        await Write(context, status, json);
+        await JsonReply.Write(context, status, json);
     }
 
     private static int StatusOf(RouteFailure failure) => failure switch
@@ -157,15 +155,5 @@ public static class FrontDoor
         {
             // the client gave up or lied about the length: the 413 still goes out if the connection allows
         }
-    }
-
-    private static Task WriteError(HttpContext context, int status, string message) =>
-        Write(context, status, WireResponseWriter.Error(message));
-
-    private static async Task Write(HttpContext context, int status, string json)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = Json;
-        await context.Response.WriteAsync(json);
     }
 }

@@ -46,11 +46,9 @@ public sealed class BearerAuthentication(TokenFile? tokens)
         await next(context);
     }
 
-    private static async Task Refuse(HttpContext context, string message)
+    private static Task Refuse(HttpContext context, string message)
     {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(WireResponseWriter.Error(message));
+        return Http.JsonReply.Error(context, StatusCodes.Status401Unauthorized, message);
     }
 }

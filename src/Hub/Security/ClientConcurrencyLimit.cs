@@ -17,9 +17,7 @@ public sealed class ClientConcurrencyLimit(int limit)
         if (_inProgress.AddOrUpdate(client, 1, (_, count) => count + 1) > limit)
         {
             Release(client);
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(WireResponseWriter.Error(ErrorTexts.TooManyRequests(limit)));
+            await Http.JsonReply.Error(context, StatusCodes.Status429TooManyRequests, ErrorTexts.TooManyRequests(limit));
             return;
         }
         try

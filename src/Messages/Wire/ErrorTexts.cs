@@ -35,6 +35,9 @@ public static class ErrorTexts
     public static string NotRecurring(string target) => $"{target} is not a recurring job";
     public static string BodyTooLarge(long limit) => $"request body too large: the limit is {limit} bytes";
     public const string BodyTooSlow = "request body arrived too slowly";
+    public const string InternalError = "internal error: the hub could not handle this request";
+    public static string NotFound(string path) => $"not found: {path}; try POST /control, GET /hosts or GET /health";
+    public static string MethodNotAllowed(string method, string path) => $"method not allowed: {method} {path}";
 
     // Node-side failures.
     public static string PathNotAbsolute(string field, string path) => $"path must be absolute: {field} is \"{path}\"";

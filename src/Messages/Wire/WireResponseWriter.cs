@@ -60,6 +60,10 @@ public static class WireResponseWriter
             })),
         });
 
+    /// <summary>GET /health: <c>{"status":"ok","host_name":"hub-1","nodes":3}</c>, nodes being those up.</summary>
+    public static string Health(string hostName, int nodesUp) =>
+        Serialize(new JObject { ["status"] = "ok", ["host_name"] = hostName, ["nodes"] = nodesUp });
+
     public static JObject ReplyBody(INodeReply reply)
     {
         switch (reply)

@@ -20,6 +20,9 @@ internal sealed record MaxTimeElapsed(int Pid) : INoSerializationVerificationNee
 /// <summary>Timer message: a backoff or a recurring period is over; run the process again.</summary>
 internal sealed record RunAgain : INoSerializationVerificationNeeded;
 
+/// <summary>The manager stops an entry on its own account (kill_all, node shutdown); nobody waits for a reply.</summary>
+internal sealed record StopEntry(string Reason) : INoSerializationVerificationNeeded;
+
 /// <summary>Timer message: drop final entries past the retention limits.</summary>
 internal sealed record PruneRetention : INoSerializationVerificationNeeded;
 

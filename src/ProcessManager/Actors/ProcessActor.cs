@@ -46,6 +46,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         _random = random;
 
         Receive<StopProcess>(OnStop);
+        Receive<StopEntry>(stop => Stop(stop.Reason, replyNow: null, replyOnExit: null));
         Receive<Unschedule>(OnUnschedule);
         Receive<ProcessExited>(OnExited);
         Receive<EscalateStop>(Escalate);
@@ -105,21 +106,25 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(MaxTimeTimer, new MaxTimeElapsed(_entry.Pid!.Value), remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
     }
 
-    private void OnStop(StopProcess stop)
+    private void OnStop(StopProcess stop) => Stop(StopReasons.Request, stop.Wait ? null : Sender, stop.Wait ? Sender : null);
+
+    /// <param name="replyNow">Told at once that the stop was accepted.</param>
+    /// <param name="replyOnExit">Told once the process has exited (a stop with wait).</param>
+    private void Stop(string reason, IActorRef? replyNow, IActorRef? replyOnExit)
     {
         if (!_entry.HasLiveProcess)
         {
             // Backing off or waiting for the next recurring run: cancel it; nothing is running.
             Timers.Cancel(RunTimer);
-            Save(_entry with { State = ProcessStates.Stopped, EndedAt = DateTimeOffset.UtcNow, StopReason = StopReasons.Request });
+            Save(_entry with { State = ProcessStates.Stopped, EndedAt = DateTimeOffset.UtcNow, StopReason = reason });
             _log.Info("{Entry} on {Host} stopped while {Waiting}; it will not run again", Describe(), Host, _entry.State);
-            Sender.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit));
+            (replyNow ?? replyOnExit)?.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit));
             Context.Stop(Self);
             return;
         }
-        if (stop.Wait) _exitWaiters.Add(Sender);
-        else Sender.Tell(new ProcessStopped(_entry.Pid, null));
-        BeginStop(StopReasons.Request);
+        if (replyOnExit is not null) _exitWaiters.Add(replyOnExit);
+        replyNow?.Tell(new ProcessStopped(_entry.Pid, null));
+        BeginStop(reason);
     }
 
     private void BeginStop(string reason)

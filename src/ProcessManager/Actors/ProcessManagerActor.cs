@@ -50,7 +50,6 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList(_table.All().Select(e => e.ToInfo()).ToList())));
         Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReasons.Request))));
         Receive<Terminated>(OnEntryActorStopped);
-        Receive<ProcessStopped>(_ => { }); // acknowledgements of the stops this actor sends itself
         Receive<PruneRetention>(_ => Prune());
         Receive<StopAllProcesses>(_ => StopAllForShutdown());
     }
@@ -145,8 +144,8 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         var running = _table.RunningPids();
         _log.Info("Stopping all {Count} live entries on {Host} ({Reason})", _entryActors.Count, _options.HostName, reason);
         foreach (var (id, actor) in _entryActors)
-            if (_table.Get(id) is { IsFinal: false } entry)
-                actor.Tell(new StopProcess(entry.Pid is { } pid ? ProcessTarget.ByPid(pid) : ProcessTarget.ByName(entry.Name ?? "-"), Wait: false));
+            if (_table.Get(id) is { IsFinal: false })
+                actor.Tell(new StopEntry(reason));
         return running;
     }
 
@@ -168,7 +167,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private void StopAllForShutdown()
     {
         _shutdownWaiter = Sender;
-        _stoppedForShutdown = StopEverything(StopReasons.Request).Count;
+        _stoppedForShutdown = StopEverything(StopReasons.Shutdown).Count;
         if (_entryActors.Count == 0) _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));
     }
 }

@@ -112,8 +112,8 @@ public sealed class HostileClientTests(HubAndRemoteNodeFixture fixture, ITestOut
             $"a normal request took {latencies.Max().TotalMilliseconds:0} ms during the trickle: {string.Join(", ", latencies.Select(l => l.TotalMilliseconds.ToString("0")))}");
         // A trickler is either still waiting (the hub did not answer an incomplete request) or was answered/closed by
         // the hub; it must never have been answered 2xx, since its request never completed, and any answer is JSON.
-        // (Seen: Kestrel's minimum body data rate ends the body trickler after about 5 s; the hub answers it with HTTP
-        // 500 "internal error", where 408 would be apt; see the report of this change.)
+        // (Seen: Kestrel's minimum body data rate ends the body trickler after about 5 s; the hub answers it with
+        // HTTP 408 "request body arrived too slowly".)
         foreach (var outcome in outcomes)
         {
             Assert.DoesNotMatch(@"sent HTTP/1\.1 2\d\d ", outcome);
