@@ -48,9 +48,14 @@ public sealed record StartProcess(
     string? Name = null,
     RestartPolicy? Restart = null,
     double? MaxTimeS = null,
-    double? RecurringPeriodS = null) : INodeCommand
+    double? RecurringPeriodS = null,
+    string? Output = null,
+    string? Stdin = null) : INodeCommand
 {
     public RestartPolicy EffectiveRestart => Restart ?? RestartPolicy.Never;
+
+    /// <summary>capture unless the request chose discard or inherit.</summary>
+    public string EffectiveOutput => Output ?? OutputModes.Capture;
 }
 
 /// <summary>Stop escalation on the whole tree; also cancels any pending restart or recurring run. With Wait the reply comes after the exit.</summary>
