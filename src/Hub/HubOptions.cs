@@ -49,7 +49,8 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxArgsBytes: source.Hocon.GetInt($"{limitsRoot}.max-args-bytes", WireLimits.DefaultMaxArgsBytes),
             MaxEnvEntries: source.Hocon.GetInt($"{limitsRoot}.max-env-entries", WireLimits.DefaultMaxEnvEntries),
             MaxEnvBytes: source.Hocon.GetInt($"{limitsRoot}.max-env-bytes", WireLimits.DefaultMaxEnvBytes),
-            MaxPathBytes: source.Hocon.GetInt($"{limitsRoot}.max-path-bytes", WireLimits.DefaultMaxPathBytes));
+            MaxPathBytes: source.Hocon.GetInt($"{limitsRoot}.max-path-bytes", WireLimits.DefaultMaxPathBytes),
+            MaxStdinBytes: source.Hocon.GetInt($"{limitsRoot}.max-stdin-bytes", WireLimits.DefaultMaxStdinBytes));
         if (limits.FirstInvalid() is { } bad) throw new SetupException($"{limitsRoot}.{bad} must be positive");
         return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits);
     }

@@ -8,6 +8,7 @@ using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.Output;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -51,7 +52,8 @@ builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
         registry.Register<RequestRouter>(actors.Router);
         if (hub.LocalNode)
             ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager,
-                services.GetRequiredService<PosixProcessLauncher>(), services.GetRequiredService<ProcessTableFile>().Load());
+                services.GetRequiredService<PosixProcessLauncher>(), services.GetRequiredService<ProcessTableFile>().Load(),
+                new OutputStore(setup.ProcessManager.Output, setup.ProcessManager.DataDirectory));
     });
 });
 

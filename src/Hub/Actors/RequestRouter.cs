@@ -66,7 +66,7 @@ public sealed class RequestRouter : ReceiveActor
         {
             switch (request.Command)
             {
-                case ListActiveProcesses or ListProcesses:
+                case ListActiveProcesses or ListProcesses or HostInfoQuery or NodeStateQuery:
                 case KillAll when request.AllHosts:
                     SendToEveryHost(request);
                     break;
@@ -91,7 +91,12 @@ public sealed class RequestRouter : ReceiveActor
         }
 
         var operation = request.Operation;
-        var timeout = request.Command is StopProcess { Wait: true } ? _stopWaitTimeout : _requestTimeout;
+        var timeout = request.Command switch
+        {
+            StopProcess { Wait: true } => _stopWaitTimeout,
+            ReadOutput { WaitMs: > 0 } follow => _requestTimeout + TimeSpan.FromMilliseconds(follow.WaitMs), // the node holds a follower's read
+            _ => _requestTimeout,
+        };
         AskNode(entry, request.Command, timeout)
             .ContinueWith(task => task.Result switch
             {
@@ -112,11 +117,13 @@ public sealed class RequestRouter : ReceiveActor
     }
 
     private void ListAllHosts() =>
-        AskEveryHost(new ListActiveProcesses(), CountTimeout)
-            .ContinueWith(t => (RouteOutcome)new HostsListed(t.Result.Select(r => new HostSummary(r.Entry.HostName,
-                    r.Entry.Address.ToString(), r.Entry.StatusText, r.Reply.Reply is ActiveProcesses active ? active.Pids.Count : null)).ToList()),
+        AskEveryHost(new NodeStateQuery(), CountTimeout)
+            .ContinueWith(t => (RouteOutcome)new HostsListed(t.Result.Select(r => Summary(r.Entry, r.Reply.Reply as NodeState)).ToList()),
                 TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
+
+    private static HostSummary Summary(NodeEntry entry, NodeState? state) =>
+        new(entry.HostName, entry.Address.ToString(), entry.StatusText, state?.RunningProcesses, state?.HostCpuPercent, state?.HostMemoryPercent);
 
     /// <summary>Scatter-gather: one bounded ask per up host; hosts that are not up answer "host unreachable" at once.</summary>
     private Task<(NodeEntry Entry, HostReply Reply)[]> AskEveryHost(INodeCommand command, TimeSpan timeout) =>

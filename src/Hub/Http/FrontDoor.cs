@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace BlueZero.Hub.Http;
 
 /// <summary>
-/// The HTTP front door: POST /control, GET /hosts, GET /health. Bodies are capped before parsing; every answer,
+/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health. Bodies are capped before parsing; every answer,
 /// including 401, 403, 404, 405, 413 and 429, is a JSON object. In front of the endpoints: the per-client
 /// concurrency limit (429), then bearer-token authentication (401, all but GET /health); the role check (403)
 /// comes after parsing, when the operation is known. Requests that change something are audited.
@@ -38,6 +38,7 @@ public static class FrontDoor
             var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
+        OutputFollowing.Map(app, options);
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {
             var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
@@ -86,7 +87,7 @@ public static class FrontDoor
         await JsonReply.Write(context, status, json);
     }
 
-    private static int StatusOf(RouteFailure failure) => failure switch
+    public static int StatusOf(RouteFailure failure) => failure switch
     {
         RouteFailure.BadRequest => StatusCodes.Status400BadRequest,
         RouteFailure.UnknownHost => StatusCodes.Status404NotFound,

@@ -16,6 +16,7 @@ public sealed class BearerAuthentication(TokenFile? tokens)
     public static readonly IReadOnlySet<string> ReadOperations = new HashSet<string>(StringComparer.Ordinal)
     {
         WireOperations.ListActiveProcesses, WireOperations.ListProcesses, WireOperations.QueryProcessStatus,
+        WireOperations.ReadOutput, WireOperations.ProcessStats, WireOperations.NodeState, WireOperations.HostInfo,
     };
 
     public static bool MayRun(Caller caller, string operation) =>

@@ -42,7 +42,8 @@ public sealed record ProcessInfo(
     int Restarts,
     ProcessExit? LastExit,
     DateTimeOffset StartedAt,
-    DateTimeOffset? NextRunAt)
+    DateTimeOffset? NextRunAt,
+    ResourceUsage? Usage = null)
 {
     public bool Running => ProcessStates.HasLiveProcess(State);
 }

@@ -48,8 +48,11 @@ public sealed record ProcessStats(int? Pid, string? Name, string State, Resource
 public sealed record NodeStateQuery : INodeCommand;
 
 /// <param name="Node">The node process itself.</param>
+/// <param name="ManagedProcesses">Entries that may still run (running, stopping, backing off, scheduled).</param>
 /// <param name="Managed">Totals over the trees of every managed process that runs.</param>
-public sealed record NodeState(string HostName, ResourceUsage Node, int ManagedProcesses, int RunningProcesses, ResourceUsage Managed) : INodeReply;
+/// <param name="HostCpuPercent">The whole machine, all cores, over the last sample interval (0–100).</param>
+public sealed record NodeState(string HostName, ResourceUsage Node, int ManagedProcesses, int RunningProcesses, ResourceUsage Managed,
+    double HostCpuPercent, double HostMemoryPercent) : INodeReply;
 
 public sealed record HostInfoQuery : INodeCommand;
 

@@ -50,7 +50,11 @@ public static class ErrorTexts
     public static string SpawnFailed(string path, string reason) => $"cannot start {path}: {reason}";
     public static string CannotWatch(string path, string reason) =>
         $"cannot start {path}: the node cannot watch another process ({reason}); raise its open-file limit (ulimit -n)";
+    public static string CannotCapture(string path, string reason) =>
+        $"cannot start {path}: the node cannot open pipes for its output ({reason}); raise its open-file limit (ulimit -n) or start it with \"output\": \"discard\"";
     public const string ShuttingDown = "node is shutting down";
+    public static string OutputNotCaptured(string target, string mode) => $"output of {target} is not captured (output: {mode})";
+    public static string NotFollowable(string operation) => $"{operation} needs a host_name";
 
     // Size limits (WireLimits, ProcessManagerOptions.MaxProcesses).
     public static string TooManyBytes(string field, long bytes, long limit) => $"invalid value for field {field}: {bytes} bytes in total; the limit is {limit}";

@@ -9,12 +9,15 @@ namespace BlueZero.Messages.Wire;
 /// <param name="MaxEnvEntries">The number of start_process.env entries.</param>
 /// <param name="MaxEnvBytes">The sum over start_process.env of NAME=VALUE sizes (name + 1 + value, UTF-8).</param>
 /// <param name="MaxPathBytes">The UTF-8 size of start_process.path and start_process.cwd (PATH_MAX on Linux).</param>
+/// <param name="MaxStdinBytes">The UTF-8 size of start_process.stdin (kept in the process table, written again on each run).</param>
 public sealed record WireLimits(
     int MaxArgsBytes = WireLimits.DefaultMaxArgsBytes,
     int MaxEnvEntries = WireLimits.DefaultMaxEnvEntries,
     int MaxEnvBytes = WireLimits.DefaultMaxEnvBytes,
-    int MaxPathBytes = WireLimits.DefaultMaxPathBytes)
+    int MaxPathBytes = WireLimits.DefaultMaxPathBytes,
+    int MaxStdinBytes = WireLimits.DefaultMaxStdinBytes)
 {
+    public const int DefaultMaxStdinBytes = 256 * 1024;
     public const int DefaultMaxArgsBytes = 256 * 1024;
     public const int DefaultMaxEnvEntries = 1000;
     public const int DefaultMaxEnvBytes = 256 * 1024;
@@ -28,5 +31,6 @@ public sealed record WireLimits(
         : MaxEnvEntries <= 0 ? "max-env-entries"
         : MaxEnvBytes <= 0 ? "max-env-bytes"
         : MaxPathBytes <= 0 ? "max-path-bytes"
+        : MaxStdinBytes <= 0 ? "max-stdin-bytes"
         : null;
 }

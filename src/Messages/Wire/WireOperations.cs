@@ -12,10 +12,14 @@ public static class WireOperations
     public const string ListProcesses = "list_processes";
     public const string Unschedule = "unschedule";
     public const string KillAll = "kill_all";
+    public const string ReadOutput = "read_output";
+    public const string ProcessStats = "process_stats";
+    public const string NodeState = "node_state";
+    public const string HostInfo = "host_info";
     public const string HostName = "host_name";
 
     public static readonly IReadOnlyList<string> All =
-        [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll];
+        [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo];
 
     public static string NameOf(INodeCommand command) => command switch
     {
@@ -26,6 +30,10 @@ public static class WireOperations
         Protocol.ListProcesses => ListProcesses,
         Protocol.Unschedule => Unschedule,
         Protocol.KillAll => KillAll,
+        Protocol.ReadOutput => ReadOutput,
+        ProcessStatsQuery => ProcessStats,
+        NodeStateQuery => NodeState,
+        HostInfoQuery => HostInfo,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a wire operation"),
     };
 }

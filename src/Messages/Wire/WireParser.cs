@@ -108,6 +108,10 @@ public static class WireParser
             WireOperations.ListProcesses => fields.NoUnknownFields() ? new ListProcesses() : null,
             WireOperations.Unschedule => fields.NoUnknownFields("pid", "name") && fields.Target(out var target) ? new Unschedule(target!) : null,
             WireOperations.KillAll => ParseKillAll(fields, out allHosts),
+            WireOperations.ReadOutput => ParseReadOutput(fields),
+            WireOperations.ProcessStats => fields.NoUnknownFields("pid", "name") && fields.Target(out var statsTarget) ? new ProcessStatsQuery(statsTarget!) : null,
+            WireOperations.NodeState => fields.NoUnknownFields() ? new NodeStateQuery() : null,
+            WireOperations.HostInfo => fields.NoUnknownFields() ? new HostInfoQuery() : null,
             _ => null,
         };
         return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command, allHosts));
@@ -124,7 +128,7 @@ public static class WireParser
 
     private static StartProcess? ParseStart(FieldReader fields)
     {
-        if (!fields.NoUnknownFields("path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period")) return null;
+        if (!fields.NoUnknownFields("path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period", "output", "stdin")) return null;
         if (!fields.RequiredAbsolutePath("path", out var path)) return null;
         if (!fields.OptionalStringArray("args", out var args)) return null;
         if (!fields.OptionalStringMap("env", out var env)) return null;
@@ -138,7 +142,19 @@ public static class WireParser
             return fields.FailWith(restartFields.Error!);
         if (period is not null && restart is not null && restart.Policy != RestartPolicies.Never)
             return fields.FailWith(ErrorTexts.RecurringWithRestart);
-        return new StartProcess(path!, args ?? [], env, cwd, name, restart, maxTime, period);
+        if (!fields.OptionalChoice("output", OutputModes.All, out var output)) return null;
+        if (!fields.OptionalText("stdin", out var stdin)) return null;
+        return new StartProcess(path!, args ?? [], env, cwd, name, restart, maxTime, period, output, stdin);
+    }
+
+    private static ReadOutput? ParseReadOutput(FieldReader fields)
+    {
+        if (!fields.NoUnknownFields("pid", "name", "stream", "tail", "since_seq")) return null;
+        if (!fields.Target(out var target)) return null;
+        if (!fields.OptionalChoice("stream", OutputStreams.All, out var stream)) return null;
+        if (!fields.OptionalInt("tail", 0, int.MaxValue, "0 or more lines", out var tail)) return null;
+        if (!fields.OptionalLong("since_seq", 0, long.MaxValue, "0 or more", out var since)) return null;
+        return new ReadOutput(target!, stream ?? OutputStreams.Both, tail, since);
     }
 
     private static KillAll? ParseKillAll(FieldReader fields, out bool allHosts)
@@ -239,13 +255,39 @@ public static class WireParser
         public bool OptionalInt(string field, long min, long max, string range, out int? value)
         {
             value = null;
+            if (!OptionalLong(field, min, max, range, out var number)) return false;
+            value = (int?)number;
+            return true;
+        }
+
+        public bool OptionalLong(string field, long min, long max, string range, out long? value)
+        {
+            value = null;
             var token = Present(field);
             if (token is null) return true;
             if (token.Value.ValueKind != JsonValueKind.Number || !token.Value.TryGetInt64(out var number))
                 return Fail(ErrorTexts.WrongType(Path(field), "an integer"));
             if (number < min || number > max) return Fail(ErrorTexts.OutOfRange(Path(field), range));
-            value = (int)number;
+            value = number;
             return true;
+        }
+
+        public bool OptionalChoice(string field, IReadOnlyList<string> choices, out string? value)
+        {
+            value = null;
+            return Present(field) is null || RequiredChoice(field, choices, out value);
+        }
+
+        /// <summary>Any string (control characters and newlines allowed), at most <see cref="WireLimits.MaxStdinBytes"/> in UTF-8.</summary>
+        public bool OptionalText(string field, out string? value)
+        {
+            value = null;
+            var token = Present(field);
+            if (token is null) return true;
+            if (token.Value.ValueKind != JsonValueKind.String) return Fail(ErrorTexts.WrongType(Path(field), "a string"));
+            value = token.Value.GetString()!;
+            var bytes = Encoding.UTF8.GetByteCount(value);
+            return bytes <= limits.MaxStdinBytes || Fail(ErrorTexts.TooLong(Path(field), bytes, limits.MaxStdinBytes));
         }
 
         public bool OptionalNumber(string field, double min, double max, out double? value)

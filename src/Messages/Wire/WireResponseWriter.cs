@@ -57,6 +57,8 @@ public static class WireResponseWriter
                 ["address"] = h.Address,
                 ["status"] = h.Status,
                 ["processes"] = h.Processes is { } n ? n : JValue.CreateNull(),
+                ["cpu_percent"] = h.CpuPercent is { } cpu ? Percent(cpu) : JValue.CreateNull(),
+                ["memory_percent"] = h.MemoryPercent is { } memory ? Percent(memory) : JValue.CreateNull(),
             })),
         });
 
@@ -92,12 +94,139 @@ public static class WireResponseWriter
                 return unscheduledBody;
             case AllKilled killed:
                 return new JObject { ["success"] = true, ["pids"] = new JArray(killed.Pids) };
+            case OutputRead output:
+                return OutputBody(output);
+            case ProcessStats stats:
+                return StatsBody(stats);
+            case NodeState state:
+                return NodeStateBody(state);
+            case HostInfo info:
+                return HostInfoBody(info);
             case CommandFailed failed:
                 return new JObject { ["success"] = false, ["error_message"] = failed.ErrorMessage };
             default:
                 throw new ArgumentOutOfRangeException(nameof(reply), reply.GetType().Name, "no wire form for this reply");
         }
     }
+
+    private static JObject OutputBody(OutputRead output)
+    {
+        var body = new JObject
+        {
+            ["success"] = true,
+            ["pid"] = output.Pid is { } pid ? pid : JValue.CreateNull(),
+            ["lines"] = new JArray(output.Lines.Select(line => new JObject
+            {
+                ["seq"] = line.Seq,
+                ["stream"] = line.Stream,
+                ["ts"] = Timestamp(line.Ts),
+                ["text"] = line.Text,
+            })),
+            ["next_seq"] = output.NextSeq,
+            ["dropped"] = output.Dropped,
+            ["running"] = output.Running,
+            ["final"] = output.Final,
+        };
+        if (!output.Running) AddExit(body, output.Exit, "exit_code", "signal");
+        return body;
+    }
+
+    private static JObject StatsBody(ProcessStats stats)
+    {
+        var body = new JObject
+        {
+            ["success"] = true,
+            ["pid"] = stats.Pid is { } pid ? pid : JValue.CreateNull(),
+            ["name"] = stats.Name is { } name ? name : JValue.CreateNull(),
+            ["state"] = stats.State,
+        };
+        if (stats.Usage is { } usage) AddUsage(body, usage);
+        body["stats_interval_s"] = stats.IntervalS;
+        body["history"] = new JArray(stats.History.Select(sample => new JObject
+        {
+            ["ts"] = Timestamp(sample.At),
+            ["cpu_percent"] = Percent(sample.CpuPercent),
+            ["rss_bytes"] = sample.RssBytes,
+            ["threads"] = sample.Threads,
+        }));
+        return body;
+    }
+
+    private static JObject NodeStateBody(NodeState state)
+    {
+        var node = new JObject();
+        AddUsage(node, state.Node);
+        var managed = new JObject();
+        AddUsage(managed, state.Managed, withUptime: false); // a sum of uptimes means nothing
+        return new JObject
+        {
+            ["success"] = true,
+            ["host_name"] = state.HostName,
+            ["node"] = node,
+            ["managed_processes"] = state.ManagedProcesses,
+            ["running_processes"] = state.RunningProcesses,
+            ["managed"] = managed,
+            ["host_cpu_percent"] = Percent(state.HostCpuPercent),
+            ["host_memory_percent"] = Percent(state.HostMemoryPercent),
+        };
+    }
+
+    private static JObject HostInfoBody(HostInfo info) => new()
+    {
+        ["success"] = true,
+        ["host_name"] = info.Node.HostName,
+        ["version"] = info.Node.Version,
+        ["started_at"] = Timestamp(info.Node.StartedAt),
+        ["managed_processes"] = info.Node.ManagedProcesses,
+        ["cpu"] = new JObject
+        {
+            ["model"] = info.Cpu.Model,
+            ["cores"] = info.Cpu.Cores,
+            ["usage_percent"] = Percent(info.Cpu.UsagePercent),
+            ["per_core_percent"] = new JArray(info.Cpu.PerCorePercent.Select(Percent)),
+        },
+        ["memory"] = new JObject
+        {
+            ["total_bytes"] = info.Memory.TotalBytes,
+            ["available_bytes"] = info.Memory.AvailableBytes,
+            ["percent_used"] = Percent(info.Memory.PercentUsed),
+        },
+        ["disks"] = new JArray(info.Disks.Select(disk => new JObject
+        {
+            ["mount"] = disk.Mount,
+            ["device"] = disk.Device,
+            ["fs_type"] = disk.FsType,
+            ["total_bytes"] = disk.TotalBytes,
+            ["available_bytes"] = disk.AvailableBytes,
+            ["percent_used"] = Percent(disk.PercentUsed),
+        })),
+        ["nics"] = new JArray(info.Nics.Select(nic => new JObject
+        {
+            ["name"] = nic.Name,
+            ["mac"] = nic.Mac,
+            ["addresses"] = new JArray(nic.Addresses),
+            ["up"] = nic.Up,
+        })),
+        ["os"] = new JObject
+        {
+            ["kernel"] = info.Os.Kernel,
+            ["distribution"] = info.Os.Distribution,
+            ["hostname"] = info.Os.Hostname,
+            ["uptime_s"] = Math.Round(info.Os.UptimeS, 1),
+        },
+    };
+
+    /// <summary>cpu_percent, rss_bytes, threads, processes and uptime_s of a process tree (or of the node itself).</summary>
+    private static void AddUsage(JObject body, ResourceUsage usage, bool withUptime = true)
+    {
+        body["cpu_percent"] = Percent(usage.CpuPercent);
+        body["rss_bytes"] = usage.RssBytes;
+        body["threads"] = usage.Threads;
+        body["processes"] = usage.Processes;
+        if (withUptime) body["uptime_s"] = Math.Round(usage.UptimeS, 1);
+    }
+
+    private static double Percent(double value) => Math.Round(value, 1);
 
     /// <summary>One managed entry, as in list_processes and query_process_status.</summary>
     private static JObject Info(ProcessInfo info)
@@ -114,6 +243,7 @@ public static class WireResponseWriter
         };
         AddExit(body, info.LastExit, "last_exit_code", "last_signal");
         if (info.NextRunAt is { } next) body["next_restart_at"] = Timestamp(next);
+        if (info.Usage is { } usage) AddUsage(body, usage);
         return body;
     }
 

@@ -6,4 +6,5 @@ namespace BlueZero.Messages.Wire;
 public sealed record HostReply(string HostName, INodeReply? Reply, string? ErrorMessage);
 
 /// <summary>One row of GET /hosts. <see cref="Processes"/> is null when the node did not answer.</summary>
-public sealed record HostSummary(string HostName, string Address, string Status, int? Processes);
+/// <param name="CpuPercent">The host's cpu use over the node's last sample interval; null when the node did not answer.</param>
+public sealed record HostSummary(string HostName, string Address, string Status, int? Processes, double? CpuPercent = null, double? MemoryPercent = null);

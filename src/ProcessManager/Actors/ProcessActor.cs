@@ -5,6 +5,7 @@ using BlueZero.Messages.Wire;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.Native;
+using BlueZero.ProcessManager.Output;
 using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Supervision;
 
@@ -27,6 +28,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private readonly ProcessTable _table;
     private readonly IProcessLauncher _launcher;
     private readonly ProcessManagerOptions _options;
+    private readonly OutputStore _output;
     private readonly Func<double> _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _exitWaiters = new();
@@ -34,15 +36,16 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, Func<double>? random = null) =>
-        Akka.Actor.Props.Create(() => new ProcessActor(id, table, launcher, options, random ?? Random.Shared.NextDouble));
+    public static Props Props(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, Func<double>? random = null) =>
+        Akka.Actor.Props.Create(() => new ProcessActor(id, table, launcher, options, output, random ?? Random.Shared.NextDouble));
 
-    public ProcessActor(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, Func<double> random)
+    public ProcessActor(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, Func<double> random)
     {
         _id = id;
         _table = table;
         _launcher = launcher;
         _options = options;
+        _output = output;
         _random = random;
 
         Receive<StopProcess>(OnStop);
@@ -246,7 +249,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         var now = DateTimeOffset.UtcNow;
         var restarts = _entry.Restarts + 1;
         var consecutive = _entry.ConsecutiveRestarts + 1;
-        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options)))
+        var log = spec.EffectiveOutput == OutputModes.Capture ? _output.For(_id) : null;
+        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log)))
         {
             case Launched launched:
                 if (_entry.Pid is { } previous) _launcher.Release(previous);
@@ -274,6 +278,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         _entry = entry;
         _table.Put(entry);
+        _output.Find(_id)?.Notify(); // followers of the output look again: the run may have ended
     }
 
     private string Describe() => _entry.Name is { } name ? $"'{name}'" : $"entry {_entry.Id}";

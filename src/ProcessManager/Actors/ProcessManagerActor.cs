@@ -4,6 +4,7 @@ using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.Output;
 using BlueZero.ProcessManager.State;
 
 namespace BlueZero.ProcessManager.Actors;
@@ -22,6 +23,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private readonly ProcessManagerOptions _options;
     private readonly IProcessLauncher _launcher;
     private readonly ProcessTable _table;
+    private readonly OutputStore _output;
     private readonly PathPolicy _pathPolicy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, IActorRef> _entryActors = new();
@@ -30,14 +32,16 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table) =>
-        Akka.Actor.Props.Create(() => new ProcessManagerActor(options, launcher, table));
+    /// <param name="output">The node's output logs; they outlive this actor like the table. Null keeps output in memory only.</param>
+    public static Props Props(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table, OutputStore? output = null) =>
+        Akka.Actor.Props.Create(() => new ProcessManagerActor(options, launcher, table, output ?? new OutputStore(options.Output, null)));
 
-    public ProcessManagerActor(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table)
+    public ProcessManagerActor(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table, OutputStore output)
     {
         _options = options;
         _launcher = launcher;
         _table = table;
+        _output = output;
         _pathPolicy = new PathPolicy(options.AllowedPaths);
 
         Receive<StartProcess>(Start);
@@ -46,6 +50,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             ? new CommandFailed(ErrorTexts.NotRecurring(unschedule.Target.ToString()))
             : new Unscheduled(entry.Name)));
         Receive<QueryProcessStatus>(Query);
+        Receive<ReadOutput>(ReadOutput);
         Receive<ListActiveProcesses>(_ => Sender.Tell(new ActiveProcesses(_table.RunningPids())));
         Receive<ListProcesses>(_ => Sender.Tell(new ProcessList(_table.All().Select(e => e.ToInfo()).ToList())));
         Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReasons.Request))));
@@ -94,10 +99,12 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        switch (_launcher.Launch(ProcessLaunching.RequestFor(start, _options)))
+        var id = _table.NextId();
+        var log = start.EffectiveOutput == OutputModes.Capture ? _output.For(id) : null;
+        switch (_launcher.Launch(ProcessLaunching.RequestFor(start, _options, log)))
         {
             case Launched launched:
-                var entry = new ManagedEntry(_table.NextId(), start, ProcessStates.Running, launched.Pid,
+                var entry = new ManagedEntry(id, start, ProcessStates.Running, launched.Pid,
                     ProcStat.Read(launched.Pid)?.StartTimeTicks, Restarts: 0, ConsecutiveRestarts: 0, LastExit: null, DateTimeOffset.UtcNow);
                 _table.Put(entry);
                 Supervise(entry.Id);
@@ -105,6 +112,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
                 Sender.Tell(new ProcessStarted(launched.Pid));
                 break;
             case LaunchFailed failed:
+                _output.Remove(id);
                 _log.Info("Could not start {Path} on {Host}: {Error}", start.Path, _options.HostName, failed.ErrorMessage);
                 Sender.Tell(new CommandFailed(failed.ErrorMessage));
                 break;
@@ -113,7 +121,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     private void Supervise(long id)
     {
-        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options), $"entry-{id}");
+        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options, _output), $"entry-{id}");
         Context.Watch(actor);
         _entryActors[id] = actor;
     }
@@ -136,6 +144,22 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Sender.Tell(entry is not null
             ? new ProcessStatus(entry.ToInfo())
             : new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
+    }
+
+    private void ReadOutput(ReadOutput read)
+    {
+        var entry = _table.Find(read.Target);
+        if (entry is null)
+        {
+            Sender.Tell(new CommandFailed(read.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(read.Target.Name!)));
+            return;
+        }
+        if (entry.Spec.EffectiveOutput != OutputModes.Capture)
+        {
+            Sender.Tell(new CommandFailed(ErrorTexts.OutputNotCaptured(read.Target.ToString(), entry.Spec.EffectiveOutput)));
+            return;
+        }
+        OutputReading.Answer(_output.For(entry.Id), _table, entry.Id, read).PipeTo(Sender);
     }
 
     /// <summary>Stops every entry that may still run; returns the pids that were running.</summary>
@@ -162,7 +186,11 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));
     }
 
-    private void Prune() => _table.Prune(_options.RetentionMaxRecords, _options.RetentionMaxAge, DateTimeOffset.UtcNow);
+    private void Prune()
+    {
+        foreach (var id in _table.Prune(_options.RetentionMaxRecords, _options.RetentionMaxAge, DateTimeOffset.UtcNow))
+            _output.Remove(id);
+    }
 
     private void StopAllForShutdown()
     {

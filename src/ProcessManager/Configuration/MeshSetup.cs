@@ -112,7 +112,32 @@ public sealed class MeshSetup
             childEnvironment[MeshFlags.TlsCa.EnvVar!] = tls.AuthorityPath;
         }
         var runAs = source.Get(MeshFlags.RunAs, $"{root}.run-as") is { Length: > 0 } user ? Launching.RunAsUser.Resolve(user) : null;
-        return new ProcessManagerOptions(hostName, stopGrace, killGrace, maxRecords, maxAge, allowed, childEnvironment, dataDir, maxProcesses) { RunAs = runAs };
+        return new ProcessManagerOptions(hostName, stopGrace, killGrace, maxRecords, maxAge, allowed, childEnvironment, dataDir, maxProcesses)
+        {
+            RunAs = runAs,
+            Output = ReadOutputSettings(source),
+            StatsInterval = TimeSpan.FromSeconds(Number(source, MeshFlags.StatsInterval, $"{root}.stats-interval-s", 5, 0.05, 3600)),
+        };
+    }
+
+    private static Output.OutputSettings ReadOutputSettings(SettingSource source)
+    {
+        const string root = "bluezero.process-manager.output";
+        return new Output.OutputSettings(
+            BufferLines: (int)Number(source, MeshFlags.OutputLines, $"{root}.buffer-lines", 1000, 1, 1_000_000),
+            FileBytes: (long)Number(source, MeshFlags.OutputFileSize, $"{root}.file-size", 10 * 1024 * 1024, 1024, 1L << 40),
+            Files: (int)Number(source, MeshFlags.OutputFiles, $"{root}.files", 5, 1, 1000));
+    }
+
+    /// <summary>A numeric setting within [min, max], else a one-line setup error naming the flag.</summary>
+    private static double Number(SettingSource source, FlagSpec flag, string hoconPath, double fallback, double min, double max)
+    {
+        var text = source.Get(flag, hoconPath);
+        if (string.IsNullOrEmpty(text)) return fallback;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || double.IsNaN(value) || value < min || value > max)
+            throw new SetupException($"{flag.Name} must be a number from {min} to {max}, not '{text}'");
+        return value;
     }
 
     /// <summary>--allow-path (repeatable), else B0_ALLOW_PATHS (comma-separated), else HOCON allowed-paths; every entry absolute.</summary>

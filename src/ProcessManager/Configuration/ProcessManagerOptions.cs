@@ -1,3 +1,5 @@
+using BlueZero.ProcessManager.Output;
+
 namespace BlueZero.ProcessManager.Configuration;
 
 /// <summary>Everything the process-manager actors need, built once at startup; actors never read the environment.</summary>
@@ -17,6 +19,15 @@ public sealed record ProcessManagerOptions(
 
     /// <summary>run-as: the user children are started as (through setpriv), or null to start them as this node's user.</summary>
     public Launching.RunAsUser? RunAs { get; init; }
+
+    /// <summary>Output capture limits: ring size in memory, file rotation on disk.</summary>
+    public OutputSettings Output { get; init; } = OutputSettings.Default;
+
+    /// <summary>How often cpu, memory and threads of every managed tree are sampled (stats_interval).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Samples kept per process for process_stats.</summary>
+    public int StatsHistory { get; init; } = 60;
 
     /// <summary>Upper bound for a stop with wait: both grace periods plus time for SIGKILL to land.</summary>
     public TimeSpan FullStopTime => StopGrace + KillGrace + TimeSpan.FromSeconds(5);

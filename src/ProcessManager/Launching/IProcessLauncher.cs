@@ -3,7 +3,22 @@ using BlueZero.Messages.Protocol;
 namespace BlueZero.ProcessManager.Launching;
 
 /// <summary>What to run: everything already validated, the environment already merged.</summary>
-public sealed record LaunchRequest(string Path, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment, string? WorkingDirectory);
+public sealed record LaunchRequest(string Path, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Environment, string? WorkingDirectory)
+{
+    /// <summary>Where stdout and stderr go; /dev/null unless set.</summary>
+    public OutputPlan Output { get; init; } = OutputPlan.Discard;
+
+    /// <summary>Written to the process's stdin once, then closed; null gives it /dev/null.</summary>
+    public byte[]? Stdin { get; init; }
+}
+
+/// <summary>capture (pipes read by the node into <paramref name="Sink"/>), discard (/dev/null) or inherit (the node's own).</summary>
+public sealed record OutputPlan(string Mode, Output.ICapturedOutput? Sink = null, int MaxLineBytes = 0)
+{
+    public static readonly OutputPlan Discard = new(OutputModes.Discard);
+    public static readonly OutputPlan Inherit = new(OutputModes.Inherit);
+    public static OutputPlan Capture(Output.ICapturedOutput sink, int maxLineBytes) => new(OutputModes.Capture, sink, maxLineBytes);
+}
 
 public abstract record LaunchOutcome;
 public sealed record Launched(int Pid) : LaunchOutcome;

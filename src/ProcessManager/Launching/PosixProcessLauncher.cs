@@ -2,18 +2,21 @@ using System.Runtime.InteropServices;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using BlueZero.ProcessManager.Native;
+using BlueZero.ProcessManager.Output;
 
 namespace BlueZero.ProcessManager.Launching;
 
 /// <summary>
-/// Starts processes with posix_spawn: argv passed exactly (no shell), stdin from /dev/null, stdout and stderr to
-/// /dev/null until output capture exists, every signal reset to its default (the runtime ignores SIGPIPE, which a
-/// child must not inherit), no inherited descriptors, and a process group of its own so a stop reaches the tree.
-/// One instance per OS process: it outlives actor systems, so a node that rejoins keeps its children.
+/// Starts processes with posix_spawn: argv passed exactly (no shell), stdin from /dev/null or a pipe fed once,
+/// stdout and stderr to pipes read by the <see cref="OutputPump"/> (or /dev/null, or the node's own), every signal reset
+/// to its default (the runtime ignores SIGPIPE, which a child must not inherit), no other inherited descriptors, and a
+/// process group of its own so a stop reaches the tree.
+/// One instance per OS process: it outlives actor systems, so a node that rejoins keeps its children and their pipes.
 /// </summary>
 public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
 {
     private readonly ChildReaper _reaper = new();
+    private readonly Lazy<OutputPump> _pump = new(() => new OutputPump());
 
     /// <summary>Every watched process holds a pidfd, so the node needs as many descriptors as it manages processes.</summary>
     public PosixProcessLauncher() => OpenFileLimit = Native.OpenFileLimit.RaiseSoftToHard();
@@ -23,7 +26,21 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
     private readonly ProcessTree _tree = new();
     private readonly object _spawnGate = new();
 
+    /// <summary>Captured streams being read right now.</summary>
+    public int ActiveOutputStreams => _pump.IsValueCreated ? _pump.Value.ActiveStreams : 0;
+
     public LaunchOutcome Launch(LaunchRequest request)
+    {
+        using var pipes = new ChildPipes();
+        if (!pipes.Create(request))
+            return new LaunchFailed(ErrorTexts.CannotCapture(request.Path, LibC.ErrorText(LibC.LastError)));
+        var outcome = Spawn(request, pipes);
+        if (outcome is Launched)
+            pipes.HandOver(request, _pump.Value);
+        return outcome;
+    }
+
+    private LaunchOutcome Spawn(LaunchRequest request, ChildPipes pipes)
     {
         var argv = new List<IntPtr>();
         var envp = new List<IntPtr>();
@@ -40,9 +57,7 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
             envp.Add(IntPtr.Zero);
 
             LibC.posix_spawn_file_actions_init(fileActions);
-            LibC.posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", LibC.O_RDONLY, 0);
-            LibC.posix_spawn_file_actions_addopen(fileActions, 1, "/dev/null", LibC.O_WRONLY, 0);
-            LibC.posix_spawn_file_actions_addopen(fileActions, 2, "/dev/null", LibC.O_WRONLY, 0);
+            pipes.AddFileActions(fileActions, request);
             LibC.posix_spawn_file_actions_addclosefrom_np(fileActions, 3);
             if (request.WorkingDirectory is { } cwd)
                 LibC.posix_spawn_file_actions_addchdir_np(fileActions, cwd);
@@ -103,5 +118,9 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
 
     public void Release(int pid) => _tree.Forget(pid);
 
-    public void Dispose() => _reaper.Dispose();
+    public void Dispose()
+    {
+        _reaper.Dispose();
+        if (_pump.IsValueCreated) _pump.Value.Dispose();
+    }
 }

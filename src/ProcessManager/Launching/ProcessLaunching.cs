@@ -1,16 +1,28 @@
 using BlueZero.Messages.Protocol;
+using System.Text;
 using BlueZero.ProcessManager.Configuration;
+using BlueZero.ProcessManager.Output;
 
 namespace BlueZero.ProcessManager.Launching;
 
 /// <summary>Turns a start request into what the launcher runs: the node's child environment, overlaid by the request's; with run-as, wrapped in setpriv.</summary>
 public static class ProcessLaunching
 {
-    public static LaunchRequest RequestFor(StartProcess spec, ProcessManagerOptions options)
+    /// <param name="output">Where captured output goes; required when the spec captures (the default).</param>
+    public static LaunchRequest RequestFor(StartProcess spec, ProcessManagerOptions options, ICapturedOutput? output)
     {
         var environment = new Dictionary<string, string>(options.ChildEnvironment, StringComparer.Ordinal);
         foreach (var (key, value) in spec.Env ?? new Dictionary<string, string>()) environment[key] = value;
-        var request = new LaunchRequest(spec.Path, spec.Args, environment, spec.Cwd);
+        var request = new LaunchRequest(spec.Path, spec.Args, environment, spec.Cwd)
+        {
+            Output = spec.EffectiveOutput switch
+            {
+                OutputModes.Capture when output is not null => OutputPlan.Capture(output, options.Output.MaxLineBytes),
+                OutputModes.Inherit => OutputPlan.Inherit,
+                _ => OutputPlan.Discard,
+            },
+            Stdin = spec.Stdin is { } text ? Encoding.UTF8.GetBytes(text) : null,
+        };
         return options.RunAs is { } user ? user.Wrap(request) : request;
     }
 }

@@ -82,20 +82,19 @@ public sealed class ProcessTable
         }
     }
 
-    /// <summary>Drops final entries beyond the count limit or older than the age limit; returns how many went.</summary>
-    public int Prune(int maxRecords, TimeSpan maxAge, DateTimeOffset now)
+    /// <summary>Drops final entries beyond the count limit or older than the age limit; returns the ids that went.</summary>
+    public IReadOnlyList<long> Prune(int maxRecords, TimeSpan maxAge, DateTimeOffset now)
     {
-        int removed;
+        List<ManagedEntry> doomed;
         lock (_gate)
         {
             var finals = _byId.Values.Where(e => e.IsFinal).OrderBy(e => e.EndedAt ?? e.StartedAt).ToList();
             var excess = finals.Count - maxRecords;
-            var doomed = finals.Where((e, index) => index < excess || now - (e.EndedAt ?? e.StartedAt) > maxAge).ToList();
+            doomed = finals.Where((e, index) => index < excess || now - (e.EndedAt ?? e.StartedAt) > maxAge).ToList();
             foreach (var entry in doomed) Remove(entry);
-            removed = doomed.Count;
         }
-        if (removed > 0) Changed?.Invoke();
-        return removed;
+        if (doomed.Count > 0) Changed?.Invoke();
+        return doomed.Select(e => e.Id).ToList();
     }
 
     private void Remove(ManagedEntry entry)

@@ -123,7 +123,7 @@ public sealed class ProcessTableFileTests : IDisposable
             var table = file.Load();
             table.Put(Entry(1, ProcessStates.Exited, 10));
             table.Put(Entry(2, ProcessStates.Running, 11));
-            Assert.Equal(1, table.Prune(0, TimeSpan.FromDays(1), DateTimeOffset.UtcNow));
+            Assert.Single(table.Prune(0, TimeSpan.FromDays(1), DateTimeOffset.UtcNow));
         }
 
         using var reopened = NewFile();

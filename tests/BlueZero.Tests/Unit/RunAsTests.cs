@@ -36,7 +36,7 @@ public sealed class RunAsTests
     {
         var user = new RunAsUser("nobody", 65534, 65534);
         var options = new ProcessManagerOptions("h", TimeSpan.Zero, TimeSpan.Zero, 1, TimeSpan.Zero, [], new Dictionary<string, string>(), "/tmp") { RunAs = user };
-        var request = ProcessLaunching.RequestFor(new StartProcess("/bin/echo", ["a b", "--", "$HOME"], null, "/tmp"), options);
+        var request = ProcessLaunching.RequestFor(new StartProcess("/bin/echo", ["a b", "--", "$HOME"], null, "/tmp"), options, null);
         Assert.Equal("/usr/bin/setpriv", request.Path);
         Assert.Equal(["--reuid=65534", "--regid=65534", "--init-groups", "--", "/bin/echo", "a b", "--", "$HOME"], request.Args);
         Assert.Equal("/tmp", request.WorkingDirectory);
@@ -54,7 +54,7 @@ public sealed class RunAsTests
             File.SetUnixFileMode(dir, (UnixFileMode)0x1FF); // 0777, so nobody can write the marker
             var marker = Path.Combine(dir, "marker");
             using var launcher = new PosixProcessLauncher();
-            var request = ProcessLaunching.RequestFor(new StartProcess("/usr/bin/touch", [marker], null, null), setup.ProcessManager);
+            var request = ProcessLaunching.RequestFor(new StartProcess("/usr/bin/touch", [marker], null, null), setup.ProcessManager, null);
             var launched = Assert.IsType<Launched>(launcher.Launch(request));
             var exited = new TaskCompletionSource<ProcessExit>();
             launcher.WatchExit(launched.Pid, exit => exited.TrySetResult(exit));

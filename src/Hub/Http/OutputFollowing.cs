@@ -1,0 +1,156 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Hosting;
+using BlueZero.Hub.Actors;
+using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Wire;
+
+namespace BlueZero.Hub.Http;
+
+/// <summary>
+/// GET /hosts/{host}/processes/{pid-or-name}/output: a process's captured output as chunked text/plain, one line per
+/// line. With follow=true it behaves like <c>tail -f</c>: the last 10 lines, then new ones as they are written, and a
+/// last line with the exit code once the process has ended. Each read is a bounded page (at most 256 KiB) fetched
+/// from the node with a long poll, so a follower holds no actor and at most one page; a slow client slows only itself,
+/// and one that disconnects is gone after its current poll.
+/// </summary>
+public static class OutputFollowing
+{
+    public const string Route = "/hosts/{host}/processes/{process}/output";
+    private const int DefaultFollowTail = 10;
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
+
+    public static void Map(WebApplication app, HubOptions options) =>
+        app.MapGet(Route, (HttpContext context, string host, string process, ActorRegistry actors) =>
+            Serve(context, host, process, actors.Get<RequestRouter>(), options));
+
+    private sealed record FollowRequest(ProcessTarget Target, string Stream, bool Follow, int? Tail, long? SinceSeq);
+
+    private static async Task Serve(HttpContext context, string host, string process, IActorRef router, HubOptions options)
+    {
+        if (Parse(context.Request.Query, process, out var error) is not { } request)
+        {
+            await JsonReply.Error(context, StatusCodes.Status400BadRequest, error!);
+            return;
+        }
+        var since = request.SinceSeq;
+        var first = true;
+        var aborted = context.RequestAborted;
+        try
+        {
+            while (!aborted.IsCancellationRequested)
+            {
+                var wait = request.Follow && !first ? PollWait : TimeSpan.Zero;
+                var read = new ReadOutput(request.Target, request.Stream, first ? request.Tail : null, since, (int)wait.TotalMilliseconds);
+                var outcome = await router.Ask<RouteOutcome>(new RouteRequest(new HubRequest(host, read)), options.RequestTimeout + wait + TimeSpan.FromSeconds(5));
+                if (outcome is not NodeAnswered { Reply: OutputRead page })
+                {
+                    var (status, message) = Failure(outcome);
+                    if (first) await JsonReply.Error(context, status, message);
+                    else await Write(context, $"[bluezero] output stream interrupted: {message}\n");
+                    return;
+                }
+                if (first)
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    context.Response.Headers.CacheControl = "no-cache";
+                    context.Response.Headers["X-Accel-Buffering"] = "no"; // proxies must not hold lines back
+                }
+                await Write(context, Render(page, since, request.Stream));
+                var delivered = page.Lines.Count;
+                since = page.NextSeq;
+                first = false;
+                if (request.Follow && page.Final)
+                {
+                    await Write(context, FinalLine(page));
+                    return;
+                }
+                if (!request.Follow && delivered == 0) return;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // the client went away: nothing to clean up but this request
+        }
+    }
+
+    private static FollowRequest? Parse(IQueryCollection query, string process, out string? error)
+    {
+        error = null;
+        var target = int.TryParse(process, out var pid) && pid > 0 ? ProcessTarget.ByPid(pid) : ProcessTarget.ByName(process);
+        var follow = query["follow"].ToString() switch
+        {
+            "" or "false" or "0" => false,
+            "true" or "1" => (bool?)true,
+            _ => null,
+        };
+        if (follow is null)
+        {
+            error = ErrorTexts.InvalidValue("follow", "must be true or false");
+            return null;
+        }
+        var stream = query["stream"].ToString() is { Length: > 0 } s ? s : OutputStreams.Both;
+        if (!OutputStreams.All.Contains(stream))
+        {
+            error = ErrorTexts.OutOfRange("stream", "one of " + string.Join(", ", OutputStreams.All));
+            return null;
+        }
+        int? tail = follow.Value ? DefaultFollowTail : null;
+        if (query["tail"].ToString() is { Length: > 0 } tailText)
+        {
+            if (!int.TryParse(tailText, out var n) || n < 0)
+            {
+                error = ErrorTexts.OutOfRange("tail", "0 or more lines");
+                return null;
+            }
+            tail = n;
+        }
+        long? since = null;
+        if (query["since_seq"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!long.TryParse(sinceText, out var n) || n < 0)
+            {
+                error = ErrorTexts.OutOfRange("since_seq", "0 or more");
+                return null;
+            }
+            since = n;
+            if (query["tail"].Count == 0) tail = null; // paging from a point: everything after it
+        }
+        return new FollowRequest(target, stream, follow.Value, tail, since);
+    }
+
+    private static string Render(OutputRead page, long? since, string stream)
+    {
+        var text = new StringBuilder();
+        // Both streams share one sequence, so a jump means lines left the node's buffer before we read them.
+        if (stream == OutputStreams.Both && since is { } previous && page.Lines.Count > 0 && page.Lines[0].Seq > previous + 1)
+            text.Append("[bluezero] ").Append(page.Lines[0].Seq - previous - 1).Append(" lines dropped (still in the node's output files)\n");
+        foreach (var line in page.Lines) text.Append(line.Text).Append('\n');
+        return text.ToString();
+    }
+
+    private static string FinalLine(OutputRead page)
+    {
+        var exit = page.Exit;
+        var code = exit?.ExitCode is { } c ? c.ToString() : "unknown";
+        var signal = exit?.Signal is { } s ? $" signal={s}" : "";
+        var pid = page.Pid is { } p ? $"pid {p} " : "";
+        return $"[bluezero] {pid}exited: exit_code={code}{signal}\n";
+    }
+
+    private static (int Status, string Message) Failure(RouteOutcome outcome) => outcome switch
+    {
+        NodeAnswered { Reply: CommandFailed failed } => (failed.ErrorMessage.StartsWith("output of", StringComparison.Ordinal)
+            ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound, failed.ErrorMessage),
+        RouteFailed failed => (FrontDoor.StatusOf(failed.Failure), failed.ErrorMessage),
+        _ => (StatusCodes.Status500InternalServerError, ErrorTexts.InternalError),
+    };
+
+    private static async Task Write(HttpContext context, string text)
+    {
+        if (text.Length == 0) return;
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+}

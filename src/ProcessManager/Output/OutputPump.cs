@@ -1,0 +1,236 @@
+using System.Runtime.InteropServices;
+using BlueZero.ProcessManager.Native;
+
+namespace BlueZero.ProcessManager.Output;
+
+/// <summary>Where the pump delivers one captured stream. Called on the pump thread only; must not block for long.</summary>
+public interface ICapturedOutput
+{
+    /// <summary>A run's stdout and stderr are about to be read.</summary>
+    void Opened();
+
+    void Append(string stream, ReadOnlySpan<byte> line);
+
+    /// <summary>The stream reached its end (every writer closed it).</summary>
+    void Closed(string stream);
+
+    /// <summary>Called when the pump is idle after writing: push buffered file output to disk.</summary>
+    void Flush();
+}
+
+/// <summary>
+/// One thread for all captured output of the node: epoll over the read end of every stdout and stderr pipe (and the
+/// write end of stdin pipes that still have text to deliver). A reader never blocks a process: the pump drains pipes
+/// as fast as they fill and hands each line to its sink, which keeps a bounded ring and writes files.
+/// Level-triggered, with a few reads per stream per round, so one chatty process cannot starve the others.
+/// </summary>
+public sealed class OutputPump : IDisposable
+{
+    private const int ReadBufferBytes = 64 * 1024;
+    private const int ReadsPerRound = 4;
+    private const int MaxEvents = 256;
+    private const int FlushDelayMs = 200;
+
+    private abstract class Registration(int fd)
+    {
+        public int Fd { get; } = fd;
+    }
+
+    private sealed class CapturedStream(int fd, string stream, ICapturedOutput sink, int maxLineBytes) : Registration(fd)
+    {
+        public string Stream { get; } = stream;
+        public ICapturedOutput Sink { get; } = sink;
+        public LineSplitter Splitter { get; } = new(maxLineBytes);
+    }
+
+    private sealed class StdinFeed(int fd, byte[] text) : Registration(fd)
+    {
+        public byte[] Text { get; } = text;
+        public int Written { get; set; }
+    }
+
+    private readonly object _gate = new();
+    private readonly Dictionary<int, Registration> _registrations = new();
+    private readonly HashSet<ICapturedOutput> _unflushed = new();
+    private readonly int _epoll;
+    private readonly int[] _wakePipe = new int[2];
+    private readonly Thread _thread;
+    private volatile bool _disposed;
+
+    public OutputPump()
+    {
+        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (_epoll < 0 || LibC.pipe2(_wakePipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
+            throw new InvalidOperationException($"cannot set up output capture: {LibC.ErrorText(LibC.LastError)}");
+        LibC.EpollAdd(_epoll, _wakePipe[0], LibC.EPOLLIN);
+        _thread = new Thread(Run) { IsBackground = true, Name = "bluezero-output" };
+        _thread.Start();
+    }
+
+    /// <summary>Sinks that threw; their stream was dropped so the others carry on.</summary>
+    public int FaultCount { get; private set; }
+    public Exception? LastFault { get; private set; }
+
+    /// <summary>Streams being read right now (for tests and figures).</summary>
+    public int ActiveStreams
+    {
+        get { lock (_gate) return _registrations.Count; }
+    }
+
+    /// <summary>Takes ownership of <paramref name="fd"/>, the read end of a pipe, and reads it until its end.</summary>
+    public bool Capture(int fd, string stream, ICapturedOutput sink, int maxLineBytes) =>
+        Register(new CapturedStream(fd, stream, sink, maxLineBytes), LibC.EPOLLIN);
+
+    /// <summary>Takes ownership of <paramref name="fd"/>, the write end of a stdin pipe: writes the text once, then closes it.</summary>
+    public bool Feed(int fd, byte[] text) => Register(new StdinFeed(fd, text), LibC.EPOLLOUT);
+
+    private bool Register(Registration registration, uint events)
+    {
+        if (!LibC.SetNonBlocking(registration.Fd))
+        {
+            LibC.close(registration.Fd);
+            return false;
+        }
+        lock (_gate)
+        {
+            _registrations[registration.Fd] = registration;
+            if (LibC.EpollAdd(_epoll, registration.Fd, events) != 0)
+            {
+                _registrations.Remove(registration.Fd);
+                LibC.close(registration.Fd);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void Run()
+    {
+        var events = Marshal.AllocHGlobal(MaxEvents * LibC.EpollEventSize);
+        var buffer = new byte[ReadBufferBytes];
+        var lastFlush = Environment.TickCount64;
+        try
+        {
+            while (!_disposed)
+            {
+                var timeout = _unflushed.Count > 0 ? FlushDelayMs : -1;
+                var ready = LibC.epoll_wait(_epoll, events, MaxEvents, timeout);
+                for (var i = 0; i < ready; i++)
+                {
+                    var (flags, fd) = LibC.EpollEventAt(events, i);
+                    if (fd == _wakePipe[0])
+                    {
+                        DrainWakePipe(buffer);
+                        continue;
+                    }
+                    Registration? registration;
+                    lock (_gate) _registrations.TryGetValue(fd, out registration);
+                    try
+                    {
+                        switch (registration)
+                        {
+                            case CapturedStream captured:
+                                ReadSome(captured, buffer);
+                                break;
+                            case StdinFeed feed:
+                                WriteSome(feed, flags);
+                                break;
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        // One broken sink must not end capture for every process of the node.
+                        FaultCount++;
+                        LastFault = ex;
+                        if (registration is not null) Unregister(registration);
+                    }
+                }
+                if (_unflushed.Count > 0 && (ready <= 0 || Environment.TickCount64 - lastFlush >= FlushDelayMs))
+                {
+                    foreach (var sink in _unflushed) FlushQuietly(sink);
+                    _unflushed.Clear();
+                    lastFlush = Environment.TickCount64;
+                }
+            }
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(events);
+        }
+    }
+
+    private unsafe void ReadSome(CapturedStream captured, byte[] buffer)
+    {
+        for (var round = 0; round < ReadsPerRound; round++)
+        {
+            nint read;
+            fixed (byte* start = buffer) read = LibC.read(captured.Fd, (IntPtr)start, buffer.Length);
+            if (read > 0)
+            {
+                captured.Splitter.Push(buffer.AsSpan(0, (int)read), line => captured.Sink.Append(captured.Stream, line));
+                _unflushed.Add(captured.Sink);
+                continue;
+            }
+            if (read < 0 && LibC.LastError is LibC.EAGAIN or LibC.EINTR) return;
+            // End of stream (every writer closed it) or a read error: the stream is over.
+            captured.Splitter.Finish(line => captured.Sink.Append(captured.Stream, line));
+            Unregister(captured);
+            captured.Sink.Closed(captured.Stream);
+            return;
+        }
+    }
+
+    private unsafe void WriteSome(StdinFeed feed, uint flags)
+    {
+        while (feed.Written < feed.Text.Length && (flags & LibC.EPOLLERR) == 0)
+        {
+            nint written;
+            fixed (byte* start = feed.Text) written = LibC.write(feed.Fd, (IntPtr)(start + feed.Written), feed.Text.Length - feed.Written);
+            if (written > 0)
+            {
+                feed.Written += (int)written;
+                continue;
+            }
+            if (written < 0 && LibC.LastError is LibC.EAGAIN or LibC.EINTR) return; // the pipe is full: wait for room
+            break; // EPIPE: the process closed its stdin without reading it all
+        }
+        Unregister(feed); // closing the write end gives the process its end of input
+    }
+
+    private void Unregister(Registration registration)
+    {
+        lock (_gate) _registrations.Remove(registration.Fd);
+        LibC.EpollRemove(_epoll, registration.Fd);
+        LibC.close(registration.Fd);
+    }
+
+    private static void FlushQuietly(ICapturedOutput sink)
+    {
+        try
+        {
+            sink.Flush();
+        }
+        catch (IOException)
+        {
+            // a full disk must not stop capture; the ring in memory still has the lines
+        }
+    }
+
+    private unsafe void DrainWakePipe(byte[] buffer)
+    {
+        fixed (byte* start = buffer)
+            while (LibC.read(_wakePipe[0], (IntPtr)start, buffer.Length) > 0) { }
+    }
+
+    private unsafe void Wake()
+    {
+        byte one = 1;
+        LibC.write(_wakePipe[1], (IntPtr)(&one), 1);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Wake();
+    }
+}
