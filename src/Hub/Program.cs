@@ -8,7 +8,6 @@ using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
-using BlueZero.ProcessManager.Output;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -53,7 +52,7 @@ builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
         if (hub.LocalNode)
             ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager,
                 services.GetRequiredService<PosixProcessLauncher>(), services.GetRequiredService<ProcessTableFile>().Load(),
-                new OutputStore(setup.ProcessManager.Output, setup.ProcessManager.DataDirectory));
+                NodeResources.For(setup.ProcessManager));
     });
 });
 

@@ -4,8 +4,10 @@ using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.Observation;
 using BlueZero.ProcessManager.Output;
 using BlueZero.ProcessManager.State;
+using BlueZero.ProcessManager.Stats;
 
 namespace BlueZero.ProcessManager.Actors;
 
@@ -24,6 +26,8 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private readonly IProcessLauncher _launcher;
     private readonly ProcessTable _table;
     private readonly OutputStore _output;
+    private readonly ResourceMonitor _monitor;
+    private readonly DateTimeOffset _startedAt;
     private readonly PathPolicy _pathPolicy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, IActorRef> _entryActors = new();
@@ -32,16 +36,18 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="output">The node's output logs; they outlive this actor like the table. Null keeps output in memory only.</param>
-    public static Props Props(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table, OutputStore? output = null) =>
-        Akka.Actor.Props.Create(() => new ProcessManagerActor(options, launcher, table, output ?? new OutputStore(options.Output, null)));
+    /// <param name="resources">Output logs and resource figures; they outlive this actor like the table. Null: fresh ones, output in memory only.</param>
+    public static Props Props(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table, NodeResources? resources = null) =>
+        Akka.Actor.Props.Create(() => new ProcessManagerActor(options, launcher, table, resources ?? NodeResources.For(options, false)));
 
-    public ProcessManagerActor(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table, OutputStore output)
+    public ProcessManagerActor(ProcessManagerOptions options, IProcessLauncher launcher, ProcessTable table, NodeResources resources)
     {
         _options = options;
         _launcher = launcher;
         _table = table;
-        _output = output;
+        _output = resources.Output;
+        _monitor = resources.Monitor;
+        _startedAt = resources.StartedAt;
         _pathPolicy = new PathPolicy(options.AllowedPaths);
 
         Receive<StartProcess>(Start);
@@ -52,7 +58,10 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<QueryProcessStatus>(Query);
         Receive<ReadOutput>(ReadOutput);
         Receive<ListActiveProcesses>(_ => Sender.Tell(new ActiveProcesses(_table.RunningPids())));
-        Receive<ListProcesses>(_ => Sender.Tell(new ProcessList(_table.All().Select(e => e.ToInfo()).ToList())));
+        Receive<ListProcesses>(_ => Sender.Tell(new ProcessList(_table.All().Select(InfoOf).ToList())));
+        Receive<ProcessStatsQuery>(Stats);
+        Receive<NodeStateQuery>(_ => Sender.Tell(NodeStateNow()));
+        Receive<HostInfoQuery>(_ => HostInfo());
         Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReasons.Request))));
         Receive<Terminated>(OnEntryActorStopped);
         Receive<PruneRetention>(_ => Prune());
@@ -67,6 +76,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             Supervise(entry.Id);
         }
         Timers.StartPeriodicTimer("prune", new PruneRetention(), PruneInterval);
+        Context.ActorOf(StatsCollector.Props(_table, _monitor, _options.StatsInterval), StatsCollector.Name);
     }
 
     // Entry actors are re-created from the table in PreStart; stopping them here stops no process.
@@ -142,8 +152,42 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     {
         var entry = _table.Find(query.Target);
         Sender.Tell(entry is not null
-            ? new ProcessStatus(entry.ToInfo())
+            ? new ProcessStatus(InfoOf(entry))
             : new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
+    }
+
+    private ProcessInfo InfoOf(ManagedEntry entry) =>
+        entry.HasLiveProcess ? entry.ToInfo() with { Usage = _monitor.UsageOf(entry.Id) } : entry.ToInfo();
+
+    private void Stats(ProcessStatsQuery query)
+    {
+        if (_table.Find(query.Target) is not { } entry)
+        {
+            Sender.Tell(new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
+            return;
+        }
+        Sender.Tell(new ProcessStats(entry.Pid, entry.Name, entry.State, InfoOf(entry).Usage, _options.StatsInterval.TotalSeconds, _monitor.HistoryOf(entry.Id)));
+    }
+
+    private NodeState NodeStateNow()
+    {
+        var entries = _table.All();
+        var node = _monitor.Node with { UptimeS = (DateTimeOffset.UtcNow - _startedAt).TotalSeconds };
+        return new NodeState(_options.HostName, node, entries.Count(e => !e.IsFinal), entries.Count(e => e.HasLiveProcess),
+            _monitor.ManagedTotals(), _monitor.HostCpu?.UsagePercent ?? 0, _monitor.HostMemory?.PercentUsed ?? 0);
+    }
+
+    /// <summary>Reads /proc and /sys off the actor thread; the cpu figures are the collector's last interval.</summary>
+    private void HostInfo()
+    {
+        var node = new NodeFacts(_options.HostName, NodeVersion.Text, _startedAt, _table.All().Count(e => !e.IsFinal));
+        var cpu = _monitor.HostCpu;
+        Task.Run(() =>
+        {
+            // Before the collector's first interval, the cpu figures are the averages since boot.
+            return (INodeReply)new HostInfo(cpu ?? CpuUsageSampler.ForThisHost().Sample(), MemInfoFile.Read(),
+                DiskFactsReader.Read(), NicFactsReader.Read(), OsFactsReader.Read(), node);
+        }).PipeTo(Sender);
     }
 
     private void ReadOutput(ReadOutput read)
@@ -188,8 +232,9 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     private void Prune()
     {
-        foreach (var id in _table.Prune(_options.RetentionMaxRecords, _options.RetentionMaxAge, DateTimeOffset.UtcNow))
-            _output.Remove(id);
+        var pruned = _table.Prune(_options.RetentionMaxRecords, _options.RetentionMaxAge, DateTimeOffset.UtcNow);
+        foreach (var id in pruned) _output.Remove(id);
+        _monitor.Forget(pruned);
     }
 
     private void StopAllForShutdown()

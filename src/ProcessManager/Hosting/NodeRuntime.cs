@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
-using BlueZero.ProcessManager.Output;
 using BlueZero.ProcessManager.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
     private readonly PosixProcessLauncher _launcher = new();
     private readonly ProcessTableFile _tableFile;
     private readonly ProcessTable _table;
-    private readonly OutputStore _output;
+    private readonly NodeResources _resources;
     private readonly object _gate = new();
     private ActorSystem? _system;
     private bool _stopping;
@@ -37,7 +36,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
         _logger = logger;
         _tableFile = new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, logger);
         _table = _tableFile.Load();
-        _output = new OutputStore(setup.ProcessManager.Output, setup.ProcessManager.DataDirectory);
+        _resources = NodeResources.For(setup.ProcessManager);
     }
 
     public ActorSystem? CurrentSystem
@@ -67,7 +66,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
         }
         var cluster = Cluster.Get(system);
         if (_setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
-        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _table, _output);
+        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _table, _resources);
         cluster.RegisterOnMemberUp(() => _logger.LogInformation(
             "BlueZero node {Host} joined the cluster as {Address}", _setup.Cluster.HostName, cluster.SelfAddress));
         Console.WriteLine($"BlueZero process-manager node ready: host_name={_setup.Cluster.HostName} cluster={cluster.SelfAddress}");

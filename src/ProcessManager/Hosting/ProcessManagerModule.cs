@@ -4,7 +4,6 @@ using Akka.Cluster;
 using BlueZero.ProcessManager.Actors;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
-using BlueZero.ProcessManager.Output;
 using BlueZero.ProcessManager.State;
 
 namespace BlueZero.ProcessManager.Hosting;
@@ -15,12 +14,12 @@ namespace BlueZero.ProcessManager.Hosting;
 /// </summary>
 public static class ProcessManagerModule
 {
-    /// <param name="output">The node's output logs, kept by the host across actor systems; null keeps output in memory only.</param>
+    /// <param name="resources">Output logs and resource figures, kept by the host across actor systems; null: fresh ones, output in memory only.</param>
     public static IActorRef Start(ActorSystem system, MeshClusterSettings cluster, ProcessManagerOptions options,
-        IProcessLauncher launcher, ProcessTable table, OutputStore? output = null)
+        IProcessLauncher launcher, ProcessTable table, NodeResources? resources = null)
     {
         var withChildEnvironment = options with { ChildEnvironment = ChildEnvironment(system, cluster, options) };
-        var manager = system.ActorOf(ProcessManagerActor.Props(withChildEnvironment, launcher, table, output), ProcessManagerActor.Name);
+        var manager = system.ActorOf(ProcessManagerActor.Props(withChildEnvironment, launcher, table, resources), ProcessManagerActor.Name);
         system.ActorOf(NodeRegistrar.Props(options.HostName, manager), NodeRegistrar.Name);
 
         var shutdown = CoordinatedShutdown.Get(system);

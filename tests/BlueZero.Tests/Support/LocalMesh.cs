@@ -82,9 +82,10 @@ public sealed class LocalMesh : IAsyncDisposable
     }
 
     /// <summary>Starts a node seeded by the current hub; by default waits until the hub lists it "up".</summary>
-    public async Task<MeshProcess> StartNode(string hostId, bool waitUntilUp = true)
+    /// <param name="extraArgs">More node flags, e.g. --stats-interval 0.5.</param>
+    public async Task<MeshProcess> StartNode(string hostId, bool waitUntilUp = true, IReadOnlyList<string>? extraArgs = null)
     {
-        var node = Add(MeshProcess.StartNode(hostId, Seed, WorkDir, ConfigDir));
+        var node = Add(MeshProcess.StartNode(hostId, Seed, WorkDir, ConfigDir, extraArgs));
         await node.WaitReady(StartTimeout);
         if (waitUntilUp) await WaitForStatus(hostId, "up", UpTimeout);
         return node;

@@ -49,9 +49,9 @@ public sealed partial class MeshProcess : IAsyncDisposable
         return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true, environment);
     }
 
-    /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>.</summary>
-    public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir) =>
-        Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir], workDir, isHub: false);
+    /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>; <paramref name="extraArgs"/> come last.</summary>
+    public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir, IReadOnlyList<string>? extraArgs = null) =>
+        Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir, .. extraArgs ?? []], workDir, isHub: false);
 
     private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub,
         IReadOnlyDictionary<string, string>? environment = null)

@@ -27,7 +27,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["start"] = new StartProcess("/usr/bin/env", ["a b", "\"q\"", "ünï 🚀", ""],
                 new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }, "/srv", "web",
                 new RestartPolicy(RestartPolicies.OnFailure, 5, new BackoffSettings(250, 8000, 1.5, 0.2), 30, [0, 3]),
-                MaxTimeS: 12.5),
+                MaxTimeS: 12.5, Output: OutputModes.Capture, Stdin: "line one\nline two\n"),
             ["stop"] = new StopProcess(ProcessTarget.ByPid(4242), Wait: true),
             ["query"] = new QueryProcessStatus(ProcessTarget.ByName("web")),
             ["list"] = new ListActiveProcesses(),
@@ -40,10 +40,26 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["active"] = new ActiveProcesses([1, 17, 4242]),
             ["processes"] = new ProcessList([SampleInfo,
                 new ProcessInfo(null, "nightly", "/usr/bin/backup", [], ProcessStates.Scheduled, 3, new ProcessExit(null, null),
-                    SampleTime, SampleTime.AddMinutes(5))]),
+                    SampleTime, SampleTime.AddMinutes(5)),
+                SampleInfo with { State = ProcessStates.Running, Usage = new ResourceUsage(12.5, 4096000, 3, 2, 61.5) }]),
             ["unscheduled"] = new Unscheduled("nightly"),
             ["killed"] = new AllKilled([17, 4242]),
             ["failed"] = new CommandFailed("PID 5 is not managed by this process manager (node-a)"),
+            ["read-output"] = new ReadOutput(ProcessTarget.ByName("web"), OutputStreams.Stderr, 10, 42, 5000),
+            ["output"] = new OutputRead(4242, [new OutputLine(43, OutputStreams.Stdout, SampleTime, "ünï 🚀 \"quoted\""),
+                new OutputLine(44, OutputStreams.Stderr, SampleTime, "")], 44, 7, false, true, ProcessExit.Exited(3)),
+            ["stats-query"] = new ProcessStatsQuery(ProcessTarget.ByPid(4242)),
+            ["stats"] = new ProcessStats(4242, "web", ProcessStates.Running, new ResourceUsage(99.5, 1 << 20, 4, 1, 3.25), 5,
+                [new StatsSample(SampleTime, 98.0, 1 << 20, 4), new StatsSample(SampleTime.AddSeconds(5), 99.5, 1 << 20, 4)]),
+            ["node-state-query"] = new NodeStateQuery(),
+            ["node-state"] = new NodeState("node-a", new ResourceUsage(1.5, 80_000_000, 30, 1, 3600), 12, 10,
+                new ResourceUsage(10, 40_000_000, 20, 15, 0), 23.5, 41.25),
+            ["host-info-query"] = new HostInfoQuery(),
+            ["host-info"] = new HostInfo(new CpuFacts("Test CPU @ 2.0GHz", 2, 12.5, [10.0, 15.0]), new MemoryFacts(8L << 30, 6L << 30, 25),
+                [new DiskFacts("/", "/dev/vda1", "ext4", 100L << 30, 40L << 30, 60)],
+                [new NicFacts("lo", "00:00:00:00:00:00", ["127.0.0.1", "::1"], true)],
+                new OsFacts("6.1.0", "Debian GNU/Linux 12 (bookworm)", "lab-1", 12345.5),
+                new NodeFacts("node-a", "0.4.0", SampleTime, 12)),
             ["register"] = new RegisterNode("node-a", TestActor),
             ["registered"] = new NodeRegistered("node-a"),
             ["refused"] = new NodeRegistrationRefused("node-a", "host_name already registered by another node"),
@@ -77,6 +93,8 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                 Assert.Equal(e.Name, a.Name);
                 Assert.Equal(e.MaxTimeS, a.MaxTimeS);
                 Assert.Equal(e.RecurringPeriodS, a.RecurringPeriodS);
+                Assert.Equal(e.Output, a.Output);
+                Assert.Equal(e.Stdin, a.Stdin);
                 if (e.Restart is null) Assert.Null(a.Restart);
                 else
                 {
@@ -84,6 +102,10 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                     Assert.Equal(e.Restart with { SuccessExitCodes = [] }, a.Restart with { SuccessExitCodes = [] });
                     Assert.Equal(e.Restart.SuccessExitCodes, a.Restart.SuccessExitCodes);
                 }
+                break;
+            case (OutputRead or ProcessStats or HostInfo, _):
+                // Records holding lists: compare what they carry, element by element.
+                Assert.Equal(Newtonsoft.Json.JsonConvert.SerializeObject(expected), Newtonsoft.Json.JsonConvert.SerializeObject(actual));
                 break;
             case (ActiveProcesses e, ActiveProcesses a):
                 Assert.Equal(e.Pids, a.Pids);

@@ -1,0 +1,87 @@
+using Akka.Actor;
+using Akka.Event;
+using BlueZero.Messages.Protocol;
+using BlueZero.ProcessManager.Observation;
+using BlueZero.ProcessManager.State;
+using BlueZero.ProcessManager.Stats;
+
+namespace BlueZero.ProcessManager.Actors;
+
+/// <summary>
+/// Samples, once per stats interval, the cpu, memory and threads of every running managed tree (one scan of /proc
+/// for all of them), of the node process, and of the host, and hands the figures to the <see cref="ResourceMonitor"/>.
+/// The scan is file I/O, so it runs on the thread pool and its result comes back as a message.
+/// </summary>
+public sealed class StatsCollector : ReceiveActor, IWithTimers
+{
+    public const string Name = "stats-collector";
+
+    private sealed record SampleNow : INoSerializationVerificationNeeded;
+
+    private sealed record Sampled(DateTimeOffset At, TreeUsageSnapshot Trees, TreeUsageSnapshot Self,
+        IReadOnlyDictionary<long, int> PidByEntry, CpuFacts HostCpu, MemoryFacts HostMemory) : INoSerializationVerificationNeeded;
+
+    private sealed record SampleFailed(Exception Cause) : INoSerializationVerificationNeeded;
+
+    private readonly ProcessTable _table;
+    private readonly ResourceMonitor _monitor;
+    private readonly TimeSpan _interval;
+    private readonly CpuUsageSampler _hostCpu = CpuUsageSampler.ForThisHost();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private TreeUsageSnapshot? _previousTrees;
+    private TreeUsageSnapshot? _previousSelf;
+    private bool _sampling;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ProcessTable table, ResourceMonitor monitor, TimeSpan interval) =>
+        Akka.Actor.Props.Create(() => new StatsCollector(table, monitor, interval));
+
+    public StatsCollector(ProcessTable table, ResourceMonitor monitor, TimeSpan interval)
+    {
+        _table = table;
+        _monitor = monitor;
+        _interval = interval;
+        Receive<SampleNow>(_ => Sample());
+        Receive<Sampled>(OnSampled);
+        Receive<SampleFailed>(failed =>
+        {
+            _sampling = false;
+            _log.Warning("Could not sample process figures: {Error}", failed.Cause.Message);
+        });
+    }
+
+    protected override void PreStart()
+    {
+        Self.Tell(new SampleNow()); // a first figure at once: the host's cpu and the node's own start here
+        Timers.StartPeriodicTimer("sample", new SampleNow(), _interval);
+    }
+
+    private void Sample()
+    {
+        if (_sampling) return; // a slow scan (thousands of processes) is never overlapped by the next one
+        _sampling = true;
+        var pidByEntry = _table.All().Where(e => e.HasLiveProcess && e.Pid is not null).ToDictionary(e => e.Id, e => e.Pid!.Value);
+        var hostCpu = _hostCpu;
+        Task.Run(() =>
+        {
+            var trees = ProcessTreeUsage.Sample(pidByEntry.Values.ToList());
+            var self = ProcessTreeUsage.SampleSelf();
+            return (object)new Sampled(DateTimeOffset.UtcNow, trees, self, pidByEntry, hostCpu.Sample(), MemInfoFile.Read());
+        }).PipeTo(Self, failure: ex => new SampleFailed(ex));
+    }
+
+    private void OnSampled(Sampled sampled)
+    {
+        _sampling = false;
+        var byEntry = new Dictionary<long, ResourceUsage>();
+        foreach (var (id, pid) in sampled.PidByEntry)
+            if (sampled.Trees.UsageOf(pid, _previousTrees) is { } usage)
+                byEntry[id] = usage;
+        var selfPid = Environment.ProcessId;
+        var node = sampled.Self.UsageOf(selfPid, _previousSelf) ?? new ResourceUsage(0, 0, 0, 1, 0);
+        _monitor.Record(sampled.At, byEntry, node, sampled.HostCpu, sampled.HostMemory);
+        _previousTrees = sampled.Trees;
+        _previousSelf = sampled.Self;
+    }
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using BlueZero.Tests.Support;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace BlueZero.Tests.EndToEnd;
+
+/// <summary>
+/// Output capture end to end: real processes on a remote node write to stdout and stderr, and the output comes back
+/// through the hub's HTTP front door, paged (read_output) and followed (GET .../output?follow=true), and on disk.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed partial class OutputCaptureTests(ObservationFixture fixture) : IClassFixture<ObservationFixture>
+{
+    private const string Node = ObservationFixture.Node;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
+
+    private LocalMesh Mesh => fixture.Mesh;
+
+    private async Task<int> Start(JObject start)
+    {
+        var reply = await Mesh.Hub.Routed(Node, "start_process", start);
+        Assert.True(reply["success"]?.Value<bool>() == true, $"start failed: {reply}");
+        return Mesh.Track(reply["pid"]!.Value<int>());
+    }
+
+    private static JObject Shell(string name, string script) =>
+        new() { ["path"] = "/bin/sh", ["args"] = new JArray("-c", script), ["name"] = name };
+
+    private Task<JObject> ReadOutput(JObject body) => Mesh.Hub.Routed(Node, "read_output", body);
+
+    private async Task AwaitExit(string name) =>
+        await Polling.Until(async () => (await Mesh.Hub.Routed(Node, "query_process_status", new JObject { ["name"] = name }))["running"]?.Value<bool>() == false,
+            Settle, $"{name} to exit", Mesh.Diagnostics, Polling.FinePollInterval);
+
+    private static List<string> Texts(JObject read) => ((JArray)read["lines"]!).Select(l => (string)l["text"]!).ToList();
+
+    [Fact]
+    public async Task A_script_printing_to_both_streams_is_read_back_exactly_and_pages_forward_without_gaps()
+    {
+        // 1200 lines of 300 bytes on each stream: more than one 256 KiB page, and past the 1000-line ring per stream.
+        await Start(Shell("both-streams", """
+            i=1; pad=$(printf '%0280d' 0)
+            while [ $i -le 1200 ]; do echo "out $i $pad"; echo "err $i $pad" >&2; i=$((i+1)); done
+            """));
+        await AwaitExit("both-streams");
+
+        var stdout = await ReadOutput(new JObject { ["name"] = "both-streams", ["stream"] = "stdout", ["tail"] = 3 });
+        Assert.Equal(Enumerable.Range(1198, 3).Select(i => $"out {i} {new string('0', 280)}"), Texts(stdout));
+        Assert.Equal(200, stdout["dropped"]!.Value<long>()); // 1200 written, 1000 kept
+        Assert.Equal(0, stdout["exit_code"]!.Value<int>());
+        Assert.False(stdout["running"]!.Value<bool>());
+
+        // Page through both streams: every kept line exactly once, in sequence order, each stream in its own order.
+        var seqs = new List<long>();
+        var outs = new List<string>();
+        var errs = new List<string>();
+        long since = 0;
+        var pages = 0;
+        for (; pages < 20; pages++)
+        {
+            var page = await ReadOutput(new JObject { ["name"] = "both-streams", ["since_seq"] = since });
+            var lines = (JArray)page["lines"]!;
+            if (lines.Count == 0) break;
+            foreach (var line in lines)
+            {
+                seqs.Add((long)line["seq"]!);
+                Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", (string)line["ts"]!);
+                ((string)line["stream"]! == "stdout" ? outs : errs).Add((string)line["text"]!);
+            }
+            since = page["next_seq"]!.Value<long>();
+        }
+        Assert.True(pages >= 3, $"2000 lines of 300 bytes fit in {pages} pages; expected paging");
+        Assert.Equal(seqs.Order(), seqs);
+        Assert.Equal(seqs.Count, seqs.Distinct().Count());
+        Assert.Equal(Enumerable.Range(201, 1000).Select(i => $"out {i} {new string('0', 280)}"), outs);
+        Assert.Equal(Enumerable.Range(201, 1000).Select(i => $"err {i} {new string('0', 280)}"), errs);
+        Assert.Equal(2400, since); // the last page's next_seq is the last line written
+    }
+
+    [Fact]
+    public async Task Following_through_the_hub_delivers_each_line_within_200_ms_and_ends_with_the_exit_code()
+    {
+        var pid = await Start(Shell("ticker", """
+            sleep 0.5; for i in 1 2 3 4 5 6; do echo "tick $i $(date +%s%N)"; sleep 0.3; done; echo "done" >&2; exit 7
+            """));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await http.GetAsync($"{Mesh.Hub.BaseUrl}/hosts/{Node}/processes/ticker/output?follow=true", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString());
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var lines = new List<string>();
+        var lags = new List<double>();
+        var deadline = Stopwatch.StartNew();
+        while (await reader.ReadLineAsync().WaitAsync(Settle) is { } line)
+        {
+            lines.Add(line);
+            if (TickTime().Match(line) is { Success: true } tick)
+                lags.Add((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000.0 - double.Parse(tick.Groups[1].Value)) / 1_000_000.0);
+            Assert.True(deadline.Elapsed < Settle, "the follow did not end");
+        }
+
+        Assert.Equal(6, lags.Count);
+        Assert.All(lags, lag => Assert.True(lag < 200, $"a line arrived {lag:0} ms after it was printed: {string.Join(", ", lags.Select(l => l.ToString("0")))}"));
+        Assert.Equal("done", lines[^2]);
+        Assert.Equal($"[bluezero] pid {pid} exited: exit_code=7", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Output_files_rotate_at_the_configured_size_and_keep_the_configured_count()
+    {
+        // 3000 lines of about 100 bytes (with the timestamp): 300 KB through 64 KiB files.
+        await Start(Shell("rotating", "i=1; while [ $i -le 3000 ]; do printf 'rotation-marker %05d %060d\\n' $i 0; i=$((i+1)); done"));
+        await AwaitExit("rotating");
+
+        var directory = await Polling.UntilValue(() => Task.FromResult(FindOutputDirectory("rotation-marker 03000")), d => d is not null, Settle,
+            "the output files to hold the last line", Mesh.Diagnostics);
+        var files = Directory.GetFiles(directory!, "stdout.log*").Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(["stdout.log", "stdout.log.1", "stdout.log.2"], files);
+        foreach (var file in files)
+            Assert.InRange(new FileInfo(Path.Combine(directory!, file!)).Length, 1, ObservationFixture.FileBytes);
+        Assert.Equal(ObservationFixture.FileBytes / 100, File.ReadAllLines(Path.Combine(directory!, "stdout.log.1")).Length, 5);
+        var newest = File.ReadAllLines(Path.Combine(directory!, "stdout.log"));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z rotation-marker 03000 0{60}$", newest[^1]);
+    }
+
+    private string? FindOutputDirectory(string lastLineContains) =>
+        Directory.Exists(fixture.OutputDirectory)
+            ? Directory.GetDirectories(fixture.OutputDirectory).FirstOrDefault(d =>
+                File.Exists(Path.Combine(d, "stdout.log")) && File.ReadAllText(Path.Combine(d, "stdout.log")).TrimEnd().EndsWith(lastLineContains, StringComparison.Ordinal))
+            : null;
+
+    [Fact]
+    public async Task A_process_writing_50_MB_quickly_leaves_the_node_serving_and_its_memory_bounded()
+    {
+        var rssBefore = RssBytes(fixture.NodeProcess.Pid);
+        var sleeper = await Mesh.StartSleep(Node);
+        var started = Stopwatch.StartNew();
+        await Start(Shell("flood", "yes 'flood 012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012' | head -c 50000000"));
+
+        // While it floods, the node answers other requests promptly.
+        var latencies = new List<double>();
+        var peakRss = rssBefore;
+        while (started.Elapsed < Settle)
+        {
+            var ask = Stopwatch.StartNew();
+            var status = await Mesh.Hub.QueryStatus(Node, sleeper);
+            latencies.Add(ask.Elapsed.TotalMilliseconds);
+            Assert.True(status["running"]!.Value<bool>());
+            peakRss = Math.Max(peakRss, RssBytes(fixture.NodeProcess.Pid));
+            var flood = await Mesh.Hub.Routed(Node, "query_process_status", new JObject { ["name"] = "flood" });
+            if (flood["running"]?.Value<bool>() == false) break;
+        }
+        var last = await ReadOutput(new JObject { ["name"] = "flood", ["stream"] = "stdout", ["tail"] = 1 });
+        Assert.False(last["running"]!.Value<bool>(), "the flood did not finish in time");
+
+        // 50,000,000 bytes of 100-byte lines (newline included): 500,000 lines, all but the 1000 of the ring dropped from memory.
+        Assert.Equal(["flood " + string.Concat(Enumerable.Repeat("0123456789", 9)) + "012"], Texts(last));
+        Assert.Equal(500_000, last["next_seq"]!.Value<long>());
+        Assert.Equal(499_000, last["dropped"]!.Value<long>());
+        Assert.True(latencies.Max() < 1000, $"a query took {latencies.Max():0} ms during the flood");
+        Assert.True(peakRss - rssBefore < 150L * 1024 * 1024, $"node RSS grew from {rssBefore >> 20} MiB to {peakRss >> 20} MiB");
+        var directory = Path.Combine(fixture.OutputDirectory);
+        var onDisk = Directory.GetFiles(directory, "stdout.log*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("flood 0123")).Sum(f => new FileInfo(f).Length);
+        Assert.InRange(onDisk, 1, ObservationFixture.FileBytes * ObservationFixture.Files);
+    }
+
+    private static long RssBytes(int pid) =>
+        long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+
+    [Fact]
+    public async Task Stdin_text_is_written_once_and_closed_and_discarded_output_is_refused_clearly()
+    {
+        await Start(new JObject { ["path"] = "/bin/cat", ["name"] = "cat-stdin", ["stdin"] = "first line\nsecond ünï line\n" });
+        await AwaitExit("cat-stdin"); // cat only ends once stdin is closed
+        Assert.Equal(["first line", "second ünï line"], Texts(await ReadOutput(new JObject { ["name"] = "cat-stdin" })));
+
+        await Start(new JObject { ["path"] = "/bin/echo", ["args"] = new JArray("quiet"), ["name"] = "discarded", ["output"] = "discard" });
+        var refused = await ReadOutput(new JObject { ["name"] = "discarded" });
+        Assert.Equal("output of name discarded is not captured (output: discard)", (string?)refused["error_message"]);
+        var http = await Mesh.Hub.Send(HttpMethod.Get, $"/hosts/{Node}/processes/discarded/output");
+        Assert.Equal(409, http.Status);
+        Assert.Equal("output of name discarded is not captured (output: discard)", (string?)http.Json["error_message"]);
+    }
+
+    [Fact]
+    public async Task Bad_follow_requests_get_json_errors_and_the_hub_keeps_serving()
+    {
+        var cases = new (string Path, int Status, string Error)[]
+        {
+            ($"/hosts/{Node}/processes/no-such-name/output", 404, "no such name: no-such-name"),
+            ("/hosts/no-such-host/processes/1/output", 404, "unknown host"),
+            ($"/hosts/{Node}/processes/1/output?follow=sometimes", 400, "invalid value for field follow: must be true or false"),
+            ($"/hosts/{Node}/processes/1/output?stream=stdin", 400, "invalid value for field stream: must be one of stdout, stderr, both"),
+            ($"/hosts/{Node}/processes/1/output?tail=-3", 400, "invalid value for field tail: must be 0 or more lines"),
+        };
+        foreach (var (path, status, error) in cases)
+        {
+            var reply = await Mesh.Hub.Send(HttpMethod.Get, path);
+            Assert.Equal(status, reply.Status);
+            Assert.Equal(error, (string?)reply.Json["error_message"]);
+        }
+        Assert.NotEmpty(await Mesh.Hub.Hosts());
+    }
+
+    [Fact]
+    public async Task Followers_that_disconnect_leave_the_process_and_the_mesh_unaffected()
+    {
+        await Start(Shell("chatty", "i=0; while [ $i -lt 100000 ]; do echo \"chat $i\"; i=$((i+1)); sleep 0.01; done"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        for (var round = 0; round < 2; round++)
+        {
+            var followers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+            {
+                var response = await http.GetAsync($"{Mesh.Hub.BaseUrl}/hosts/{Node}/processes/chatty/output?follow=true", HttpCompletionOption.ResponseHeadersRead);
+                var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+                for (var i = 0; i < 5; i++) Assert.StartsWith("chat ", await reader.ReadLineAsync().WaitAsync(Settle));
+                return (response, reader);
+            }));
+            foreach (var (response, reader) in followers)
+            {
+                reader.Dispose();
+                response.Dispose(); // the client goes away mid-stream
+            }
+        }
+        var status = await Mesh.Hub.Routed(Node, "query_process_status", new JObject { ["name"] = "chatty" });
+        Assert.Equal("running", (string?)status["state"]);
+        // A new follower still gets fresh lines at once.
+        using var last = await http.GetAsync($"{Mesh.Hub.BaseUrl}/hosts/{Node}/processes/chatty/output?follow=true&tail=0", HttpCompletionOption.ResponseHeadersRead);
+        using var lastReader = new StreamReader(await last.Content.ReadAsStreamAsync());
+        Assert.StartsWith("chat ", await lastReader.ReadLineAsync().WaitAsync(Settle));
+        await Mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "chatty", ["wait"] = true });
+    }
+
+    [GeneratedRegex(@"^tick \d (\d+)$")]
+    private static partial Regex TickTime();
+}
