@@ -1,28 +1,63 @@
+using System.Text;
+
 namespace BlueZero.ProcessManager.Launching;
 
 /// <summary>The fields of /proc/&lt;pid&gt;/stat that the launcher needs.</summary>
+/// <remarks>
+/// The resource figures (cpu ticks, threads, rss) live in <c>Observation.ProcessReading</c>, which shares this
+/// parse: added here they would join the record's equality, and two readings of one process would differ.
+/// </remarks>
 public sealed record ProcStat(int Pid, int ParentPid, int ProcessGroup, char State, ulong StartTimeTicks)
 {
-    /// <summary>Parses one stat line; the command name may hold spaces and parentheses, so split after the last ')'.</summary>
-    public static ProcStat? Parse(string line)
+    // 52 numeric fields of at most 20 digits and a command name of at most 64 bytes fit with room to spare.
+    private const int StatLineMaxBytes = 4096;
+
+    public static ProcStat? Parse(string line) =>
+        TrySplit(line, out var pid, out var fields) ? FromFields(pid, fields) : null;
+
+    /// <summary>
+    /// Splits a stat line into the pid and the fields after the command name; fields[0] is field 3 (state) of proc(5).
+    /// The command name may hold spaces and parentheses, so the split is after the last ')'.
+    /// </summary>
+    internal static bool TrySplit(string line, out int pid, out string[] fields)
     {
+        pid = 0;
+        fields = [];
         var open = line.IndexOf('(');
         var close = line.LastIndexOf(')');
-        if (open <= 0 || close < open || close + 2 >= line.Length) return null;
-        if (!int.TryParse(line.AsSpan(0, open).Trim(), out var pid)) return null;
-        var fields = line[(close + 2)..].Split(' ');
-        // fields[0] is field 3 (state) of proc(5); starttime is field 22.
+        if (open <= 0 || close < open || close + 2 >= line.Length) return false;
+        if (!int.TryParse(line.AsSpan(0, open).Trim(), out pid)) return false;
+        fields = line[(close + 2)..].Split(' ');
+        return true;
+    }
+
+    /// <summary>Builds the record from split fields; starttime is field 22, fields[19].</summary>
+    internal static ProcStat? FromFields(int pid, string[] fields)
+    {
         if (fields.Length < 20) return null;
         if (!int.TryParse(fields[1], out var ppid) || !int.TryParse(fields[2], out var pgrp)) return null;
         if (!ulong.TryParse(fields[19], out var start)) return null;
         return new ProcStat(pid, ppid, pgrp, fields[0].Length > 0 ? fields[0][0] : '?', start);
     }
 
-    public static ProcStat? Read(int pid)
+    public static ProcStat? Read(int pid) => ReadLine(pid) is { } line ? Parse(line) : null;
+
+    /// <summary>The raw stat line of a process, or null once it is gone (or unreadable).</summary>
+    /// <remarks>
+    /// Read through a handle into a stack buffer: File.ReadAllText allocates stream buffers of about 12 KB a call,
+    /// which a scan of every process every few seconds turns into megabytes of garbage.
+    /// </remarks>
+    internal static string? ReadLine(int pid)
     {
         try
         {
-            return Parse(File.ReadAllText($"/proc/{pid}/stat"));
+            using var handle = File.OpenHandle($"/proc/{pid}/stat");
+            Span<byte> buffer = stackalloc byte[StatLineMaxBytes];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = RandomAccess.Read(handle, buffer[length..], length)) > 0)
+                length += read;
+            return Encoding.UTF8.GetString(buffer[..length]);
         }
         catch (IOException)
         {
@@ -36,10 +71,14 @@ public sealed record ProcStat(int Pid, int ParentPid, int ProcessGroup, char Sta
 
     public static IEnumerable<ProcStat> ReadAll()
     {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+        foreach (var pid in ListPids())
             if (Read(pid) is { } stat) yield return stat;
-        }
+    }
+
+    /// <summary>The pids in /proc now. Throws if /proc itself cannot be listed; callers decide what that means.</summary>
+    internal static IEnumerable<int> ListPids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid)) yield return pid;
     }
 }

@@ -63,6 +63,30 @@ internal static partial class LibC
     public static partial int access(string path, int mode);
     [LibraryImport(Lib, SetLastError = true)] private static partial long syscall(long number, long arg1, long arg2);
 
+    // Observation: clock ticks per second for /proc cpu times, and file-system sizes for the host's disks.
+    public const int _SC_CLK_TCK = 2;
+
+    /// <summary>struct statvfs on 64-bit glibc (x86_64 and arm64 alike); the size keeps slack past __f_spare.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    public struct StatVfs
+    {
+        public ulong BlockSize;         // f_bsize
+        public ulong FragmentSize;      // f_frsize: the unit of the block counts
+        public ulong Blocks;            // f_blocks
+        public ulong FreeBlocks;        // f_bfree
+        public ulong AvailableBlocks;   // f_bavail: free to unprivileged users
+        public ulong Files;             // f_files
+        public ulong FreeFiles;         // f_ffree
+        public ulong AvailableFiles;    // f_favail
+        public ulong FileSystemId;      // f_fsid
+        public ulong Flags;             // f_flag
+        public ulong MaxNameLength;     // f_namemax
+    }
+
+    [LibraryImport(Lib, SetLastError = true)] public static partial long sysconf(int name);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statvfs(string path, out StatVfs buffer);
+
     public static int PidfdOpen(int pid) => (int)syscall(SYS_pidfd_open, pid, 0);
 
     public static int LastError => Marshal.GetLastPInvokeError();
