@@ -253,6 +253,8 @@ public sealed class WireParserFuzzTests
                 if (start.Name is not null && !IsValidName(start.Name)) return "name";
                 if (start.MaxTimeS is { } maxTime && !IsValidSeconds(maxTime)) return "max_time";
                 if (start.RecurringPeriodS is { } period && !IsValidSeconds(period)) return "recurring_period";
+                if (start.Output is not null && !OutputModes.All.Contains(start.Output)) return "output";
+                if (start.Stdin is not null && System.Text.Encoding.UTF8.GetByteCount(start.Stdin) > WireLimits.DefaultMaxStdinBytes) return "stdin";
                 if (start.Restart is { } restart)
                 {
                     if (!RestartPolicies.All.Contains(restart.Policy)) return "restart.policy";
@@ -269,8 +271,14 @@ public sealed class WireParserFuzzTests
                 return TargetViolation(stop.Target);
             case QueryProcessStatus query:
                 return TargetViolation(query.Target);
-            case ListActiveProcesses or ListProcesses or KillAll:
+            case ListActiveProcesses or ListProcesses or KillAll or NodeStateQuery or HostInfoQuery:
                 return null;
+            case ProcessStatsQuery stats:
+                return TargetViolation(stats.Target);
+            case ReadOutput read:
+                if (!OutputStreams.All.Contains(read.Stream)) return "read_output.stream";
+                if (read.Tail is < 0 || read.SinceSeq is < 0 || read.WaitMs != 0) return "read_output numbers";
+                return TargetViolation(read.Target);
             case Unschedule unschedule:
                 return TargetViolation(unschedule.Target);
             default:
@@ -392,7 +400,9 @@ public sealed class WireParserFuzzTests
             var operation = rng.Next(25) == 0 ? RandomPlainText(rng) : WireOperations.All[rng.Next(WireOperations.All.Count)];
             string[] own = operation switch
             {
-                WireOperations.StartProcess => ["path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period"],
+                WireOperations.StartProcess => ["path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period", "output", "stdin"],
+                WireOperations.ReadOutput => ["pid", "name", "stream", "tail", "since_seq"],
+                WireOperations.ProcessStats => ["pid", "name"],
                 WireOperations.StopProcess => ["pid", "name", "wait"],
                 WireOperations.QueryProcessStatus or WireOperations.Unschedule => ["pid", "name"],
                 WireOperations.KillAll => ["all_hosts"],
@@ -420,6 +430,10 @@ public sealed class WireParserFuzzTests
         "wait" or "all_hosts" => rng.Next(2) == 0 ? "true" : "false",
         "max_time" or "recurring_period" => rng.Next(3) switch { 0 => "0.5", 1 => "60", _ => RandomNumber(rng) },
         "restart" => GoodRestart(rng),
+        "output" => JsonEscape(OutputModes.All[rng.Next(OutputModes.All.Count)]),
+        "stdin" => JsonEscape(RandomPlainText(rng) + "\n"),
+        "stream" => JsonEscape(OutputStreams.All[rng.Next(OutputStreams.All.Count)]),
+        "tail" or "since_seq" => rng.Next(0, 5000).ToString(CultureInfo.InvariantCulture),
         _ => "null",
     };
 

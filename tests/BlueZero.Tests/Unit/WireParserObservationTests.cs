@@ -59,7 +59,7 @@ public sealed class WireParserObservationTests
     {
         var text = new string('x', WireLimits.DefaultMaxStdinBytes + 1);
         Assert.Equal($"invalid value for field start_process.stdin: {WireLimits.DefaultMaxStdinBytes + 1} bytes long; the limit is {WireLimits.DefaultMaxStdinBytes}",
-            Rejected($$"""{"start_process":{"path":"/bin/cat","stdin":"{{text}}"}}"""));
+            Rejected($$$"""{"start_process":{"path":"/bin/cat","stdin":"{{{text}}}"}}"""));
     }
 
     [Fact]

@@ -311,14 +311,14 @@ public sealed class WireResponseWriterTests
     {
         var json = WireResponseWriter.Hosts(
         [
-            new HostSummary("node-a", "akka.tcp://bluezero@10.0.0.1:4053", "up", 3),
+            new HostSummary("node-a", "akka.tcp://bluezero@10.0.0.1:4053", "up", 3, 12.345, 40.06),
             new HostSummary("node-b", "akka.tcp://bluezero@10.0.0.2:4053", "unreachable", null),
         ]);
 
         AssertJson("""
             {"hosts":[
-                {"host_name":"node-a","address":"akka.tcp://bluezero@10.0.0.1:4053","status":"up","processes":3},
-                {"host_name":"node-b","address":"akka.tcp://bluezero@10.0.0.2:4053","status":"unreachable","processes":null}]}
+                {"host_name":"node-a","address":"akka.tcp://bluezero@10.0.0.1:4053","status":"up","processes":3,"cpu_percent":12.3,"memory_percent":40.1},
+                {"host_name":"node-b","address":"akka.tcp://bluezero@10.0.0.2:4053","status":"unreachable","processes":null,"cpu_percent":null,"memory_percent":null}]}
             """, json);
     }
 
