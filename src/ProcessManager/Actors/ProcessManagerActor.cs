@@ -98,7 +98,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             Sender.Tell(new CommandFailed(ErrorTexts.NameInUse(name)));
             return;
         }
-        if (_table.All().Count(e => !e.IsFinal) >= _options.MaxProcesses)
+        if (_table.NotFinalCount >= _options.MaxProcesses)
         {
             Sender.Tell(new CommandFailed(ErrorTexts.TooManyProcesses(_options.HostName, _options.MaxProcesses)));
             return;

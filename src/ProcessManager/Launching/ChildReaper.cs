@@ -5,8 +5,9 @@ using BlueZero.ProcessManager.Native;
 namespace BlueZero.ProcessManager.Launching;
 
 /// <summary>
-/// One thread that notices every managed exit: it polls a pidfd per watched process (readable once the process
-/// has ended) and reaps our own children with waitpid, which yields the exact exit code or signal.
+/// One thread that notices every managed exit: it waits in epoll on a pidfd per watched process (readable once the
+/// process has ended) and reaps our own children with waitpid, which yields the exact exit code or signal. epoll keeps
+/// a start or an exit O(1) however many processes are watched (poll would rescan all of them each time).
 /// A process that is not our child (re-adopted) is still noticed, but its exit code is unknown.
 /// Exits of the last minutes are remembered so a watcher that arrives late (an actor restarted after the exit)
 /// still learns the outcome.
@@ -24,6 +25,8 @@ public sealed class ChildReaper : IDisposable
 
     private readonly object _gate = new();
     private readonly Dictionary<int, Watch> _watches = new();
+    private readonly Dictionary<int, Watch> _watchByPidfd = new();
+    private readonly int _epoll;
     private readonly Dictionary<int, ProcessExit> _recentExits = new();
     private readonly Queue<int> _recentOrder = new();
     private readonly int[] _wakePipe = new int[2];
@@ -32,8 +35,10 @@ public sealed class ChildReaper : IDisposable
 
     public ChildReaper()
     {
-        if (LibC.pipe2(_wakePipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
-            throw new InvalidOperationException($"pipe2 failed: {LibC.ErrorText(LibC.LastError)}");
+        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (_epoll < 0 || LibC.pipe2(_wakePipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
+            throw new InvalidOperationException($"cannot set up the reaper: {LibC.ErrorText(LibC.LastError)}");
+        LibC.EpollAdd(_epoll, _wakePipe[0], LibC.EPOLLIN);
         _thread = new Thread(Run) { IsBackground = true, Name = "bluezero-reaper" };
         _thread.Start();
     }
@@ -80,36 +85,45 @@ public sealed class ChildReaper : IDisposable
             }
             var pidfd = LibC.PidfdOpen(pid);
             if (pidfd < 0) return false;
-            _watches[pid] = new Watch(pid, pidfd) { OnExit = onExit };
+            if (LibC.EpollAdd(_epoll, pidfd, LibC.EPOLLIN) != 0)
+            {
+                LibC.close(pidfd);
+                return false;
+            }
+            var watch = new Watch(pid, pidfd) { OnExit = onExit };
+            _watches[pid] = watch;
+            _watchByPidfd[pidfd] = watch;
         }
-        Wake();
         return true;
     }
 
     private void Run()
     {
+        const int maxEvents = 256;
+        var events = Marshal.AllocHGlobal(maxEvents * LibC.EpollEventSize);
         var buffer = Marshal.AllocHGlobal(64);
         try
         {
             while (!_disposed)
             {
-                Watch[] watches;
-                lock (_gate) watches = _watches.Values.ToArray();
-                var fds = new LibC.PollFd[watches.Length + 1];
-                fds[0] = new LibC.PollFd { Fd = _wakePipe[0], Events = LibC.POLLIN };
-                for (var i = 0; i < watches.Length; i++)
-                    fds[i + 1] = new LibC.PollFd { Fd = watches[i].Pidfd, Events = LibC.POLLIN };
-
-                if (LibC.poll(fds, (ulong)fds.Length, -1) < 0) continue; // EINTR
-                if (fds[0].Revents != 0)
-                    while (LibC.read(_wakePipe[0], buffer, 64) > 0) { }
-                for (var i = 0; i < watches.Length; i++)
-                    if (fds[i + 1].Revents != 0)
-                        Reap(watches[i]);
+                var ready = LibC.epoll_wait(_epoll, events, maxEvents, -1);
+                for (var i = 0; i < ready; i++)
+                {
+                    var (_, fd) = LibC.EpollEventAt(events, i);
+                    if (fd == _wakePipe[0])
+                    {
+                        while (LibC.read(_wakePipe[0], buffer, 64) > 0) { }
+                        continue;
+                    }
+                    Watch? watch;
+                    lock (_gate) _watchByPidfd.TryGetValue(fd, out watch);
+                    if (watch is not null) Reap(watch);
+                }
             }
         }
         finally
         {
+            Marshal.FreeHGlobal(events);
             Marshal.FreeHGlobal(buffer);
         }
     }
@@ -136,6 +150,8 @@ public sealed class ChildReaper : IDisposable
         lock (_gate)
         {
             _watches.Remove(watch.Pid);
+            _watchByPidfd.Remove(watch.Pidfd);
+            LibC.EpollRemove(_epoll, watch.Pidfd);
             LibC.close(watch.Pidfd);
             onExit = watch.OnExit;
             _recentExits[watch.Pid] = exit;

@@ -12,6 +12,7 @@ public sealed class ProcessTree
 {
     private readonly object _gate = new();
     private readonly Dictionary<int, Dictionary<int, ulong>> _strayDescendants = new();
+    private readonly ProcSnapshotCache _snapshots = new();
 
     public void Signal(int rootPid, int signal)
     {
@@ -54,11 +55,11 @@ public sealed class ProcessTree
         }
     }
 
-    private static bool GroupHasLiveMember(int rootPid)
+    private bool GroupHasLiveMember(int rootPid)
     {
         try
         {
-            return ProcStat.ReadAll().Any(p => p.ProcessGroup == rootPid && p.State != 'Z');
+            return _snapshots.Current().ByGroup[rootPid].Any(p => p.State != 'Z');
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -73,8 +74,7 @@ public sealed class ProcessTree
 
     private List<KeyValuePair<int, ulong>> RefreshStrays(int rootPid)
     {
-        var all = ProcStat.ReadAll().ToList();
-        var children = all.ToLookup(s => s.ParentPid);
+        var children = _snapshots.Current().ByParent;
         lock (_gate)
         {
             if (!_strayDescendants.TryGetValue(rootPid, out var strays))
@@ -92,6 +92,35 @@ public sealed class ProcessTree
                 }
             }
             return strays.ToList();
+        }
+    }
+}
+
+/// <summary>
+/// One scan of /proc shared by every stop that needs it within a short window. Stopping thousands of processes at once
+/// (kill_all, node shutdown) would otherwise read all of /proc once per process and step: quadratic in the process
+/// count. A snapshot is reused while younger than twice the time a scan takes (at least 50 ms), so a descendant forked
+/// in that window is found by the next step of the escalation instead.
+/// </summary>
+internal sealed class ProcSnapshotCache
+{
+    public sealed record Snapshot(ILookup<int, ProcStat> ByParent, ILookup<int, ProcStat> ByGroup, long TakenAtMs);
+
+    private const long MinReuseMs = 50;
+    private readonly object _gate = new();
+    private Snapshot? _last;
+    private long _reuseMs = MinReuseMs;
+
+    public Snapshot Current()
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            if (_last is { } last && now - last.TakenAtMs < _reuseMs) return last;
+            var all = ProcStat.ReadAll().ToList();
+            var taken = Environment.TickCount64;
+            _reuseMs = Math.Max(MinReuseMs, 2 * (taken - now));
+            return _last = new Snapshot(all.ToLookup(p => p.ParentPid), all.ToLookup(p => p.ProcessGroup), taken);
         }
     }
 }

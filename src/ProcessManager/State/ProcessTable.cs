@@ -15,6 +15,7 @@ public sealed class ProcessTable
     private readonly Dictionary<int, long> _idByPid = new();
     private readonly Dictionary<string, long> _idByName = new(StringComparer.Ordinal);
     private long _lastId;
+    private int _notFinal;
 
     /// <summary>Raised after every change, outside the lock; the durable writer listens.</summary>
     public event Action? Changed;
@@ -41,6 +42,8 @@ public sealed class ProcessTable
 
     private void Index(ManagedEntry entry)
     {
+        if (_byId.TryGetValue(entry.Id, out var previous) && !previous.IsFinal) _notFinal--;
+        if (!entry.IsFinal) _notFinal++;
         _byId[entry.Id] = entry;
         if (entry.Pid is { } pid) _idByPid[pid] = entry.Id; // a recycled pid points at its newest owner
         if (entry.Name is { } name && (!_idByName.TryGetValue(name, out var current) || current <= entry.Id))
@@ -65,6 +68,12 @@ public sealed class ProcessTable
     public bool NameActive(string name)
     {
         lock (_gate) return _idByName.TryGetValue(name, out var id) && _byId.TryGetValue(id, out var entry) && !entry.IsFinal;
+    }
+
+    /// <summary>Entries that may still run; kept as a count so the start path never walks the table.</summary>
+    public int NotFinalCount
+    {
+        get { lock (_gate) return _notFinal; }
     }
 
     public IReadOnlyList<ManagedEntry> All()
@@ -99,7 +108,7 @@ public sealed class ProcessTable
 
     private void Remove(ManagedEntry entry)
     {
-        _byId.Remove(entry.Id);
+        if (_byId.Remove(entry.Id) && !entry.IsFinal) _notFinal--;
         foreach (var pid in _idByPid.Where(kv => kv.Value == entry.Id).Select(kv => kv.Key).ToList()) _idByPid.Remove(pid);
         if (entry.Name is { } name && _idByName.TryGetValue(name, out var id) && id == entry.Id) _idByName.Remove(name);
     }

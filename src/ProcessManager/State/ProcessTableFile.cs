@@ -6,7 +6,7 @@ namespace BlueZero.ProcessManager.State;
 /// <summary>
 /// Keeps a <see cref="ProcessTable"/> on disk: <c>process-table.json</c> in the node's data directory. Every change
 /// schedules a write; writes are coalesced on one background task (a burst of changes costs one write, never a
-/// blocked actor) and atomic (write a temporary file, then rename over the old one). A corrupt or truncated file
+/// blocked actor), paced so that writing takes at most half the time, and atomic (write a temporary file, then rename over the old one). A corrupt or truncated file
 /// is moved aside with a clear log line and the node starts with an empty table.
 /// </summary>
 public sealed class ProcessTableFile : IDisposable
@@ -92,7 +92,11 @@ public sealed class ProcessTableFile : IDisposable
             while (!_stop.IsCancellationRequested)
             {
                 await _dirty.WaitAsync(_stop.Token);
+                var writing = System.Diagnostics.Stopwatch.StartNew();
                 WriteNow();
+                // A big table (10,000 entries is megabytes of JSON) changing all the time would keep a core busy
+                // rewriting it: rest as long as the write took, so the writer uses at most half a core.
+                await Task.Delay(writing.Elapsed, _stop.Token);
             }
         }
         catch (OperationCanceledException)
