@@ -117,9 +117,10 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
                 var entry = new ManagedEntry(id, start, ProcessStates.Running, launched.Pid,
                     ProcStat.Read(launched.Pid)?.StartTimeTicks, Restarts: 0, ConsecutiveRestarts: 0, LastExit: null, DateTimeOffset.UtcNow);
                 _table.Put(entry);
+                // Reply first: the entry is in the table, and no other message is handled before Supervise below.
+                Sender.Tell(new ProcessStarted(launched.Pid));
                 Supervise(entry.Id);
                 _log.Info("Started {Path} as pid {Pid} on {Host}", start.Path, launched.Pid, _options.HostName);
-                Sender.Tell(new ProcessStarted(launched.Pid));
                 break;
             case LaunchFailed failed:
                 _output.Remove(id);
