@@ -51,6 +51,27 @@ public sealed class SampleScriptsTests(HubAndRemoteNodeFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Follow_output_prints_the_lines_then_the_exit_and_refuses_an_unknown_name_with_exit_1()
+    {
+        var started = await Mesh.Hub.Routed(Remote, "start_process", new JObject
+        {
+            ["path"] = "/bin/sh", ["name"] = "script-follow",
+            ["args"] = new JArray("-c", "sleep 0.3; echo 'first line'; sleep 0.2; echo 'to stderr' >&2; sleep 0.2; echo 'ünï last'; exit 5"),
+        });
+        var pid = Mesh.Track(started["pid"]!.Value<int>());
+
+        var followed = await Scripts.Run("follow_output.sh", Remote, "script-follow", "--follow");
+        var stderrOnly = await Scripts.Run("follow_output.sh", Remote, "script-follow", "--stream", "stderr");
+        var unknown = await Scripts.Run("follow_output.sh", Remote, "no-such-process");
+
+        Assert.True(followed.ExitCode == 0, followed.ToString());
+        Assert.Equal($"first line\nto stderr\nünï last\n[bluezero] pid {pid} exited: exit_code=5\n", followed.Stdout);
+        Assert.Equal("to stderr\n", stderrOnly.Stdout);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal("no such name: no-such-process", (string?)unknown.Json["error_message"]);
+    }
+
+    [Fact]
     public async Task Query_and_both_listings_see_a_running_process()
     {
         var pid = Mesh.Track(StartedPid(await Scripts.Run("start_process.sh", Remote, "/bin/sleep", "300")));
