@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BlueZero.Messages.Protocol;
 using BlueZero.ProcessManager.Native;
 
@@ -26,19 +25,14 @@ public sealed class ChildReaper : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<int, Watch> _watches = new();
     private readonly Dictionary<int, Watch> _watchByPidfd = new();
-    private readonly int _epoll;
+    private readonly EpollSet _epoll = new("the reaper");
     private readonly Dictionary<int, ProcessExit> _recentExits = new();
     private readonly Queue<int> _recentOrder = new();
-    private readonly int[] _wakePipe = new int[2];
     private readonly Thread _thread;
     private volatile bool _disposed;
 
     public ChildReaper()
     {
-        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (_epoll < 0 || LibC.pipe2(_wakePipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
-            throw new InvalidOperationException($"cannot set up the reaper: {LibC.ErrorText(LibC.LastError)}");
-        LibC.EpollAdd(_epoll, _wakePipe[0], LibC.EPOLLIN);
         _thread = new Thread(Run) { IsBackground = true, Name = "bluezero-reaper" };
         _thread.Start();
     }
@@ -85,7 +79,7 @@ public sealed class ChildReaper : IDisposable
             }
             var pidfd = LibC.PidfdOpen(pid);
             if (pidfd < 0) return false;
-            if (LibC.EpollAdd(_epoll, pidfd, LibC.EPOLLIN) != 0)
+            if (!_epoll.Add(pidfd, LibC.EPOLLIN))
             {
                 LibC.close(pidfd);
                 return false;
@@ -99,33 +93,13 @@ public sealed class ChildReaper : IDisposable
 
     private void Run()
     {
-        const int maxEvents = 256;
-        var events = Marshal.AllocHGlobal(maxEvents * LibC.EpollEventSize);
-        var buffer = Marshal.AllocHGlobal(64);
-        try
-        {
-            while (!_disposed)
+        while (!_disposed)
+            _epoll.Wait(-1, (_, pidfd) =>
             {
-                var ready = LibC.epoll_wait(_epoll, events, maxEvents, -1);
-                for (var i = 0; i < ready; i++)
-                {
-                    var (_, fd) = LibC.EpollEventAt(events, i);
-                    if (fd == _wakePipe[0])
-                    {
-                        while (LibC.read(_wakePipe[0], buffer, 64) > 0) { }
-                        continue;
-                    }
-                    Watch? watch;
-                    lock (_gate) _watchByPidfd.TryGetValue(fd, out watch);
-                    if (watch is not null) Reap(watch);
-                }
-            }
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(events);
-            Marshal.FreeHGlobal(buffer);
-        }
+                Watch? watch;
+                lock (_gate) _watchByPidfd.TryGetValue(pidfd, out watch);
+                if (watch is not null) Reap(watch);
+            });
     }
 
     private void Reap(Watch watch)
@@ -151,7 +125,7 @@ public sealed class ChildReaper : IDisposable
         {
             _watches.Remove(watch.Pid);
             _watchByPidfd.Remove(watch.Pidfd);
-            LibC.EpollRemove(_epoll, watch.Pidfd);
+            _epoll.Remove(watch.Pidfd);
             LibC.close(watch.Pidfd);
             onExit = watch.OnExit;
             _recentExits[watch.Pid] = exit;
@@ -162,15 +136,9 @@ public sealed class ChildReaper : IDisposable
         onExit?.Invoke(exit);
     }
 
-    private unsafe void Wake()
-    {
-        byte one = 1;
-        LibC.write(_wakePipe[1], (IntPtr)(&one), 1);
-    }
-
     public void Dispose()
     {
         _disposed = true;
-        Wake();
+        _epoll.Dispose();
     }
 }

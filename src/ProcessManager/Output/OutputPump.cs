@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BlueZero.ProcessManager.Native;
 
 namespace BlueZero.ProcessManager.Output;
@@ -28,7 +27,6 @@ public sealed class OutputPump : IDisposable
 {
     private const int ReadBufferBytes = 64 * 1024;
     private const int ReadsPerRound = 4;
-    private const int MaxEvents = 256;
     private const int FlushDelayMs = 200;
 
     private abstract class Registration(int fd)
@@ -52,17 +50,12 @@ public sealed class OutputPump : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<int, Registration> _registrations = new();
     private readonly HashSet<ICapturedOutput> _unflushed = new();
-    private readonly int _epoll;
-    private readonly int[] _wakePipe = new int[2];
+    private readonly EpollSet _epoll = new("output capture");
     private readonly Thread _thread;
     private volatile bool _disposed;
 
     public OutputPump()
     {
-        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (_epoll < 0 || LibC.pipe2(_wakePipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
-            throw new InvalidOperationException($"cannot set up output capture: {LibC.ErrorText(LibC.LastError)}");
-        LibC.EpollAdd(_epoll, _wakePipe[0], LibC.EPOLLIN);
         _thread = new Thread(Run) { IsBackground = true, Name = "bluezero-output" };
         _thread.Start();
     }
@@ -94,7 +87,7 @@ public sealed class OutputPump : IDisposable
         lock (_gate)
         {
             _registrations[registration.Fd] = registration;
-            if (LibC.EpollAdd(_epoll, registration.Fd, events) != 0)
+            if (!_epoll.Add(registration.Fd, events))
             {
                 _registrations.Remove(registration.Fd);
                 LibC.close(registration.Fd);
@@ -106,56 +99,42 @@ public sealed class OutputPump : IDisposable
 
     private void Run()
     {
-        var events = Marshal.AllocHGlobal(MaxEvents * LibC.EpollEventSize);
         var buffer = new byte[ReadBufferBytes];
         var lastFlush = Environment.TickCount64;
-        try
+        while (!_disposed)
         {
-            while (!_disposed)
+            var ready = _epoll.Wait(_unflushed.Count > 0 ? FlushDelayMs : -1, (flags, fd) => Handle(flags, fd, buffer));
+            if (_unflushed.Count > 0 && (ready <= 0 || Environment.TickCount64 - lastFlush >= FlushDelayMs))
             {
-                var timeout = _unflushed.Count > 0 ? FlushDelayMs : -1;
-                var ready = LibC.epoll_wait(_epoll, events, MaxEvents, timeout);
-                for (var i = 0; i < ready; i++)
-                {
-                    var (flags, fd) = LibC.EpollEventAt(events, i);
-                    if (fd == _wakePipe[0])
-                    {
-                        DrainWakePipe(buffer);
-                        continue;
-                    }
-                    Registration? registration;
-                    lock (_gate) _registrations.TryGetValue(fd, out registration);
-                    try
-                    {
-                        switch (registration)
-                        {
-                            case CapturedStream captured:
-                                ReadSome(captured, buffer);
-                                break;
-                            case StdinFeed feed:
-                                WriteSome(feed, flags);
-                                break;
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        // One broken sink must not end capture for every process of the node.
-                        FaultCount++;
-                        LastFault = ex;
-                        if (registration is not null) Unregister(registration);
-                    }
-                }
-                if (_unflushed.Count > 0 && (ready <= 0 || Environment.TickCount64 - lastFlush >= FlushDelayMs))
-                {
-                    foreach (var sink in _unflushed) FlushQuietly(sink);
-                    _unflushed.Clear();
-                    lastFlush = Environment.TickCount64;
-                }
+                foreach (var sink in _unflushed) FlushQuietly(sink);
+                _unflushed.Clear();
+                lastFlush = Environment.TickCount64;
             }
         }
-        finally
+    }
+
+    private void Handle(uint flags, int fd, byte[] buffer)
+    {
+        Registration? registration;
+        lock (_gate) _registrations.TryGetValue(fd, out registration);
+        try
         {
-            Marshal.FreeHGlobal(events);
+            switch (registration)
+            {
+                case CapturedStream captured:
+                    ReadSome(captured, buffer);
+                    break;
+                case StdinFeed feed:
+                    WriteSome(feed, flags);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // One broken sink must not end capture for every process of the node.
+            FaultCount++;
+            LastFault = ex;
+            if (registration is not null) Unregister(registration);
         }
     }
 
@@ -200,7 +179,7 @@ public sealed class OutputPump : IDisposable
     private void Unregister(Registration registration)
     {
         lock (_gate) _registrations.Remove(registration.Fd);
-        LibC.EpollRemove(_epoll, registration.Fd);
+        _epoll.Remove(registration.Fd);
         LibC.close(registration.Fd);
     }
 
@@ -216,21 +195,9 @@ public sealed class OutputPump : IDisposable
         }
     }
 
-    private unsafe void DrainWakePipe(byte[] buffer)
-    {
-        fixed (byte* start = buffer)
-            while (LibC.read(_wakePipe[0], (IntPtr)start, buffer.Length) > 0) { }
-    }
-
-    private unsafe void Wake()
-    {
-        byte one = 1;
-        LibC.write(_wakePipe[1], (IntPtr)(&one), 1);
-    }
-
     public void Dispose()
     {
         _disposed = true;
-        Wake();
+        _epoll.Dispose();
     }
 }
