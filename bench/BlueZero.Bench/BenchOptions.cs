@@ -26,6 +26,7 @@ internal sealed record BenchOptions(
     int ReadoptCycles,
     bool Smoke,
     string? Note,
+    string? LogDirectory,
     string OutputPath,
     bool ShowHelp)
 {
@@ -59,10 +60,10 @@ internal sealed record BenchOptions(
           throughput       start+stop pairs per second through the hub over 3 nodes, per number of clients, with the
                            hub's and the nodes' CPU
           many-processes   one node with 1,000 / 5,000 / 10,000 sleeps: start time, list and query latency, RSS, kill_all
+          readopt          a node killed with SIGKILL and started again re-adopts its running processes
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
           peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)
-          readopt          a node killed with SIGKILL and started again re-adopts its running processes
 
         Options:
           --sections LIST          comma-separated sections to run (default: all)
@@ -79,6 +80,7 @@ internal sealed record BenchOptions(
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash
           --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
+          --logs DIR               also write everything each hub, node and supervisord prints to DIR/NAME-PID.log
           --out PATH               where to write the Markdown results (default: bench/RESULTS.md in the repository)
           --help                   print this text
         """;
@@ -86,7 +88,7 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3, Smoke: false, Note: null,
-        OutputPath: "", ShowHelp: false);
+        LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
     {
@@ -124,6 +126,7 @@ internal sealed record BenchOptions(
                     "--samples" => options with { Samples = Int(flag, value, 1, 10_000) },
                     "--readopt-entries" => options with { ReadoptEntries = Int(flag, value, 1, MaxReadoptEntries) },
                     "--note" => options with { Note = value },
+                    "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
                     "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },
                     _ => throw new FormatException($"unknown argument: {flag}"),
                 };

@@ -30,6 +30,11 @@ internal static class BenchRun
         if (machine.Configuration != "Release")
             Log.Info($"note: this is a {machine.Configuration} build; publishable figures need -c Release");
         var notes = new RunNotes();
+        if (options.LogDirectory is { } logs)
+        {
+            Directory.CreateDirectory(logs);
+            ChildProcess.LogDirectory = logs;
+        }
         var runner = new SectionRunner(options.Sections, ct);
 
         SectionOutcome<FloorBenchmark.Result> floor;

@@ -16,6 +16,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly string? _readyPrefix;
     private readonly TaskCompletionSource<string> _readyLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
+    private StreamWriter? _log;
 
     private ChildProcess(string name, Process process, string? readyPrefix)
     {
@@ -31,6 +32,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Where every executable of this run keeps its durable state; removed when the benchmark ends.</summary>
     public static readonly string StateHome = Directory.CreateTempSubdirectory("bluezero-bench-state-").FullName;
 
+    private const string Setsid = "/usr/bin/setsid";
     private const string RunMarkerVariable = "BLUEZERO_BENCH_RUN";
     private static readonly string RunId = Guid.NewGuid().ToString("N");
 
@@ -39,6 +41,9 @@ internal sealed class ChildProcess : IDisposable
     /// process they start: clean-up finds through it whatever the run left behind.
     /// </summary>
     public static string RunMarker => $"{RunMarkerVariable}={RunId}";
+
+    /// <summary>When set (--logs), every line each program prints is also written to DIR/NAME-PID.log, for post-mortems.</summary>
+    public static string? LogDirectory { get; set; }
 
     /// <summary>The dotnet host that runs this benchmark (set by the SDK), else the one on PATH.</summary>
     public static string DotnetHost =>
@@ -54,17 +59,20 @@ internal sealed class ChildProcess : IDisposable
         return Start(name, DotnetHost, [dll, .. args], Path.GetDirectoryName(dll)!, readyPrefix);
     }
 
-    /// <summary>Starts <paramref name="program"/> with a copy of this process's environment minus B0_*, plus the run marker.</summary>
+    /// <summary>
+    /// Starts <paramref name="program"/> with a copy of this process's environment minus B0_*, plus the run marker,
+    /// in a session and process group of its own (through setsid, which then executes it under the same pid): a
+    /// signal meant for the group of a hub or node (Ctrl-C in a terminal, a kill(-pgid) or kill(0) gone astray)
+    /// never reaches the benchmark, which stops everything it started itself, in order.
+    /// </summary>
     public static ChildProcess Start(string name, string program, IReadOnlyList<string> args, string workingDirectory, string? readyPrefix = null)
     {
-        var info = new ProcessStartInfo(program, args)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
+        var info = File.Exists(Setsid) ? new ProcessStartInfo(Setsid, [program, .. args]) : new ProcessStartInfo(program, args);
+        info.UseShellExecute = false;
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.WorkingDirectory = workingDirectory;
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
         // Process tables go to a per-run temporary directory, never under the user's home (an explicit --data-dir wins).
@@ -76,6 +84,11 @@ internal sealed class ChildProcess : IDisposable
         child._process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, fromStdout: false);
         child._process.Start();
         child.Pid = child._process.Id;
+        if (LogDirectory is not null)
+            child._log = new StreamWriter(Path.Combine(LogDirectory, $"{string.Join('-', name.Split(' ', '(', ')').Where(w => w.Length > 0))}-{child.Pid}.log"))
+            {
+                AutoFlush = true,
+            };
         child._process.BeginOutputReadLine();
         child._process.BeginErrorReadLine();
         return child;
@@ -138,6 +151,11 @@ internal sealed class ChildProcess : IDisposable
             // Exited meanwhile.
         }
         _process.Dispose();
+        lock (_tail)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     private async Task<bool> WaitForExitAsync(TimeSpan timeout)
@@ -161,6 +179,7 @@ internal sealed class ChildProcess : IDisposable
             _readyLine.TrySetResult(line);
         lock (_tail)
         {
+            _log?.WriteLine(line);
             _tail.Enqueue(line);
             if (_tail.Count > TailLines) _tail.Dequeue();
         }

@@ -39,8 +39,11 @@ internal sealed class HubClient : IDisposable
     /// <summary>A cluster-wide listing: how many hosts it listed, and the error_message of each host that failed.</summary>
     public sealed record ClusterListing(int Hosts, IReadOnlyList<string> HostErrors, double Ms);
 
-    /// <summary>What a poll of GET /hosts found: how many of the hosts waited for were "up", after how long.</summary>
-    public sealed record HostsUp(int Up, int Expected, TimeSpan Elapsed, string LastSeen)
+    /// <summary>
+    /// What polling GET /hosts found: how many of the hosts waited for were "up" at the end and at most at once,
+    /// after how long.
+    /// </summary>
+    public sealed record HostsUp(int Up, int MostUp, int Expected, TimeSpan Elapsed, string LastSeen)
     {
         public bool All => Up == Expected;
     }
@@ -213,7 +216,7 @@ internal sealed class HubClient : IDisposable
         Action checkAlive, CancellationToken ct)
     {
         var t0 = Stopwatch.GetTimestamp();
-        var (up, lastSeen) = (0, "(no reply yet)");
+        var (up, mostUp, lastSeen) = (0, 0, "(no reply yet)");
         while (true)
         {
             checkAlive();
@@ -221,14 +224,15 @@ internal sealed class HubClient : IDisposable
             if (rows is not null)
             {
                 up = rows.Count(r => r.Status == "up" && hosts.Contains(r.HostName));
+                mostUp = Math.Max(mostUp, up);
                 lastSeen = $"{up} of {hosts.Count} up; {string.Join(", ", rows.Take(5).Select(r => $"{r.HostName} {r.Status}"))}{(rows.Count > 5 ? ", ..." : "")}";
-                if (up == hosts.Count) return new HostsUp(up, hosts.Count, Stopwatch.GetElapsedTime(t0), lastSeen);
+                if (up == hosts.Count) return new HostsUp(up, mostUp, hosts.Count, Stopwatch.GetElapsedTime(t0), lastSeen);
             }
             else
             {
                 lastSeen = $"({failure})";
             }
-            if (Stopwatch.GetElapsedTime(t0) >= timeout) return new HostsUp(up, hosts.Count, Stopwatch.GetElapsedTime(t0), lastSeen);
+            if (Stopwatch.GetElapsedTime(t0) >= timeout) return new HostsUp(up, mostUp, hosts.Count, Stopwatch.GetElapsedTime(t0), lastSeen);
             await Task.Delay(interval, ct);
         }
     }

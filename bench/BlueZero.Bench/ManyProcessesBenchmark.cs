@@ -25,10 +25,36 @@ internal sealed class ManyProcessesBenchmark(MeshUnderTest mesh, ManyOutput outp
     private static readonly TimeSpan NodeUpTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>One size. Memory in KiB, as /proc says; null where the node was gone or nothing was measured.</summary>
-    public sealed record Size(int Wanted, int Started, int Refused, string? FirstRefusal, bool HitTimeLimit, double StartAllS,
-        LatencyStats? Start, int Listed, LatencyStats? List, LatencyStats? Query, long? IdleRssKiB, long? RssKiB,
-        int? OpenFiles, long? OpenFilesLimit, double KillAllReplyMs, double KillAllEmptyS, int LeftAfterKillAll);
+    /// <summary>
+    /// One size, filled in as far as it got: memory in KiB as /proc says, null where it was not measured;
+    /// <see cref="Failure"/> says what cut it short.
+    /// </summary>
+    public sealed record Size(int Wanted)
+    {
+        public int Started { get; init; }
+        public int Refused { get; init; }
+        public string? FirstRefusal { get; init; }
+        public bool HitTimeLimit { get; init; }
+        public double? StartAllS { get; init; }
+        public LatencyStats? Start { get; init; }
+        public int? Listed { get; init; }
+        public LatencyStats? List { get; init; }
+        public LatencyStats? Query { get; init; }
+        public long? IdleRssKiB { get; init; }
+        public long? RssKiB { get; init; }
+        public int? OpenFiles { get; init; }
+        public long? OpenFilesLimit { get; init; }
+        public KillAllOutcome? KillAll { get; init; }
+        public string? Failure { get; init; }
+    }
+
+    /// <summary>
+    /// kill_all: its reply time (or why there was none), seconds until list_active_processes was empty (null if it
+    /// never was within the limit), the last poll's answer, how many polls failed and the first failure, and how many
+    /// of the sleeps still ran by /proc at the end.
+    /// </summary>
+    public sealed record KillAllOutcome(double? ReplyMs, string? ReplyError, double? EmptyS, string LastSeen, int FailedPolls,
+        string? FirstPollFailure, int StillRunning);
 
     /// <summary><paramref name="OutputField"/>: what start_process carried as "output", null when left out.</summary>
     public sealed record Result(string? OutputField, IReadOnlyList<Size> Sizes);
@@ -46,6 +72,7 @@ internal sealed class ManyProcessesBenchmark(MeshUnderTest mesh, ManyOutput outp
     private async Task<Size> RunSizeAsync(int wanted, int samples, CancellationToken ct)
     {
         var host = $"bench-many-{wanted}";
+        var size = new Size(wanted);
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
         try
@@ -53,19 +80,31 @@ internal sealed class ManyProcessesBenchmark(MeshUnderTest mesh, ManyOutput outp
             var node = nodes.Launch(host);
             await hub.WaitForHostUpAsync(host, NodeUpTimeout, nodes.ThrowIfAnyExited, ct);
             await WarmUpAsync(hub, host, ct);
-            var idleRss = ProcessResources.RssKiB(node.Pid);
+            size = size with { IdleRssKiB = ProcessResources.RssKiB(node.Pid) };
 
             var starts = await StartAllAsync(host, wanted, ct);
+            size = size with
+            {
+                Started = starts.Pids.Count, Refused = starts.Refused, FirstRefusal = starts.FirstRefusal, HitTimeLimit = starts.HitTimeLimit,
+                StartAllS = starts.WallS, Start = starts.Latency,
+            };
             nodes.ThrowIfAnyExited();
             var (listMs, listed) = await ListRepeatedlyAsync(hub, host, samples, ct);
-            var queryMs = await QueryRandomlyAsync(hub, host, starts.Pids, samples, ct);
-            var (rss, openFiles, limit) = (ProcessResources.RssKiB(node.Pid), ProcessResources.OpenFiles(node.Pid),
-                ProcessResources.OpenFilesSoftLimit(node.Pid));
-            Log.Info($"many-processes: {host}: {starts.Pids.Count} running, RSS {rss} KiB (idle {idleRss} KiB), {openFiles} open files of {limit}");
-
-            var (replyMs, emptyS, left) = await KillAllAsync(hub, host, ct);
-            return new Size(wanted, starts.Pids.Count, starts.Refused, starts.FirstRefusal, starts.HitTimeLimit, starts.WallS,
-                starts.Latency, listed, listMs, queryMs, idleRss, rss, openFiles, limit, replyMs, emptyS, left);
+            size = size with { List = listMs, Listed = listed, Query = await QueryRandomlyAsync(hub, host, starts.Pids, samples, ct) };
+            size = size with
+            {
+                RssKiB = ProcessResources.RssKiB(node.Pid), OpenFiles = ProcessResources.OpenFiles(node.Pid),
+                OpenFilesLimit = ProcessResources.OpenFilesSoftLimit(node.Pid),
+            };
+            Log.Info($"many-processes: {host}: {size.Started} running, RSS {size.RssKiB} KiB (idle {size.IdleRssKiB} KiB), "
+                     + $"{size.OpenFiles} open files of {size.OpenFilesLimit}");
+            size = size with { KillAll = await KillAllAsync(hub, host, ct) };
+        }
+        catch (BenchmarkException ex)
+        {
+            // One size cut short must not cost the others: say how far it got, and go on.
+            Log.Info($"many-processes: {host}: {ex.Message}");
+            size = size with { Failure = ex.Message };
         }
         finally
         {
@@ -76,6 +115,7 @@ internal sealed class ManyProcessesBenchmark(MeshUnderTest mesh, ManyOutput outp
             foreach (var pid in leftovers) Posix.Signal(pid, Posix.SigKill);
             if (leftovers.Count > 0) notes.Add($"many-processes: {leftovers.Count} sleep(s) of {host} outlived its node and were killed by pid");
         }
+        return size;
     }
 
     private static async Task WarmUpAsync(HubClient hub, string host, CancellationToken ct)
@@ -149,21 +189,45 @@ internal sealed class ManyProcessesBenchmark(MeshUnderTest mesh, ManyOutput outp
         return LatencyStats.From("query_process_status", ms);
     }
 
-    /// <summary>kill_all, then list_active_processes every 100 ms until it is empty (or the time limit).</summary>
-    private static async Task<(double ReplyMs, double EmptyS, int Left)> KillAllAsync(HubClient hub, string host, CancellationToken ct)
+    /// <summary>
+    /// kill_all, then list_active_processes every 100 ms until it is empty or the time limit has passed. A busy node
+    /// may not answer in time, or be marked unreachable meanwhile: such polls are counted, not fatal.
+    /// </summary>
+    private static async Task<KillAllOutcome> KillAllAsync(HubClient hub, string host, CancellationToken ct)
     {
         Log.Info($"many-processes: kill_all on {host}");
         var t0 = Stopwatch.GetTimestamp();
-        var (_, replyMs) = await hub.KillAllAsync(host, ct);
-        var left = int.MaxValue;
-        while (Stopwatch.GetElapsedTime(t0) < KillAllTimeLimit)
+        var (replyMs, replyError) = ((double?)null, (string?)null);
+        try
         {
-            (left, _) = await hub.ListActiveProcessesAsync(host, ct);
-            if (left == 0) break;
-            await Task.Delay(PollInterval, ct);
+            (_, var ms) = await hub.KillAllAsync(host, ct);
+            replyMs = ms;
         }
-        var emptyS = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        Log.Info($"many-processes: {host} listed {left} after kill_all, {emptyS:F2} s");
-        return (replyMs, emptyS, left);
+        catch (BenchmarkException ex)
+        {
+            replyError = ex.Message;
+        }
+        var (lastSeen, failedPolls, firstFailure) = ("(not polled)", 0, (string?)null);
+        double? emptyS = null;
+        while (emptyS is null && Stopwatch.GetElapsedTime(t0) < KillAllTimeLimit)
+        {
+            try
+            {
+                var (left, _) = await hub.ListActiveProcessesAsync(host, ct);
+                lastSeen = $"{left} listed";
+                if (left == 0) emptyS = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+            catch (BenchmarkException ex)
+            {
+                failedPolls++;
+                firstFailure ??= ex.Message;
+                lastSeen = ex.Message;
+            }
+            if (emptyS is null) await Task.Delay(PollInterval, ct);
+        }
+        var stillRunning = Posix.FindRunning(SleepArgv, ChildProcess.RunMarker).Count;
+        Log.Info($"many-processes: {host} after kill_all: {lastSeen} after {Stopwatch.GetElapsedTime(t0).TotalSeconds:F1} s, "
+                 + $"{failedPolls} poll(s) failed, {stillRunning} still running");
+        return new KillAllOutcome(replyMs, replyError, emptyS, lastSeen, failedPolls, firstFailure, stillRunning);
     }
 }

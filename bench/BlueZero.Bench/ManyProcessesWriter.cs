@@ -14,18 +14,19 @@ internal static class ManyProcessesWriter
         foreach (var s in many.Sizes)
         {
             var started = s.Started == s.Wanted ? $"{s.Started}" : $"**{s.Started}**";
-            md.Line($"| {s.Wanted} | {started} | {s.StartAllS:F2} | {s.Started / s.StartAllS:F0} | {Markdown.Figure(s.List?.Median)} | {Markdown.Figure(s.List?.P99)} | {Markdown.Figure(s.Query?.Median)} | {Markdown.Figure(s.Query?.P99)} | {Markdown.Figure(s.IdleRssKiB / 1024.0, "F1")} | {Markdown.Figure(s.RssKiB / 1024.0, "F1")} | {Markdown.Figure(PerProcess(s.RssKiB, s.Started), "F1")} | {Markdown.Figure(PerProcess(s.RssKiB - s.IdleRssKiB, s.Started), "F1")} | {s.OpenFiles?.ToString() ?? "n/a"} ({s.OpenFilesLimit?.ToString() ?? "n/a"}) | {s.KillAllReplyMs:F1} | {(s.LeftAfterKillAll == 0 ? $"{s.KillAllEmptyS:F2}" : $"**{s.LeftAfterKillAll} still listed after {s.KillAllEmptyS:F0}**")} |");
+            var rate = s.StartAllS is { } wall && wall > 0 ? s.Started / wall : (double?)null;
+            md.Line($"| {s.Wanted} | {started} | {Markdown.Figure(s.StartAllS)} | {Markdown.Figure(rate, "F0")} | {Markdown.Figure(s.List?.Median)} | {Markdown.Figure(s.List?.P99)} | {Markdown.Figure(s.Query?.Median)} | {Markdown.Figure(s.Query?.P99)} | {Markdown.Figure(s.IdleRssKiB / 1024.0, "F1")} | {Markdown.Figure(s.RssKiB / 1024.0, "F1")} | {Markdown.Figure(PerProcess(s.RssKiB, s.Started), "F1")} | {Markdown.Figure(PerProcess(s.RssKiB - s.IdleRssKiB, s.Started), "F1")} | {s.OpenFiles?.ToString() ?? "n/a"} ({s.OpenFilesLimit?.ToString() ?? "n/a"}) | {Markdown.Figure(s.KillAll?.ReplyMs, "F1")} | {UntilEmpty(s.KillAll)} |");
         }
         md.Line();
-        var shortSizes = many.Sizes.Where(s => s.Started < s.Wanted).ToList();
-        foreach (var s in shortSizes)
-            md.Line($"- **{s.Wanted} wanted, {s.Started} started**: {Why(s)}");
-        if (shortSizes.Count > 0) md.Line();
+        var remarks = many.Sizes.SelectMany(Remarks).ToList();
+        foreach (var remark in remarks)
+            md.Line($"- {remark}");
+        if (remarks.Count > 0) md.Line();
         md.LatencyHeader();
         foreach (var s in many.Sizes)
         {
             md.LatencyRow($"{s.Wanted}: `start_process`, {ManyProcessesBenchmark.StartClients} clients", s.Start);
-            md.LatencyRow($"{s.Wanted}: `list_active_processes` ({s.Listed} listed)", s.List);
+            md.LatencyRow($"{s.Wanted}: `list_active_processes` ({s.Listed?.ToString() ?? "n/a"} listed)", s.List);
             md.LatencyRow($"{s.Wanted}: `query_process_status`", s.Query);
         }
         md.Line();
@@ -37,8 +38,28 @@ internal static class ManyProcessesWriter
 
     private static double? PerProcess(long? kib, int processes) => kib is { } k && processes > 0 ? (double)k / processes : null;
 
+    private static string UntilEmpty(ManyProcessesBenchmark.KillAllOutcome? k) => k switch
+    {
+        null => "n/a",
+        { EmptyS: { } s } => Markdown.Figure(s),
+        _ => $"**not empty after {ManyProcessesBenchmark.KillAllTimeLimit.TotalSeconds:F0}**",
+    };
+
+    /// <summary>What a reader must know about a size beyond its row: a short start, a failure, a kill_all that did not finish.</summary>
+    private static IEnumerable<string> Remarks(ManyProcessesBenchmark.Size s)
+    {
+        if (s.Started < s.Wanted && s.StartAllS is not null)
+            yield return $"**{s.Wanted} wanted, {s.Started} started**: {WhyShort(s)}";
+        if (s.Failure is not null)
+            yield return $"**{s.Wanted}: cut short**: {Markdown.FirstLine(s.Failure)}";
+        if (s.KillAll is { } k && (k.EmptyS is null || k.ReplyError is not null || k.FailedPolls > 0))
+            yield return $"{s.Wanted}: `kill_all` " + (k.ReplyError is null ? "was answered" : $"got no answer ({k.ReplyError})")
+                         + $"; {k.FailedPolls} `list_active_processes` poll(s) after it failed{(k.FirstPollFailure is null ? "" : $" (the first: {k.FirstPollFailure})")}; the last poll said: {k.LastSeen}; "
+                         + $"{k.StillRunning} of the sleeps still ran (by /proc) when the harness stopped waiting.";
+    }
+
     /// <summary>Names the limit a refusal points to, then quotes it.</summary>
-    private static string Why(ManyProcessesBenchmark.Size s)
+    private static string WhyShort(ManyProcessesBenchmark.Size s)
     {
         if (s.FirstRefusal is null) return $"starting stopped at the time limit of {ManyProcessesBenchmark.StartTimeLimit.TotalMinutes:F0} min";
         var limit = s.FirstRefusal.Contains("open-file limit", StringComparison.Ordinal) ? "the node's open-file limit"

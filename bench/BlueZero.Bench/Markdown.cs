@@ -21,7 +21,7 @@ internal sealed class Markdown
         _text.AppendLine(section.Heading()).AppendLine();
         if (outcome.Result is null)
         {
-            Line($"{(outcome.Failed ? "**Failed**" : "Not run")}: {outcome.NotRunReason}");
+            Line($"{(outcome.Failed ? "**Failed**" : "Not run")}: {FirstLine(outcome.NotRunReason)}");
             Line();
         }
         return outcome.Result;
@@ -40,6 +40,16 @@ internal sealed class Markdown
             Line($"| {name} | 0 | n/a | n/a | n/a | n/a | n/a | n/a | |");
         else
             Line($"| {name} | {s.Count} | {s.Min:F2} | {s.Median:F2} | {s.P90:F2} | {s.P99:F2} | {s.Max:F2} | {s.First:F2} | #{s.IndexOfMax + 1} |");
+    }
+
+    /// <summary>
+    /// The first line of a reason: a failure may carry a program's last output, which belongs on the console (and in
+    /// --logs), not in the results.
+    /// </summary>
+    public static string FirstLine(string? text)
+    {
+        var lines = (text ?? "").Split('\n');
+        return lines.Length == 1 ? lines[0] : $"{lines[0]} [{lines.Length - 1} more lines on the console]";
     }
 
     /// <summary>A figure for a table cell, or "n/a" when it was not measured.</summary>
