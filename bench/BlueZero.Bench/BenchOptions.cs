@@ -1,69 +1,165 @@
+using System.Globalization;
+
 namespace BlueZero.Bench;
 
-/// <summary>The command line: <c>[--requests N] [--readopt-entries N] [--out PATH] [--help]</c>.</summary>
-internal sealed record BenchOptions(int Requests, int ReadoptEntries, string OutputPath, bool ShowHelp)
+/// <summary>What start_process of the many-processes section says about the managed processes' output.</summary>
+internal enum ManyOutput
 {
-    public const int DefaultRequests = 100;
+    /// <summary>No "output" field: the node's default.</summary>
+    Omit,
+
+    /// <summary>"output":"discard": no pipes, so no extra file descriptors per process.</summary>
+    Discard,
+}
+
+/// <summary>The command line; see <see cref="Usage"/>. <c>--smoke</c> sets tiny sizes, which later flags may override.</summary>
+internal sealed record BenchOptions(
+    IReadOnlySet<BenchSection> Sections,
+    int Requests,
+    IReadOnlyList<int> Clients,
+    int Pairs,
+    IReadOnlyList<int> ProcessCounts,
+    ManyOutput ManyOutput,
+    IReadOnlyList<int> NodeCounts,
+    int Samples,
+    int ReadoptEntries,
+    int ReadoptCycles,
+    bool Smoke,
+    string? Note,
+    string? LogDirectory,
+    string OutputPath,
+    bool ShowHelp)
+{
     public const int MaxRequests = 1_000;
-    public const int DefaultReadoptEntries = 200;
     public const int MaxReadoptEntries = 1_000;
 
+    /// <summary>
+    /// Until start_process knows "output", the product refuses the field, so it stays out by default; flip this to
+    /// <see cref="ManyOutput.Discard"/> once it is there (its default, capture, costs 2 file descriptors a process).
+    /// </summary>
+    public const ManyOutput DefaultManyOutput = ManyOutput.Omit;
+
+    /// <summary>The hub allows 64 requests in progress per client address; every client here is 127.0.0.1.</summary>
+    private const int MaxClients = 64;
+
+    /// <summary>A node manages at most 10,000 entries that may still run (bluezero.process-manager.max-processes).</summary>
+    private const int MaxProcessCount = 10_000;
+
+    private const int MaxNodeCount = 100;
+
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/BlueZero.Bench -- [--requests N] [--readopt-entries N] [--out PATH]
+        usage: dotnet run -c Release --project bench/BlueZero.Bench -- [options]
 
-        Measures a bare Process.Start floor, then starts a BlueZero hub and one process-manager node as separate
-        processes on 127.0.0.1 and times N start_process, query_process_status, list_active_processes and
-        stop_process (wait) requests through the hub's HTTP front door. Then re-adoption after a node crash: a second
-        node with its own data directory gets N named processes, is killed with SIGKILL and started again, 3 times;
-        each restart is timed until the hub lists the original pids again.
+        Starts a BlueZero hub and process-manager nodes as separate processes on 127.0.0.1 and measures them through
+        the hub's HTTP front door, beside a bare Process.Start floor and, when installed, supervisord. Writes Markdown.
 
-          --requests N          requests per operation (1 to 1000, default 100)
-          --readopt-entries N   processes kept running across the node crashes (0 to 1000, default 200; 0 skips it)
-          --out PATH            where to write the Markdown results (default: bench/RESULTS.md in the repository)
-          --help                print this text
+        Sections (in this order):
+          floor            Process.Start + Kill + WaitForExit of /bin/sleep 30 in this process
+          latency          sequential start/query/list/stop (wait) through the hub to a remote node; query and list
+                           with 10 processes on the node
+          throughput       start+stop pairs per second through the hub over 3 nodes, per number of clients, with the
+                           hub's and the nodes' CPU
+          many-processes   one node with 1,000 / 5,000 / 10,000 sleeps: start time, list and query latency, RSS, kill_all
+          readopt          a node killed with SIGKILL and started again re-adopts its running processes
+          many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
+                           fast a node killed with SIGKILL is reported unreachable
+          peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)
+
+        Options:
+          --sections LIST          comma-separated sections to run (default: all)
+          --requests N             samples per series in floor, latency and peer (1 to 1000, default 1000;
+                                   peer takes at most 200)
+          --clients LIST           client counts for throughput (each 1 to 64, default 1,4,16,64)
+          --pairs N                start+stop pairs per throughput level (1 to 100000, default 2000)
+          --process-counts LIST    sizes for many-processes (each 1 to 10000, default 1000,5000,10000)
+          --many-output MODE       omit | discard: many-processes sends "output":"discard" or no output field
+                                   (default omit: the product does not know the field yet)
+          --node-counts LIST       sizes for many-nodes (each 1 to 100, default 10,25,50)
+          --samples N              list/query samples per size in many-processes and many-nodes (1 to 10000, default 200)
+          --readopt-entries N      processes kept running across the node crashes (1 to 1000, default 200)
+          --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
+                                   2 nodes, 5 samples, 5 re-adopted entries and 1 crash
+          --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
+          --logs DIR               also write everything each hub, node and supervisord prints to DIR/NAME-PID.log
+          --out PATH               where to write the Markdown results (default: bench/RESULTS.md in the repository)
+          --help                   print this text
         """;
+
+    private static BenchOptions Defaults => new(
+        BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
+        DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3, Smoke: false, Note: null,
+        LogDirectory: null, OutputPath: "", ShowHelp: false);
+
+    private static BenchOptions SmokeDefaults => Defaults with
+    {
+        Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
+        ReadoptCycles = 1, Smoke = true,
+    };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        var requests = DefaultRequests;
-        var readoptEntries = DefaultReadoptEntries;
-        string? output = null;
-        for (var i = 0; i < args.Count; i++)
+        var options = args.Contains("--smoke") ? SmokeDefaults : Defaults;
+        try
         {
-            switch (args[i])
+            for (var i = 0; i < args.Count; i++)
             {
-                case "--help" or "-h":
+                var flag = args[i];
+                if (flag is "--help" or "-h")
+                {
                     error = null;
-                    return new BenchOptions(requests, readoptEntries, "", ShowHelp: true);
-                case "--requests" when i + 1 < args.Count:
-                    if (!int.TryParse(args[++i], out requests) || requests < 1 || requests > MaxRequests)
-                    {
-                        error = $"--requests must be an integer from 1 to {MaxRequests}, not '{args[i]}'";
-                        return null;
-                    }
-                    break;
-                case "--readopt-entries" when i + 1 < args.Count:
-                    if (!int.TryParse(args[++i], out readoptEntries) || readoptEntries < 0 || readoptEntries > MaxReadoptEntries)
-                    {
-                        error = $"--readopt-entries must be an integer from 0 to {MaxReadoptEntries}, not '{args[i]}'";
-                        return null;
-                    }
-                    break;
-                case "--out" when i + 1 < args.Count && args[i + 1].Length > 0:
-                    output = Path.GetFullPath(args[++i]);
-                    break;
-                case "--requests" or "--readopt-entries" or "--out":
-                    error = $"{args[i]} needs a value";
-                    return null;
-                default:
-                    error = $"unknown argument: {args[i]}";
-                    return null;
+                    return options with { ShowHelp = true };
+                }
+                if (flag == "--smoke") continue;
+                if (!flag.StartsWith("--", StringComparison.Ordinal)) throw new FormatException($"unknown argument: {flag}");
+                if (i + 1 >= args.Count) throw new FormatException($"{flag} needs a value");
+                var value = args[++i];
+                options = flag switch
+                {
+                    "--sections" => options with { Sections = SectionList(value) },
+                    "--requests" => options with { Requests = Int(flag, value, 1, MaxRequests) },
+                    "--clients" => options with { Clients = IntList(flag, value, 1, MaxClients) },
+                    "--pairs" => options with { Pairs = Int(flag, value, 1, 100_000) },
+                    "--process-counts" => options with { ProcessCounts = IntList(flag, value, 1, MaxProcessCount) },
+                    "--many-output" => options with { ManyOutput = OutputMode(value) },
+                    "--node-counts" => options with { NodeCounts = IntList(flag, value, 1, MaxNodeCount) },
+                    "--samples" => options with { Samples = Int(flag, value, 1, 10_000) },
+                    "--readopt-entries" => options with { ReadoptEntries = Int(flag, value, 1, MaxReadoptEntries) },
+                    "--note" => options with { Note = value },
+                    "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
+                    "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },
+                    _ => throw new FormatException($"unknown argument: {flag}"),
+                };
             }
         }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
         error = null;
-        return new BenchOptions(requests, readoptEntries, output ?? DefaultOutputPath(), ShowHelp: false);
+        return options.OutputPath.Length > 0 ? options : options with { OutputPath = DefaultOutputPath() };
     }
+
+    private static int Int(string flag, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new FormatException($"{flag} must be an integer from {min} to {max}, not '{value}'");
+
+    private static IReadOnlyList<int> IntList(string flag, string value, int min, int max) =>
+        value.Split(',').Select(item => Int(flag, item.Trim(), min, max)).ToList();
+
+    private static IReadOnlySet<BenchSection> SectionList(string value) =>
+        value.Split(',').Select(name => BenchSections.FromFlag(name.Trim())
+                ?? throw new FormatException($"--sections: unknown section '{name}'; known: {string.Join(",", BenchSections.All.Select(s => s.Flag()))}"))
+            .ToHashSet();
+
+    private static ManyOutput OutputMode(string value) => value switch
+    {
+        "omit" => ManyOutput.Omit,
+        "discard" => ManyOutput.Discard,
+        _ => throw new FormatException($"--many-output must be omit or discard, not '{value}'"),
+    };
 
     /// <summary>bench/RESULTS.md of the repository that holds this build, else under the current directory.</summary>
     private static string DefaultOutputPath()

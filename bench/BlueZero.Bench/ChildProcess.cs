@@ -4,9 +4,9 @@ using System.Globalization;
 namespace BlueZero.Bench;
 
 /// <summary>
-/// One BlueZero executable run as `dotnet &lt;dll&gt; args` in a clean environment (no inherited B0_* variables).
-/// Its stdout and stderr are drained all the time (so it never blocks on a full pipe); the last lines are kept
-/// for error messages.
+/// One program the benchmark runs (a BlueZero executable as `dotnet &lt;dll&gt; args`, or supervisord) in a clean
+/// environment: no inherited B0_* variables, plus this run's marker. Its stdout and stderr are drained all the time
+/// (so it never blocks on a full pipe); the last lines are kept for error messages.
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -16,6 +16,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly string? _readyPrefix;
     private readonly TaskCompletionSource<string> _readyLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _tail = new();
+    private StreamWriter? _log;
 
     private ChildProcess(string name, Process process, string? readyPrefix)
     {
@@ -31,38 +32,63 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Where every executable of this run keeps its durable state; removed when the benchmark ends.</summary>
     public static readonly string StateHome = Directory.CreateTempSubdirectory("bluezero-bench-state-").FullName;
 
+    private const string Setsid = "/usr/bin/setsid";
+    private const string RunMarkerVariable = "BLUEZERO_BENCH_RUN";
+    private static readonly string RunId = Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// "NAME=value", unique to this run, in the environment of every program started here and so inherited by every
+    /// process they start: clean-up finds through it whatever the run left behind.
+    /// </summary>
+    public static string RunMarker => $"{RunMarkerVariable}={RunId}";
+
+    /// <summary>When set (--logs), every line each program prints is also written to DIR/NAME-PID.log, for post-mortems.</summary>
+    public static string? LogDirectory { get; set; }
+
     /// <summary>The dotnet host that runs this benchmark (set by the SDK), else the one on PATH.</summary>
     public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>
-    /// Starts <paramref name="dll"/> with <paramref name="extraEnvironment"/> added to a copy of this process's environment
-    /// minus B0_*; <paramref name="readyPrefix"/> marks the stdout line that says it is ready.
+    /// Starts `dotnet <paramref name="dll"/> args` in the dll's directory; <paramref name="readyPrefix"/> marks the
+    /// stdout line that says it is ready.
     /// </summary>
-    public static ChildProcess Start(string name, string dll, IReadOnlyList<string> args,
-        IReadOnlyDictionary<string, string> extraEnvironment, string? readyPrefix = null)
+    public static ChildProcess StartDotnet(string name, string dll, IReadOnlyList<string> args, string? readyPrefix = null)
     {
         if (!File.Exists(dll)) throw new BenchmarkException($"{dll} not found; build the bench project, which builds it too");
-        var info = new ProcessStartInfo(DotnetHost, [dll, .. args])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
+        return Start(name, DotnetHost, [dll, .. args], Path.GetDirectoryName(dll)!, readyPrefix);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> with a copy of this process's environment minus B0_*, plus the run marker,
+    /// in a session and process group of its own (through setsid, which then executes it under the same pid): a
+    /// signal meant for the group of a hub or node (Ctrl-C in a terminal, a kill(-pgid) or kill(0) gone astray)
+    /// never reaches the benchmark, which stops everything it started itself, in order.
+    /// </summary>
+    public static ChildProcess Start(string name, string program, IReadOnlyList<string> args, string workingDirectory, string? readyPrefix = null)
+    {
+        var info = File.Exists(Setsid) ? new ProcessStartInfo(Setsid, [program, .. args]) : new ProcessStartInfo(program, args);
+        info.UseShellExecute = false;
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.WorkingDirectory = workingDirectory;
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
         // Process tables go to a per-run temporary directory, never under the user's home (an explicit --data-dir wins).
         info.Environment["XDG_STATE_HOME"] = StateHome;
-        foreach (var (key, value) in extraEnvironment)
-            info.Environment[key] = value;
+        info.Environment[RunMarkerVariable] = RunId;
 
         var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true }, readyPrefix);
         child._process.OutputDataReceived += (_, e) => child.OnLine(e.Data, fromStdout: true);
         child._process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, fromStdout: false);
         child._process.Start();
         child.Pid = child._process.Id;
+        if (LogDirectory is not null)
+            child._log = new StreamWriter(Path.Combine(LogDirectory, $"{string.Join('-', name.Split(' ', '(', ')').Where(w => w.Length > 0))}-{child.Pid}.log"))
+            {
+                AutoFlush = true,
+            };
         child._process.BeginOutputReadLine();
         child._process.BeginErrorReadLine();
         return child;
@@ -125,6 +151,11 @@ internal sealed class ChildProcess : IDisposable
             // Exited meanwhile.
         }
         _process.Dispose();
+        lock (_tail)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     private async Task<bool> WaitForExitAsync(TimeSpan timeout)
@@ -148,6 +179,7 @@ internal sealed class ChildProcess : IDisposable
             _readyLine.TrySetResult(line);
         lock (_tail)
         {
+            _log?.WriteLine(line);
             _tail.Enqueue(line);
             if (_tail.Count > TailLines) _tail.Dequeue();
         }

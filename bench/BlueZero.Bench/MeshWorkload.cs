@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace BlueZero.Bench;
 
 /// <summary>
-/// The measured requests against one host of the mesh, all sequential: warm-up start/stop pairs, then N starts
-/// (the processes keep running), N queries, N listings with those N processes running, and N waiting stops.
+/// The measured requests against one host of the mesh, all sequential: warm-up start/stop pairs; N queries and N
+/// listings with 10 processes running on the host; then N starts (the processes keep running), N queries, N
+/// listings with those N processes running, and N waiting stops.
 /// Remembers every pid it started; clean-up also finds, through <paramref name="runMarker"/> (an environment entry
 /// that the managed processes inherit from the node), any whose start reply never arrived.
 /// </summary>
@@ -13,13 +14,17 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
     /// <summary>Each managed process: exits on the SIGINT of stop_process, and outlives a normal run.</summary>
     public static readonly IReadOnlyList<string> SleepArgv = ["/bin/sleep", "30"];
 
+    /// <summary>How many processes run on the host for the "small host" queries and listings.</summary>
+    public const int SmallHostProcesses = 10;
+
     private static readonly TimeSpan CleanupWait = TimeSpan.FromSeconds(15);
 
     private readonly List<int> _started = new();
     private readonly HashSet<int> _stopped = new();
 
     public sealed record Result(LatencyStats Start, LatencyStats Query, LatencyStats List, LatencyStats Stop,
-        int MinListed, int MaxListed, int NotRunningAtQuery, IReadOnlyDictionary<string, int> Exits);
+        int MinListed, int MaxListed, int NotRunningAtQuery, IReadOnlyDictionary<string, int> Exits,
+        LatencyStats QuerySmallHost, LatencyStats ListSmallHost);
 
     public async Task<Result> RunAsync(int count, int warmupPairs, CancellationToken ct)
     {
@@ -29,6 +34,8 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
             var pid = await StartAsync(ct);
             await StopAsync(pid, ct);
         }
+
+        var (querySmall, listSmall) = await QueryAndListSmallHostAsync(count, ct);
 
         Log.Info($"{count} x start_process");
         var pids = new List<int>(count);
@@ -41,25 +48,9 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
             startMs.Add(ms);
         }
 
-        Log.Info($"{count} x query_process_status");
-        var queryMs = new List<double>(count);
-        var notRunning = 0;
-        foreach (var pid in pids)
-        {
-            var (running, ms) = await hub.QueryProcessStatusAsync(host, pid, ct);
-            if (!running) notRunning++;
-            queryMs.Add(ms);
-        }
-
-        Log.Info($"{count} x list_active_processes");
-        var listMs = new List<double>(count);
-        var (minListed, maxListed) = (int.MaxValue, 0);
-        for (var i = 0; i < count; i++)
-        {
-            var (listed, ms) = await hub.ListActiveProcessesAsync(host, ct);
-            (minListed, maxListed) = (Math.Min(minListed, listed), Math.Max(maxListed, listed));
-            listMs.Add(ms);
-        }
+        Log.Info($"{count} x query_process_status, {count} x list_active_processes with {count} running");
+        var (queryMs, notRunning) = await QueryEachAsync(pids, count, ct);
+        var (listMs, minListed, maxListed) = await ListAsync(count, ct);
 
         Log.Info($"{count} x stop_process (wait)");
         var stopMs = new List<double>(count);
@@ -78,7 +69,53 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
             LatencyStats.From("query_process_status", queryMs),
             LatencyStats.From("list_active_processes", listMs),
             LatencyStats.From("stop_process (wait)", stopMs),
-            minListed, maxListed, notRunning, exits);
+            minListed, maxListed, notRunning, exits,
+            LatencyStats.From("query_process_status (10 running)", querySmall),
+            LatencyStats.From("list_active_processes (10 running)", listSmall));
+    }
+
+    /// <summary>Starts 10 processes, queries them in turn and lists them, <paramref name="count"/> times each, then stops them.</summary>
+    private async Task<(List<double> QueryMs, List<double> ListMs)> QueryAndListSmallHostAsync(int count, CancellationToken ct)
+    {
+        Log.Info($"{count} x query_process_status, {count} x list_active_processes with {SmallHostProcesses} running");
+        var pids = new List<int>(SmallHostProcesses);
+        for (var i = 0; i < SmallHostProcesses; i++)
+            pids.Add(await StartAsync(ct));
+        var (queryMs, notRunning) = await QueryEachAsync(pids, count, ct);
+        var (listMs, minListed, maxListed) = await ListAsync(count, ct);
+        foreach (var pid in pids)
+            await StopAsync(pid, ct);
+        if (notRunning > 0 || minListed != SmallHostProcesses || maxListed != SmallHostProcesses)
+            throw new BenchmarkException($"with {SmallHostProcesses} processes started on {host}, {notRunning} queries said not running "
+                                        + $"and listings held {minListed} to {maxListed} pids");
+        return (queryMs, listMs);
+    }
+
+    /// <summary><paramref name="count"/> queries, going round <paramref name="pids"/>; counts the answers "not running".</summary>
+    private async Task<(List<double> Ms, int NotRunning)> QueryEachAsync(IReadOnlyList<int> pids, int count, CancellationToken ct)
+    {
+        var queryMs = new List<double>(count);
+        var notRunning = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var (running, ms) = await hub.QueryProcessStatusAsync(host, pids[i % pids.Count], ct);
+            if (!running) notRunning++;
+            queryMs.Add(ms);
+        }
+        return (queryMs, notRunning);
+    }
+
+    private async Task<(List<double> Ms, int MinListed, int MaxListed)> ListAsync(int count, CancellationToken ct)
+    {
+        var listMs = new List<double>(count);
+        var (minListed, maxListed) = (int.MaxValue, 0);
+        for (var i = 0; i < count; i++)
+        {
+            var (listed, ms) = await hub.ListActiveProcessesAsync(host, ct);
+            (minListed, maxListed) = (Math.Min(minListed, listed), Math.Max(maxListed, listed));
+            listMs.Add(ms);
+        }
+        return (listMs, minListed, maxListed);
     }
 
     /// <summary>

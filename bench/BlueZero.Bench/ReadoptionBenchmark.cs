@@ -113,7 +113,7 @@ internal sealed class ReadoptionBenchmark(MeshUnderTest mesh, string host) : IDi
 
     /// <summary>Processes of this section that still run: started pids with the same argv, and any carrying the run marker.</summary>
     public IReadOnlyList<int> StillRunning() =>
-        _pidByName.Values.Where(pid => Posix.IsRunning(pid, SleepArgv)).Union(Posix.FindRunning(SleepArgv, mesh.RunMarker)).ToList();
+        _pidByName.Values.Where(pid => Posix.IsRunning(pid, SleepArgv)).Union(Posix.FindRunning(SleepArgv, ChildProcess.RunMarker)).ToList();
 
     public void Dispose()
     {
@@ -158,11 +158,11 @@ internal sealed class ReadoptionBenchmark(MeshUnderTest mesh, string host) : IDi
     }
 
     private ChildProcess StartNode() =>
-        mesh.StartExtraNode($"{host} (run {_nodes.Count + 1})", host, ["--data-dir", _dataDir.FullName]);
+        mesh.LaunchNode($"{host} (run {_nodes.Count + 1})", host, ["--data-dir", _dataDir.FullName]);
 
     private void CheckAlive()
     {
-        mesh.ThrowIfAnyExited();
+        mesh.ThrowIfExited();
         Node.ThrowIfExited();
     }
 

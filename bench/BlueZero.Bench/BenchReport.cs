@@ -1,0 +1,34 @@
+namespace BlueZero.Bench;
+
+/// <summary>Everything one run measured, plus where, how, and what it cleaned up.</summary>
+internal sealed record BenchReport(
+    DateTimeOffset StartedUtc,
+    TimeSpan Duration,
+    MachineInfo Machine,
+    BenchOptions Options,
+    int WarmupCycles,
+    SectionOutcome<FloorBenchmark.Result> Floor,
+    SectionOutcome<LatencyBenchmark.Result> Latency,
+    SectionOutcome<ThroughputBenchmark.Result> Throughput,
+    SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
+    SectionOutcome<ReadoptionBenchmark.Result> Readoption,
+    SectionOutcome<ManyNodesBenchmark.Result> ManyNodes,
+    SectionOutcome<PeerBenchmark.Result> Peer,
+    string LoadAtEnd,
+    IReadOnlyList<string> Notes)
+{
+    public bool AnyFailed => BenchSections.All.Any(section => Timing(section).Failed);
+
+    /// <summary>How long a section ran, and whether it failed.</summary>
+    public (TimeSpan Elapsed, bool Failed) Timing(BenchSection section) => section switch
+    {
+        BenchSection.Floor => (Floor.Elapsed, Floor.Failed),
+        BenchSection.Latency => (Latency.Elapsed, Latency.Failed),
+        BenchSection.Throughput => (Throughput.Elapsed, Throughput.Failed),
+        BenchSection.ManyProcesses => (ManyProcesses.Elapsed, ManyProcesses.Failed),
+        BenchSection.Readopt => (Readoption.Elapsed, Readoption.Failed),
+        BenchSection.ManyNodes => (ManyNodes.Elapsed, ManyNodes.Failed),
+        BenchSection.Peer => (Peer.Elapsed, Peer.Failed),
+        _ => throw new ArgumentOutOfRangeException(nameof(section)),
+    };
+}

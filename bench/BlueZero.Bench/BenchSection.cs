@@ -1,0 +1,63 @@
+namespace BlueZero.Bench;
+
+/// <summary>The parts of a run, in the order they run. Each can be chosen with --sections.</summary>
+internal enum BenchSection
+{
+    Floor,
+    Latency,
+    Throughput,
+    ManyProcesses,
+    Readopt,
+    ManyNodes,
+    Peer,
+}
+
+/// <summary>Names, headings and time limits of the sections.</summary>
+internal static class BenchSections
+{
+    public static readonly IReadOnlyList<BenchSection> All = Enum.GetValues<BenchSection>();
+
+    /// <summary>The name --sections takes.</summary>
+    public static string Flag(this BenchSection section) => section switch
+    {
+        BenchSection.Floor => "floor",
+        BenchSection.Latency => "latency",
+        BenchSection.Throughput => "throughput",
+        BenchSection.ManyProcesses => "many-processes",
+        BenchSection.ManyNodes => "many-nodes",
+        BenchSection.Peer => "peer",
+        BenchSection.Readopt => "readopt",
+        _ => throw new ArgumentOutOfRangeException(nameof(section)),
+    };
+
+    /// <summary>The Markdown heading of the section in the results; present even when the section did not run.</summary>
+    public static string Heading(this BenchSection section) => section switch
+    {
+        BenchSection.Floor => "## Floor: bare Process.Start",
+        BenchSection.Latency => "## Latency through the hub to a remote node",
+        BenchSection.Throughput => "## Throughput: start+stop pairs with concurrent clients",
+        BenchSection.ManyProcesses => "## Many processes on one node",
+        BenchSection.ManyNodes => "## Many nodes",
+        BenchSection.Peer => "## Peer: supervisord",
+        BenchSection.Readopt => "## Re-adoption after a node crash",
+        _ => throw new ArgumentOutOfRangeException(nameof(section)),
+    };
+
+    /// <summary>
+    /// The outer bound of a section: past it the section is abandoned, cleaned up and reported as failed. The loops
+    /// inside have tighter bounds of their own; this one only catches what they miss.
+    /// </summary>
+    public static TimeSpan Deadline(this BenchSection section) => section switch
+    {
+        BenchSection.Floor => TimeSpan.FromMinutes(2),
+        BenchSection.Latency => TimeSpan.FromMinutes(10),
+        BenchSection.Throughput => TimeSpan.FromMinutes(15),
+        BenchSection.ManyProcesses => TimeSpan.FromMinutes(20),
+        BenchSection.ManyNodes => TimeSpan.FromMinutes(20),
+        BenchSection.Peer => TimeSpan.FromMinutes(10),
+        BenchSection.Readopt => TimeSpan.FromMinutes(10),
+        _ => throw new ArgumentOutOfRangeException(nameof(section)),
+    };
+
+    public static BenchSection? FromFlag(string flag) => All.Cast<BenchSection?>().FirstOrDefault(s => s!.Value.Flag() == flag);
+}

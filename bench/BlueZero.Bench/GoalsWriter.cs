@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace BlueZero.Bench;
+
+/// <summary>The goals of issue 6, each with the figure this run measured for it and whether it was met.</summary>
+internal static class GoalsWriter
+{
+    public const string Heading = "## Goals";
+
+    /// <summary>One goal: <paramref name="Measured"/> says what was found; <paramref name="Met"/> is null when nothing was.</summary>
+    private sealed record Goal(string Text, string Measured, bool? Met);
+
+    public static void Render(Markdown md, BenchReport report)
+    {
+        md.Line($"{Heading}");
+        md.Line();
+        md.Line($"| goal | measured | met |");
+        md.Line($"|---|---|---|");
+        foreach (var goal in Goals(report))
+            md.Line($"| {goal.Text} | {goal.Measured} | {(goal.Met is { } met ? met ? "yes" : "**no**" : "not measured")} |");
+        md.Line();
+    }
+
+    private static IEnumerable<Goal> Goals(BenchReport r)
+    {
+        var latency = r.Latency.Result?.Workload;
+        var noLatency = Missing("latency", r.Latency);
+        yield return latency is null
+            ? new Goal("start through the hub to a remote node: median ≤ 1.0 ms and p99 ≤ 5 ms", noLatency, null)
+            : new Goal("start through the hub to a remote node: median ≤ 1.0 ms and p99 ≤ 5 ms",
+                $"median {Ms(latency.Start.Median)}, p99 {Ms(latency.Start.P99)}", latency.Start.Median <= 1.0 && latency.Start.P99 <= 5.0);
+        yield return AtMost("stop with wait, process exits on SIGINT: median ≤ 2 ms", latency?.Stop.Median, 2.0, Ms, noLatency);
+        yield return AtMost($"query on a node with {MeshWorkload.SmallHostProcesses} processes: median ≤ 0.5 ms",
+            latency?.QuerySmallHost.Median, 0.5, Ms, noLatency);
+        yield return AtMost($"list on a node with {MeshWorkload.SmallHostProcesses} processes: median ≤ 0.5 ms",
+            latency?.ListSmallHost.Median, 0.5, Ms, noLatency);
+
+        var sixteen = r.Throughput.Result?.Levels.FirstOrDefault(l => l.Clients == 16);
+        yield return sixteen is null
+            ? new Goal("≥ 1,000 start+stop pairs/s with 16 clients over 3 nodes", Missing("throughput", r.Throughput, "level of 16 clients"), null)
+            : new Goal("≥ 1,000 start+stop pairs/s with 16 clients over 3 nodes", $"{sixteen.PairsPerSecond:F0} pairs/s", sixteen.PairsPerSecond >= 1000);
+
+        var tenThousand = r.ManyProcesses.Result?.Sizes.FirstOrDefault(s => s.Wanted == 10_000);
+        var noTenThousand = Missing("many-processes", r.ManyProcesses, "size of 10,000");
+        var allStarted = tenThousand is null || tenThousand.Started == tenThousand.Wanted;
+        yield return AtMost("10,000 processes on a node: list median ≤ 20 ms", tenThousand?.List?.Median, 20, Ms, noTenThousand,
+            allStarted ? "" : $" (with only {tenThousand!.Started} started)", allStarted);
+        var perProcess = tenThousand?.RssKiB is { } rss && tenThousand.Started > 0 ? (double)rss / tenThousand.Started : (double?)null;
+        var increase = tenThousand is { RssKiB: { } total, IdleRssKiB: { } idle } && tenThousand.Started > 0
+            ? $"; increase over idle {(double)(total - idle) / tenThousand.Started:F1} KiB"
+            : "";
+        yield return AtMost("10,000 processes on a node: ≤ 20 KiB node RSS per managed idle process", perProcess, 20, KiB, noTenThousand,
+            increase + (allStarted ? "" : $" (with only {tenThousand!.Started} started)"), allStarted);
+
+        var fifty = r.ManyNodes.Result?.Levels.FirstOrDefault(l => l.Nodes == 50);
+        var noFifty = Missing("many-nodes", r.ManyNodes, "size of 50");
+        yield return fifty is null
+            ? new Goal("50 nodes: all up within 20 s", noFifty, null)
+            : new Goal("50 nodes: all up within 20 s", fifty.UpS is { } upS
+                ? Seconds(upS)
+                : $"only {fifty.Up} of 50 up after {ManyNodesBenchmark.AllUpTimeLimit.TotalMinutes:F0} min (at most {fifty.MostUp} at once){(fifty.Failure is null ? "" : $"; {Markdown.FirstLine(fifty.Failure)}")}",
+                fifty.UpS <= 20);
+        yield return AtMost("50 nodes: cluster-wide list median ≤ 25 ms", fifty?.ListActive?.Median, 25, Ms, noFifty,
+            fifty?.ListProcesses is { } lp ? $" (`list_active_processes`; `list_processes` {Ms(lp.Median)})" : "");
+        yield return AtMost("50 nodes: a node killed with SIGKILL reported within 5 s", fifty?.Crash?.HostsS, 5, Seconds, noFifty,
+            fifty?.Crash is { } crash ? $" in GET /hosts ({crash.HostsSaid}); a routed request was answered `host unreachable` after {Seconds(crash.RoutedS ?? double.NaN)}" : "");
+    }
+
+    /// <summary>A goal met when <paramref name="value"/> is at most <paramref name="limit"/>; <paramref name="countable"/> false makes it unmet whatever the value.</summary>
+    private static Goal AtMost(string text, double? value, double limit, Func<double, string> format, string whyMissing, string more = "",
+        bool countable = true) =>
+        value is { } v ? new Goal(text, format(v) + more, countable && v <= limit) : new Goal(text, whyMissing, null);
+
+    private static string Missing<T>(string section, SectionOutcome<T> outcome, string? what = null) where T : class =>
+        outcome.Result is null ? $"section {section} {(outcome.Failed ? "failed" : "not run")}" : $"not in this run (no {what})";
+
+    private static string Ms(double v) => string.Create(CultureInfo.InvariantCulture, $"{v:F2} ms");
+    private static string KiB(double v) => string.Create(CultureInfo.InvariantCulture, $"{v:F1} KiB");
+    private static string Seconds(double v) => string.Create(CultureInfo.InvariantCulture, $"{v:F2} s");
+}

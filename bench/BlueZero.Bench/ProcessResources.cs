@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace BlueZero.Bench;
+
+/// <summary>What one process uses, read from /proc: CPU time, resident memory, open files. Null when it is gone.</summary>
+internal static class ProcessResources
+{
+    /// <summary>utime + stime (fields 14 and 15 of /proc/PID/stat), in clock ticks.</summary>
+    public static long? CpuTicks(int pid)
+    {
+        var stat = ReadOrNull($"/proc/{pid}/stat");
+        if (stat is null) return null;
+        // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>VmRSS of /proc/PID/status, in KiB.</summary>
+    public static long? RssKiB(int pid) => StatusField(pid, "VmRSS");
+
+    /// <summary>How many file descriptors the process has open.</summary>
+    public static int? OpenFiles(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The soft limit on open files ("Max open files" in /proc/PID/limits).</summary>
+    public static long? OpenFilesSoftLimit(int pid)
+    {
+        var line = ReadOrNull($"/proc/{pid}/limits")?.Split('\n').FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return long.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static long? StatusField(int pid, string key)
+    {
+        var line = ReadOrNull($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        var value = line?[(key.Length + 1)..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static string? ReadOrNull(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
