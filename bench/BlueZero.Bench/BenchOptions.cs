@@ -24,6 +24,8 @@ internal sealed record BenchOptions(
     int Samples,
     int ReadoptEntries,
     int ReadoptCycles,
+    int FollowerLines,
+    int FollowerRounds,
     bool Smoke,
     string? Note,
     string? LogDirectory,
@@ -34,10 +36,10 @@ internal sealed record BenchOptions(
     public const int MaxReadoptEntries = 1_000;
 
     /// <summary>
-    /// Until start_process knows "output", the product refuses the field, so it stays out by default; flip this to
-    /// <see cref="ManyOutput.Discard"/> once it is there (its default, capture, costs 2 file descriptors a process).
+    /// Idle sleeps need no output capture, which costs two more descriptors a process: with it, 10,000 processes
+    /// would need 30,000 descriptors, over this machine's hard limit of 20,000.
     /// </summary>
-    public const ManyOutput DefaultManyOutput = ManyOutput.Omit;
+    public const ManyOutput DefaultManyOutput = ManyOutput.Discard;
 
     /// <summary>The hub allows 64 requests in progress per client address; every client here is 127.0.0.1.</summary>
     private const int MaxClients = 64;
@@ -61,6 +63,7 @@ internal sealed record BenchOptions(
                            hub's and the nodes' CPU
           many-processes   one node with 1,000 / 5,000 / 10,000 sleeps: start time, list and query latency, RSS, kill_all
           readopt          a node killed with SIGKILL and started again re-adopts its running processes
+          followers        a chatty process's own run time with no follower and with 10 followers of its output
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
           peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)
@@ -73,12 +76,14 @@ internal sealed record BenchOptions(
           --pairs N                start+stop pairs per throughput level (1 to 100000, default 2000)
           --process-counts LIST    sizes for many-processes (each 1 to 10000, default 1000,5000,10000)
           --many-output MODE       omit | discard: many-processes sends "output":"discard" or no output field
-                                   (default omit: the product does not know the field yet)
+                                   (default discard: capture costs 2 more descriptors a process)
           --node-counts LIST       sizes for many-nodes (each 1 to 100, default 10,25,50)
           --samples N              list/query samples per size in many-processes and many-nodes (1 to 10000, default 200)
           --readopt-entries N      processes kept running across the node crashes (1 to 1000, default 200)
+          --follower-lines N       lines the chatty process writes per run (1000 to 10000000, default 200000)
+          --follower-rounds N      runs with and without followers each (1 to 50, default 5)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
-                                   2 nodes, 5 samples, 5 re-adopted entries and 1 crash
+                                   2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
           --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
           --logs DIR               also write everything each hub, node and supervisord prints to DIR/NAME-PID.log
           --out PATH               where to write the Markdown results (default: bench/RESULTS.md in the repository)
@@ -87,13 +92,14 @@ internal sealed record BenchOptions(
 
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
-        DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3, Smoke: false, Note: null,
+        DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
+        FollowerLines: 200_000, FollowerRounds: 5, Smoke: false, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
     {
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
-        ReadoptCycles = 1, Smoke = true,
+        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, Smoke = true,
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
@@ -125,6 +131,8 @@ internal sealed record BenchOptions(
                     "--node-counts" => options with { NodeCounts = IntList(flag, value, 1, MaxNodeCount) },
                     "--samples" => options with { Samples = Int(flag, value, 1, 10_000) },
                     "--readopt-entries" => options with { ReadoptEntries = Int(flag, value, 1, MaxReadoptEntries) },
+                    "--follower-lines" => options with { FollowerLines = Int(flag, value, 1000, 10_000_000) },
+                    "--follower-rounds" => options with { FollowerRounds = Int(flag, value, 1, 50) },
                     "--note" => options with { Note = value },
                     "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
                     "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },

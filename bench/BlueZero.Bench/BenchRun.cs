@@ -14,13 +14,14 @@ internal static class BenchRun
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
-        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt];
+        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers];
 
     private sealed record MeshOutcomes(
         SectionOutcome<LatencyBenchmark.Result> Latency,
         SectionOutcome<ThroughputBenchmark.Result> Throughput,
         SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
-        SectionOutcome<ReadoptionBenchmark.Result> Readoption);
+        SectionOutcome<ReadoptionBenchmark.Result> Readoption,
+        SectionOutcome<FollowersBenchmark.Result> Followers);
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -58,7 +59,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, manyNodes, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, manyNodes, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -90,7 +91,9 @@ internal static class BenchRun
                     section => new ThroughputBenchmark(Mesh(), notes).RunAsync(options.Clients, options.Pairs, section)),
                 await runner.RunAsync(BenchSection.ManyProcesses,
                     section => new ManyProcessesBenchmark(Mesh(), options.ManyOutput, notes).RunAsync(options.ProcessCounts, options.Samples, section)),
-                await runner.RunAsync(BenchSection.Readopt, section => RunReadoptionAsync(Mesh(), options, notes, section)));
+                await runner.RunAsync(BenchSection.Readopt, section => RunReadoptionAsync(Mesh(), options, notes, section)),
+                await runner.RunAsync(BenchSection.Followers,
+                    section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.FollowerRounds, section)));
         }
         finally
         {

@@ -8,6 +8,7 @@ internal enum BenchSection
     Throughput,
     ManyProcesses,
     Readopt,
+    Followers,
     ManyNodes,
     Peer,
 }
@@ -27,6 +28,7 @@ internal static class BenchSections
         BenchSection.ManyNodes => "many-nodes",
         BenchSection.Peer => "peer",
         BenchSection.Readopt => "readopt",
+        BenchSection.Followers => "followers",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -40,6 +42,7 @@ internal static class BenchSections
         BenchSection.ManyNodes => "## Many nodes",
         BenchSection.Peer => "## Peer: supervisord",
         BenchSection.Readopt => "## Re-adoption after a node crash",
+        BenchSection.Followers => "## Output followers and a chatty process",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -56,6 +59,7 @@ internal static class BenchSections
         BenchSection.ManyNodes => TimeSpan.FromMinutes(20),
         BenchSection.Peer => TimeSpan.FromMinutes(10),
         BenchSection.Readopt => TimeSpan.FromMinutes(10),
+        BenchSection.Followers => TimeSpan.FromMinutes(10),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 

@@ -13,7 +13,7 @@ namespace BlueZero.Tests.EndToEnd;
 [Collection(ClusterCollection.Name)]
 public sealed class BenchHarnessSmokeTests
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(85);
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(30);
 
     private static readonly string[] Headings =
@@ -24,6 +24,7 @@ public sealed class BenchHarnessSmokeTests
         "## Throughput: start+stop pairs with concurrent clients",
         "## Many processes on one node",
         "## Re-adoption after a node crash",
+        "## Output followers and a chatty process",
         "## Many nodes",
         "## Peer: supervisord",
         "## Run notes and clean-up",

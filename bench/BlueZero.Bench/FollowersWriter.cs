@@ -1,0 +1,21 @@
+namespace BlueZero.Bench;
+
+/// <summary>The "followers" section of the results.</summary>
+internal static class FollowersWriter
+{
+    public static void Render(Markdown md, SectionOutcome<FollowersBenchmark.Result> outcome)
+    {
+        if (md.Section(BenchSection.Followers, outcome) is not { } f) return;
+        var slowdown = f.Followed.Median / f.Alone.Median - 1;
+        md.Line($"A process on node `{FollowersBenchmark.NodeHostId}` writes {f.LinesWritten:N0} lines of {f.LineBytes} bytes to its captured stdout as fast as it can (`yes | head`) and times itself; {f.Alone.Count} runs with no follower and {f.Followed.Count} with {FollowersBenchmark.Followers} followers (`GET /hosts/{FollowersBenchmark.NodeHostId}/processes/NAME/output?follow=true`), alternating. The writer's own run time, milliseconds:");
+        md.Line();
+        md.LatencyHeader();
+        md.LatencyRow("no follower", f.Alone);
+        md.LatencyRow($"{FollowersBenchmark.Followers} followers", f.Followed);
+        md.Line();
+        md.Line($"- **Slowdown of the median run with {FollowersBenchmark.Followers} followers: {slowdown * 100:+0.0;-0.0} %.** The node's pump drains the pipe for every reader alike; followers read the node's in-memory buffer through the hub, one long poll at a time, so they cost the node and hub CPU but never hold the writer.");
+        md.Line($"- Node CPU per run: {f.NodeCpuAloneS:F2} s alone, {f.NodeCpuFollowedS:F2} s with followers (on a 2-core machine the followers compete with the writer for cores, which is the only way they can slow it).");
+        md.Line($"- Each follower received a median of {f.LinesPerFollowerMedian:N0} of the {f.LinesWritten:N0} lines; {f.DroppedMarks} \"lines dropped\" marks in all: lines written faster than a follower read them left the 1000-line buffer first (they are still in the node's files).");
+        md.Line();
+    }
+}
