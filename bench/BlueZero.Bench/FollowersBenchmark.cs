@@ -103,7 +103,7 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RunTimeout);
-        using var response = await http.GetAsync($"hosts/{NodeHostId}/processes/{name}/output?follow=true&stream=stdout&tail=0",
+        using var response = await http.GetAsync($"hosts/{NodeHostId}/processes/{name}/output?follow=true&stream=both&tail=0",
             HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         if (!response.IsSuccessStatusCode)
             throw new BenchmarkException($"following {name} got HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");

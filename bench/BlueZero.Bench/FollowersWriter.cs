@@ -15,7 +15,7 @@ internal static class FollowersWriter
         md.Line();
         md.Line($"- **Slowdown of the median run with {FollowersBenchmark.Followers} followers: {slowdown * 100:+0.0;-0.0} %.** The node's pump drains the pipe for every reader alike; followers read the node's in-memory buffer through the hub, one long poll at a time, so they cost the node and hub CPU but never hold the writer.");
         md.Line($"- Node CPU per run: {f.NodeCpuAloneS:F2} s alone, {f.NodeCpuFollowedS:F2} s with followers (on a 2-core machine the followers compete with the writer for cores, which is the only way they can slow it).");
-        md.Line($"- Each follower received a median of {f.LinesPerFollowerMedian:N0} of the {f.LinesWritten:N0} lines; {f.DroppedMarks} \"lines dropped\" marks in all: lines written faster than a follower read them left the 1000-line buffer first (they are still in the node's files).");
+        md.Line($"- Each follower received a median of {f.LinesPerFollowerMedian:N0} of the {f.LinesWritten:N0} lines and {f.DroppedMarks} \"lines dropped\" marks were printed in all: a follower fetches a page at a time through the hub while the writer produces lines far faster, so most lines leave the node's 1000-line buffer before a follower asks for them (they stay in the node's files; the marks say how many each follower missed). The point of the section is the writer's time, which followers must not hold back.");
         md.Line();
     }
 }

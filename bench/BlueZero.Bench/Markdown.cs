@@ -12,6 +12,9 @@ internal sealed class Markdown
 
     public void Line() => _text.AppendLine();
 
+    /// <summary>Text copied as it is (a hand-written Markdown file).</summary>
+    public void Raw(string text) => _text.Append(text);
+
     /// <summary>
     /// The section's heading, then, when it has no result, why; returns the result to write, or null when there
     /// is none.

@@ -43,7 +43,24 @@ internal static class ResultsWriter
             md.Line($"- section {section.Flag()}: {SectionTime(report, section)}");
         foreach (var n in report.Notes)
             md.Line($"- {n}");
+        AppendProfileNotes(md);
         return md.ToString();
+    }
+
+    /// <summary>
+    /// What profiling showed and what was changed is written by hand in bench/PROFILE.md; it is copied in at the end,
+    /// so every run's RESULTS.md carries it next to the figures it explains.
+    /// </summary>
+    private static void AppendProfileNotes(Markdown md)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var notes = Path.Combine(dir.FullName, "bench", "PROFILE.md");
+            if (!File.Exists(notes)) continue;
+            md.Line();
+            md.Raw(File.ReadAllText(notes));
+            return;
+        }
     }
 
     private static string SectionTime(BenchReport r, BenchSection section)

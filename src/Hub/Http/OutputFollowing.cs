@@ -20,6 +20,13 @@ public static class OutputFollowing
     private const int DefaultFollowTail = 10;
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After a page with lines, a follower waits this long before asking again, so that a process writing as fast as it
+    /// can is followed in batches, not by ten followers spinning through the node at full speed. It bounds how late a
+    /// line can be (far inside the 200 ms a follower may lag) and how much cpu followers take from the process.
+    /// </summary>
+    private static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(100);
+
     public static void Map(WebApplication app, HubOptions options) =>
         app.MapGet(Route, (HttpContext context, string host, string process, ActorRegistry actors) =>
             Serve(context, host, process, actors.Get<RequestRouter>(), options));
@@ -67,6 +74,7 @@ public static class OutputFollowing
                     return;
                 }
                 if (!request.Follow && delivered == 0) return;
+                if (request.Follow && delivered > 0) await Task.Delay(BatchDelay, aborted);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
