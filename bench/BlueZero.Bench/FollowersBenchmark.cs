@@ -21,7 +21,15 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
     /// <param name="Followed">The same with ten followers.</param>
     /// <param name="LinesPerFollower">Lines each follower received per run (median), dropped-line marks counted apart.</param>
     public sealed record Result(int LinesWritten, int LineBytes, LatencyStats Alone, LatencyStats Followed, double LinesPerFollowerMedian,
-        int DroppedMarks, double NodeCpuAloneS, double NodeCpuFollowedS);
+        int DroppedMarks, double NodeCpuAloneS, double NodeCpuFollowedS, Paced Chatty);
+
+    /// <summary>The same comparison for a writer that prints in bursts of 100 lines every 10 ms (at most 10,000 lines a second).</summary>
+    public sealed record Paced(int LinesWritten, LatencyStats Alone, LatencyStats Followed, double LinesPerFollowerMedian);
+
+    public const int PacedLines = 20_000;
+    private const int PacedBurst = 100;
+
+    private sealed record Series(List<double> Alone, List<double> Followed, List<double> Received, int DroppedMarks, double CpuAloneS, double CpuFollowedS);
 
     public async Task<Result> RunAsync(int lines, int rounds, CancellationToken ct)
     {
@@ -34,46 +42,54 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
             BaseAddress = mesh.HubHttp,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var alone = new List<double>();
-        var followed = new List<double>();
-        var received = new List<double>();
-        var dropped = 0;
-        double cpuAlone = 0, cpuFollowed = 0;
         try
         {
-            for (var round = 0; round < rounds * 2; round++)
-            {
-                var withFollowers = round % 2 == 1;
-                var name = $"chatty-{round}";
-                var cpuBefore = CpuSeconds(node.Pid);
-                await hub.StartProcessAsync(NodeHostId, ["/bin/sh", "-c", WriterScript(lines)], name, ct);
-                var followers = withFollowers
-                    ? Enumerable.Range(0, Followers).Select(_ => FollowAsync(http, name, ct)).ToList()
-                    : [];
-                var elapsedMs = await WaitForTimingAsync(http, name, ct);
-                var counts = await Task.WhenAll(followers);
-                var cpu = CpuSeconds(node.Pid) - cpuBefore;
-                if (withFollowers)
-                {
-                    followed.Add(elapsedMs);
-                    received.AddRange(counts.Select(c => (double)c.Lines));
-                    dropped += counts.Sum(c => c.DroppedMarks);
-                    cpuFollowed += cpu;
-                }
-                else
-                {
-                    alone.Add(elapsedMs);
-                    cpuAlone += cpu;
-                }
-            }
+            var fullSpeed = await RunSeriesAsync(hub, http, node.Pid, "firehose", WriterScript(lines), rounds, ct);
+            var paced = await RunSeriesAsync(hub, http, node.Pid, "chatty", PacedWriterScript(PacedLines), rounds, ct);
+            return new Result(lines, LineText.Length + 1, LatencyStats.From("alone", fullSpeed.Alone), LatencyStats.From("followed", fullSpeed.Followed),
+                LatencyStats.From("received", fullSpeed.Received).Median, fullSpeed.DroppedMarks, fullSpeed.CpuAloneS / rounds, fullSpeed.CpuFollowedS / rounds,
+                new Paced(PacedLines, LatencyStats.From("alone", paced.Alone), LatencyStats.From("followed", paced.Followed),
+                    LatencyStats.From("received", paced.Received).Median));
         }
         finally
         {
             foreach (var outcome in await nodes.StopAllAsync())
                 notes.Add($"followers: shutdown: {outcome}");
         }
-        return new Result(lines, LineText.Length + 1, LatencyStats.From("alone", alone), LatencyStats.From("followed", followed),
-            LatencyStats.From("received", received).Median, dropped, cpuAlone / rounds, cpuFollowed / rounds);
+    }
+
+    /// <summary>Alternates runs without and with followers; each run's time is what the writer measured itself.</summary>
+    private async Task<Series> RunSeriesAsync(HubClient hub, HttpClient http, int nodePid, string label, string script, int rounds, CancellationToken ct)
+    {
+        var series = new Series([], [], [], 0, 0, 0);
+        var dropped = 0;
+        double cpuAlone = 0, cpuFollowed = 0;
+        for (var round = 0; round < rounds * 2; round++)
+        {
+            var withFollowers = round % 2 == 1;
+            var name = $"{label}-{round}";
+            var cpuBefore = CpuSeconds(nodePid);
+            await hub.StartProcessAsync(NodeHostId, ["/bin/sh", "-c", script], name, ct);
+            var followers = withFollowers
+                ? Enumerable.Range(0, Followers).Select(_ => FollowAsync(http, name, ct)).ToList()
+                : [];
+            var elapsedMs = await WaitForTimingAsync(http, name, ct);
+            var counts = await Task.WhenAll(followers);
+            var cpu = CpuSeconds(nodePid) - cpuBefore;
+            if (withFollowers)
+            {
+                series.Followed.Add(elapsedMs);
+                series.Received.AddRange(counts.Select(c => (double)c.Lines));
+                dropped += counts.Sum(c => c.DroppedMarks);
+                cpuFollowed += cpu;
+            }
+            else
+            {
+                series.Alone.Add(elapsedMs);
+                cpuAlone += cpu;
+            }
+        }
+        return series with { DroppedMarks = dropped, CpuAloneS = cpuAlone, CpuFollowedS = cpuFollowed };
     }
 
     private const string LineText = "chatty 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789";
@@ -81,6 +97,11 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
     /// <summary>Waits half a second (for the followers to attach), writes the lines, and reports its own run time on stderr.</summary>
     private static string WriterScript(int lines) =>
         $"sleep 0.5; s=$(date +%s%N); yes '{LineText}' | head -n {lines}; e=$(date +%s%N); echo \"elapsed_ns $((e - s))\" >&2";
+
+    /// <summary>Bursts of 100 lines every 10 ms: a busy logger, not a firehose.</summary>
+    private static string PacedWriterScript(int lines) =>
+        $"sleep 0.5; s=$(date +%s%N); i=0; while [ $i -lt {lines / PacedBurst} ]; do yes '{LineText}' | head -n {PacedBurst}; sleep 0.01; i=$((i + 1)); done; " +
+        "e=$(date +%s%N); echo \"elapsed_ns $((e - s))\" >&2";
 
     private async Task<double> WaitForTimingAsync(HttpClient http, string name, CancellationToken ct)
     {

@@ -12,8 +12,12 @@ internal static class FollowersWriter
         md.LatencyHeader();
         md.LatencyRow("no follower", f.Alone);
         md.LatencyRow($"{FollowersBenchmark.Followers} followers", f.Followed);
+        md.LatencyRow($"chatty ({f.Chatty.LinesWritten:N0} lines, 100 every 10 ms): no follower", f.Chatty.Alone);
+        md.LatencyRow($"chatty: {FollowersBenchmark.Followers} followers", f.Chatty.Followed);
         md.Line();
-        md.Line($"- **Slowdown of the median run with {FollowersBenchmark.Followers} followers: {slowdown * 100:+0.0;-0.0} %.** The node's pump drains the pipe for every reader alike; followers read the node's in-memory buffer through the hub, one long poll at a time, so they cost the node and hub CPU but never hold the writer.");
+        var chattySlowdown = f.Chatty.Followed.Median / f.Chatty.Alone.Median - 1;
+        md.Line($"- **Chatty writer (bursts of 100 lines every 10 ms, at most 10,000 lines a second): {chattySlowdown * 100:+0.0;-0.0} % with {FollowersBenchmark.Followers} followers**, each of which received a median of {f.Chatty.LinesPerFollowerMedian:N0} of its {f.Chatty.LinesWritten:N0} lines.");
+        md.Line($"- **Firehose writer (`yes | head`, as fast as it can): {slowdown * 100:+0.0;-0.0} % with {FollowersBenchmark.Followers} followers.** The node's pump drains the pipe whoever reads; followers read the node's in-memory buffer through the hub, one paced long poll at a time, so they never hold the writer, but on 2 cores the hub and the followers take cpu the writer would use.");
         md.Line($"- Node CPU per run: {f.NodeCpuAloneS:F2} s alone, {f.NodeCpuFollowedS:F2} s with followers (on a 2-core machine the followers compete with the writer for cores, which is the only way they can slow it).");
         md.Line($"- Each follower received a median of {f.LinesPerFollowerMedian:N0} of the {f.LinesWritten:N0} lines and {f.DroppedMarks} \"lines dropped\" marks were printed in all: a follower fetches a page at a time through the hub while the writer produces lines far faster, so most lines leave the node's 1000-line buffer before a follower asks for them (they stay in the node's files; the marks say how many each follower missed). The point of the section is the writer's time, which followers must not hold back.");
         md.Line();
