@@ -17,8 +17,8 @@ public sealed class ProcessTable
     private long _lastId;
     private int _notFinal;
 
-    /// <summary>Raised after every change, outside the lock; the durable writer listens.</summary>
-    public event Action? Changed;
+    /// <summary>Raised after every change with the id of the entry put or removed, outside the lock; the durable writer listens.</summary>
+    public event Action<long>? Changed;
 
     public ProcessTable(IEnumerable<ManagedEntry>? restored = null)
     {
@@ -37,7 +37,7 @@ public sealed class ProcessTable
     public void Put(ManagedEntry entry)
     {
         lock (_gate) Index(entry);
-        Changed?.Invoke();
+        Changed?.Invoke(entry.Id);
     }
 
     private void Index(ManagedEntry entry)
@@ -81,6 +81,11 @@ public sealed class ProcessTable
         lock (_gate) return _byId.Values.ToList();
     }
 
+    public int Count
+    {
+        get { lock (_gate) return _byId.Count; }
+    }
+
     public IReadOnlyList<int> RunningPids()
     {
         lock (_gate)
@@ -102,8 +107,9 @@ public sealed class ProcessTable
             doomed = finals.Where((e, index) => index < excess || now - (e.EndedAt ?? e.StartedAt) > maxAge).ToList();
             foreach (var entry in doomed) Remove(entry);
         }
-        if (doomed.Count > 0) Changed?.Invoke();
-        return doomed.Select(e => e.Id).ToList();
+        var ids = doomed.Select(e => e.Id).ToList();
+        foreach (var id in ids) Changed?.Invoke(id);
+        return ids;
     }
 
     private void Remove(ManagedEntry entry)

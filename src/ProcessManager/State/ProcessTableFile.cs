@@ -4,14 +4,27 @@ using Newtonsoft.Json;
 namespace BlueZero.ProcessManager.State;
 
 /// <summary>
-/// Keeps a <see cref="ProcessTable"/> on disk: <c>process-table.json</c> in the node's data directory. Every change
-/// schedules a write; writes are coalesced on one background task (a burst of changes costs one write, never a
-/// blocked actor), paced so that writing takes at most half the time, and atomic (write a temporary file, then rename over the old one). A corrupt or truncated file
-/// is moved aside with a clear log line and the node starts with an empty table.
+/// Keeps a <see cref="ProcessTable"/> on disk in the node's data directory, as a snapshot plus a journal:
+/// <list type="bullet">
+/// <item><c>process-table.json</c>, the whole table, written atomically (a temporary file, then a rename);</item>
+/// <item><c>process-table.journal</c>, one JSON line per change since that snapshot: the entry as it now is, or the
+/// id of an entry pruned.</item>
+/// </list>
+/// A change costs one short line, not a rewrite of the whole table (a thousand retained entries are half a megabyte of
+/// JSON, which rewritten on every start and stop kept a node's core busy). When the journal outgrows the table, the
+/// snapshot is rewritten and the journal starts again. Writes happen on one background task, so no actor waits for
+/// the disk. The snapshot names the generation of the journal that continues it; a journal of another generation
+/// (left by a crash in the middle of a compaction) is older than the snapshot and ignored. A damaged snapshot is moved
+/// aside with a clear log line and the node starts with an empty table; a torn last journal line (a crash during an
+/// append) is dropped.
 /// </summary>
 public sealed class ProcessTableFile : IDisposable
 {
     private const int FormatVersion = 1;
+
+    /// <summary>The journal is folded into a new snapshot once it has this many lines, or twice the table's entries.</summary>
+    private const int MinCompactionLines = 1000;
+
     private static readonly JsonSerializerSettings Settings = new()
     {
         TypeNameHandling = TypeNameHandling.None,
@@ -20,61 +33,136 @@ public sealed class ProcessTableFile : IDisposable
         Formatting = Formatting.None,
     };
 
-    private sealed record Document(int Version, string HostName, IReadOnlyList<ManagedEntry> Entries);
+    /// <param name="Journal">Generation of the journal that continues this snapshot; absent in files of older versions.</param>
+    private sealed record Document(int Version, string HostName, IReadOnlyList<ManagedEntry> Entries, long? Journal = null);
+
+    /// <summary>One journal line: the header (<c>Journal</c>), an entry as it now is (<c>Put</c>) or a pruned id (<c>Remove</c>).</summary>
+    private sealed record JournalLine(long? Journal = null, ManagedEntry? Put = null, long? Remove = null);
 
     private readonly string _path;
+    private readonly string _journalPath;
     private readonly string _hostName;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _dirty = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly object _fileGate = new();
+    private readonly object _pendingGate = new();
+    private HashSet<long> _pending = [];
     private ProcessTable? _table;
     private Task? _writer;
+    private StreamWriter? _journal;
+    private long _generation;
+    private int _journalLines;
 
     public ProcessTableFile(string dataDirectory, string hostName, ILogger logger)
     {
         Directory.CreateDirectory(dataDirectory);
         _path = Path.Combine(dataDirectory, "process-table.json");
+        _journalPath = Path.Combine(dataDirectory, "process-table.journal");
         _hostName = hostName;
         _logger = logger;
     }
 
     public string FilePath => _path;
 
-    /// <summary>Reads the table; a damaged file is moved aside and yields an empty table.</summary>
+    public string JournalPath => _journalPath;
+
+    /// <summary>Reads the snapshot and replays its journal; a damaged snapshot is moved aside and yields an empty table.</summary>
     public ProcessTable Load()
     {
-        if (!File.Exists(_path)) return Attach(new ProcessTable());
+        var entries = new SortedDictionary<long, ManagedEntry>();
+        if (File.Exists(_path))
+        {
+            try
+            {
+                var document = JsonConvert.DeserializeObject<Document>(File.ReadAllText(_path), Settings)
+                               ?? throw new JsonException("the file is empty");
+                if (document.Version != FormatVersion) throw new JsonException($"unknown format version {document.Version}");
+                if (document.Entries.Any(e => !IsComplete(e))) throw new JsonException("an entry is incomplete");
+                foreach (var entry in document.Entries) entries[entry.Id] = entry;
+                _generation = document.Journal ?? 0;
+                var replayed = document.Journal is { } generation ? Replay(generation, entries) : 0;
+                _logger.LogInformation("Loaded {Count} entries from {Path} ({Replayed} journal lines)", entries.Count, _path, replayed);
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or ArgumentException)
+            {
+                entries.Clear();
+                var aside = MoveAside(_path);
+                _logger.LogError("The process table {Path} is damaged ({Reason}); moved it to {Aside} and started with an empty table",
+                    _path, ex.Message, aside);
+            }
+        }
+        // Processes recorded as live were children of an earlier node process: re-adopt, never reap, them.
+        return Attach(new ProcessTable(entries.Values.Select(e => e.HasLiveProcess ? e with { Adopted = true } : e)));
+    }
+
+    private static bool IsComplete(ManagedEntry? entry) => entry?.Spec?.Path is not null && entry.Spec.Args is not null && entry.State is not null;
+
+    /// <summary>Applies the journal of <paramref name="generation"/> to <paramref name="entries"/>; returns the lines applied.</summary>
+    private int Replay(long generation, SortedDictionary<long, ManagedEntry> entries)
+    {
+        if (!File.Exists(_journalPath)) return 0;
+        var lines = File.ReadAllLines(_journalPath);
+        if (lines.Length == 0 || TryParse(lines[0]) is not { Journal: { } header } || header != generation)
+        {
+            _logger.LogInformation("Ignored {Path}: it does not continue the snapshot (generation {Generation})", _journalPath, generation);
+            return 0;
+        }
+        var applied = 0;
+        for (var index = 1; index < lines.Length; index++)
+        {
+            var line = TryParse(lines[index]);
+            if (line?.Put is { } put && IsComplete(put)) entries[put.Id] = put;
+            else if (line?.Remove is { } removed) entries.Remove(removed);
+            else if (index == lines.Length - 1)
+            {
+                _logger.LogWarning("Dropped the last line of {Path}: it was cut short (the node stopped while writing it)", _journalPath);
+                break;
+            }
+            else
+            {
+                var aside = MoveAside(_journalPath);
+                _logger.LogError("The journal {Path} is damaged at line {Line}; kept the {Applied} changes before it and moved it to {Aside}",
+                    _journalPath, index + 1, applied, aside);
+                break;
+            }
+            applied++;
+        }
+        return applied;
+    }
+
+    private static JournalLine? TryParse(string line)
+    {
         try
         {
-            var document = JsonConvert.DeserializeObject<Document>(File.ReadAllText(_path), Settings)
-                           ?? throw new JsonException("the file is empty");
-            if (document.Version != FormatVersion) throw new JsonException($"unknown format version {document.Version}");
-            if (document.Entries.Any(e => e?.Spec?.Path is null || e.Spec.Args is null || e.State is null))
-                throw new JsonException("an entry is incomplete");
-            _logger.LogInformation("Loaded {Count} entries from {Path}", document.Entries.Count, _path);
-            // Processes recorded as live were children of an earlier node process: re-adopt, never reap, them.
-            return Attach(new ProcessTable(document.Entries.Select(e => e.HasLiveProcess ? e with { Adopted = true } : e)));
+            return JsonConvert.DeserializeObject<JournalLine>(line, Settings);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or ArgumentException)
+        catch (JsonException)
         {
-            var aside = $"{_path}.corrupt-{DateTime.UtcNow:yyyyMMddTHHmmss.fffZ}";
-            File.Move(_path, aside, overwrite: true);
-            _logger.LogError("The process table {Path} is damaged ({Reason}); moved it to {Aside} and started with an empty table",
-                _path, ex.Message, aside);
-            return Attach(new ProcessTable());
+            return null;
         }
+    }
+
+    private static string MoveAside(string path)
+    {
+        var aside = $"{path}.corrupt-{DateTime.UtcNow:yyyyMMddTHHmmss.fffZ}";
+        File.Move(path, aside, overwrite: true);
+        return aside;
     }
 
     private ProcessTable Attach(ProcessTable table)
     {
         _table = table;
+        // Start from a fresh snapshot, so the journal only ever holds this run's changes.
+        WriteNow();
         table.Changed += MarkDirty;
         _writer = Task.Run(WriteLoop);
         return table;
     }
 
-    private void MarkDirty()
+    private void MarkDirty(long id)
     {
+        lock (_pendingGate) _pending.Add(id);
         try
         {
             _dirty.Release();
@@ -92,11 +180,7 @@ public sealed class ProcessTableFile : IDisposable
             while (!_stop.IsCancellationRequested)
             {
                 await _dirty.WaitAsync(_stop.Token);
-                var writing = System.Diagnostics.Stopwatch.StartNew();
-                WriteNow();
-                // A big table (10,000 entries is megabytes of JSON) changing all the time would keep a core busy
-                // rewriting it: rest as long as the write took, so the writer uses at most half a core.
-                await Task.Delay(writing.Elapsed, _stop.Token);
+                WritePending();
             }
         }
         catch (OperationCanceledException)
@@ -104,24 +188,74 @@ public sealed class ProcessTableFile : IDisposable
         }
     }
 
-    /// <summary>Writes the current table atomically. Called by the background loop and on shutdown.</summary>
+    /// <summary>Appends the entries changed since the last write to the journal, or folds everything into a new snapshot.</summary>
+    private void WritePending()
+    {
+        HashSet<long> ids;
+        lock (_pendingGate)
+        {
+            ids = _pending;
+            _pending = [];
+        }
+        if (ids.Count == 0 || _table is not { } table) return;
+        lock (_fileGate)
+        {
+            if (_journal is null || _journalLines + ids.Count > Math.Max(MinCompactionLines, 2 * table.Count))
+            {
+                WriteNow();
+                return;
+            }
+            try
+            {
+                foreach (var id in ids)
+                {
+                    var line = table.Get(id) is { } entry ? new JournalLine(Put: entry) : new JournalLine(Remove: id);
+                    _journal.WriteLine(JsonConvert.SerializeObject(line, Settings));
+                    _journalLines++;
+                }
+                _journal.Flush();
+            }
+            catch (IOException ex)
+            {
+                _logger.LogError("Could not append to the process table journal {Path}: {Reason}; writing a snapshot instead", _journalPath, ex.Message);
+                WriteNow();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the whole table as a new snapshot and starts its journal. Called at start, when the journal has grown,
+    /// and on shutdown.
+    /// </summary>
     public void WriteNow()
     {
         if (_table is null) return;
-        var temporary = _path + ".tmp";
-        try
+        lock (_fileGate)
         {
-            var json = JsonConvert.SerializeObject(new Document(FormatVersion, _hostName, _table.All()), Settings);
-            lock (_stop)
+            try
             {
-                File.WriteAllText(temporary, json);
-                File.Move(temporary, _path, overwrite: true);
+                var generation = _generation + 1;
+                var json = JsonConvert.SerializeObject(new Document(FormatVersion, _hostName, _table.All(), generation), Settings);
+                ReplaceAtomically(_path, json);
+                // Until this rename, the journal on disk is of the old generation and ignored next to the new snapshot.
+                ReplaceAtomically(_journalPath, JsonConvert.SerializeObject(new JournalLine(Journal: generation), Settings) + "\n");
+                _journal?.Dispose();
+                _journal = new StreamWriter(new FileStream(_journalPath, FileMode.Append, FileAccess.Write, FileShare.Read));
+                _generation = generation;
+                _journalLines = 0;
+            }
+            catch (IOException ex)
+            {
+                _logger.LogError("Could not write the process table {Path}: {Reason}", _path, ex.Message);
             }
         }
-        catch (IOException ex)
-        {
-            _logger.LogError("Could not write the process table {Path}: {Reason}", _path, ex.Message);
-        }
+    }
+
+    private static void ReplaceAtomically(string path, string content)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
     }
 
     public void Dispose()
@@ -135,5 +269,10 @@ public sealed class ProcessTableFile : IDisposable
         {
         }
         WriteNow();
+        lock (_fileGate)
+        {
+            _journal?.Dispose();
+            _journal = null;
+        }
     }
 }

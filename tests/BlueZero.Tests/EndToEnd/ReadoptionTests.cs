@@ -25,8 +25,9 @@ public sealed class ReadoptionTests(ITestOutputHelper output) : IAsyncLifetime
         await _mesh.StartHub("readopt-hub");
         var node = await _mesh.StartNode(Node);
         var pid = _mesh.Track(await _mesh.Hub.StartProcess(Node, "/bin/sleep", "300"));
-        var tableFile = Path.Combine(_mesh.WorkDir, "state", "bluezero", Node, "process-table.json");
-        await Polling.Until(() => File.Exists(tableFile) && File.ReadAllText(tableFile).Contains($"\"Pid\":{pid}"),
+        var dataDir = Path.Combine(_mesh.WorkDir, "state", "bluezero", Node);
+        // The start is on disk once the snapshot or its journal holds it.
+        await Polling.Until(() => Directory.GetFiles(dataDir, "process-table.*").Any(f => File.ReadAllText(f).Contains($"\"Pid\":{pid}")),
             TimeSpan.FromSeconds(10), "the table on disk to hold the sleep", _mesh.Diagnostics);
         await LocalMesh.LetHeartbeatsSettle();
 

@@ -23,6 +23,15 @@ public sealed class ProcessTableFileTests : IDisposable
 
     private string TablePath => Path.Combine(_directory, "process-table.json");
 
+    private string JournalPath => Path.Combine(_directory, "process-table.journal");
+
+    private string OnDisk() =>
+        (File.Exists(TablePath) ? File.ReadAllText(TablePath) : "") + (File.Exists(JournalPath) ? File.ReadAllText(JournalPath) : "");
+
+    /// <summary>Waits until the background writer has put <paramref name="text"/> on disk, as a crash would find it.</summary>
+    private void WaitUntilOnDisk(string text) =>
+        Assert.True(SpinWait.SpinUntil(() => OnDisk().Contains(text), TimeSpan.FromSeconds(5)), $"{text} was not written within 5 s");
+
     private static ManagedEntry Entry(long id, string state, int? pid, string? name = null) =>
         new(id,
             new StartProcess("/usr/bin/env", ["a b", "ünï"], new Dictionary<string, string> { ["A"] = "1" }, "/srv", name,
@@ -111,9 +120,97 @@ public sealed class ProcessTableFileTests : IDisposable
 
         table.Put(Entry(1, ProcessStates.Running, 4242));
 
-        Assert.True(SpinWait.SpinUntil(() => File.Exists(TablePath) && File.ReadAllText(TablePath).Contains("4242"), TimeSpan.FromSeconds(5)),
-            "the change was not written within 5 s");
+        WaitUntilOnDisk("4242");
+        Assert.DoesNotContain("4242", File.ReadAllText(TablePath)); // a change is a journal line, not a rewrite of the table
     }
+
+    [Fact]
+    public void After_a_crash_the_snapshot_and_its_journal_give_the_latest_state_of_every_entry()
+    {
+        var crashed = NewFile(); // never disposed: no final snapshot, as after a SIGKILL
+        var table = crashed.Load();
+        table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
+        table.Put(Entry(2, ProcessStates.Running, 4243));
+        table.Put(Entry(3, ProcessStates.Exited, 4244) with { EndedAt = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) });
+        WaitUntilOnDisk("4244");
+        table.Put(Entry(2, ProcessStates.Exited, 4243) with { StopReason = "marker-2" });
+        Assert.Equal([3L], table.Prune(1, TimeSpan.FromDays(36_500), DateTimeOffset.UtcNow)); // entry 3 ended first
+        WaitUntilOnDisk("marker-2");
+        Assert.True(SpinWait.SpinUntil(() => File.ReadAllText(JournalPath).Contains("\"Remove\":3"), TimeSpan.FromSeconds(5)));
+
+        using var restarted = NewFile();
+        var restored = restarted.Load();
+
+        Assert.Equal([1L, 2L], restored.All().Select(e => e.Id));
+        Assert.Equal(ProcessStates.Running, restored.Get(1)!.State);
+        Assert.Equal("marker-2", restored.Get(2)!.StopReason);
+        Assert.Equal(ProcessStates.Exited, restored.Get(2)!.State);
+    }
+
+    [Fact]
+    public void A_long_journal_is_folded_into_the_snapshot_and_nothing_is_lost()
+    {
+        var crashed = NewFile();
+        var table = crashed.Load();
+        for (var round = 0; round < 6; round++)
+        for (var id = 1; id <= 400; id++)
+            table.Put(Entry(id, ProcessStates.Running, 10_000 + id) with { Restarts = round });
+        table.Put(Entry(401, ProcessStates.Running, 99_999));
+        WaitUntilOnDisk("99999");
+
+        // 2401 changes on a table of 401 entries: the journal was restarted at least once.
+        Assert.True(File.ReadAllLines(JournalPath).Length <= 1001, $"journal has {File.ReadAllLines(JournalPath).Length} lines");
+        using var restarted = NewFile();
+        var restored = restarted.Load();
+        Assert.Equal(401, restored.All().Count);
+        Assert.All(restored.All().Where(e => e.Id <= 400), e => Assert.Equal(5, e.Restarts));
+    }
+
+    [Fact]
+    public void A_journal_of_another_generation_is_ignored()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(TablePath, "{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[],\"Journal\":5}");
+        // A crash between the two renames of a compaction leaves the previous generation's journal beside the new snapshot.
+        File.WriteAllText(JournalPath, "{\"Journal\":4}\n" + JournalPutLine(Entry(9, ProcessStates.Running, 4249)) + "\n");
+
+        using var file = NewFile();
+
+        Assert.Empty(file.Load().All());
+    }
+
+    [Fact]
+    public void A_torn_last_journal_line_is_dropped_and_the_lines_before_it_kept()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(TablePath, "{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[],\"Journal\":3}");
+        var second = JournalPutLine(Entry(2, ProcessStates.Running, 4243));
+        File.WriteAllText(JournalPath,
+            "{\"Journal\":3}\n" + JournalPutLine(Entry(1, ProcessStates.Running, 4242)) + "\n" + second[..(second.Length / 2)]);
+
+        using var file = NewFile();
+
+        Assert.Equal([1L], file.Load().All().Select(e => e.Id));
+        Assert.Empty(Directory.GetFiles(_directory, "*.corrupt-*"));
+    }
+
+    [Fact]
+    public void A_damaged_journal_line_in_the_middle_keeps_the_changes_before_it_and_is_moved_aside()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(TablePath, "{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[],\"Journal\":3}");
+        File.WriteAllText(JournalPath, "{\"Journal\":3}\n" + JournalPutLine(Entry(1, ProcessStates.Running, 4242)) + "\n#garbage#\n"
+                                       + JournalPutLine(Entry(2, ProcessStates.Running, 4243)) + "\n");
+
+        using var file = NewFile();
+
+        Assert.Equal([1L], file.Load().All().Select(e => e.Id));
+        Assert.Single(Directory.GetFiles(_directory, "process-table.journal.corrupt-*"));
+    }
+
+    private static string JournalPutLine(ManagedEntry entry) =>
+        "{\"Put\":" + Newtonsoft.Json.JsonConvert.SerializeObject(entry, new Newtonsoft.Json.JsonSerializerSettings
+            { NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore }) + "}";
 
     [Fact]
     public void Pruned_entries_are_gone_after_the_next_load()
@@ -152,7 +249,7 @@ public sealed class ProcessTableFileTests : IDisposable
         Assert.Empty(table.All());
         var aside = Assert.Single(Directory.GetFiles(_directory, "process-table.json.corrupt-*"));
         Assert.Equal(content, File.ReadAllText(aside));
-        Assert.False(File.Exists(TablePath), "the damaged file must not stay in place");
+        Assert.Contains("\"Entries\":[]", File.ReadAllText(TablePath)); // the damaged file was replaced by an empty table
     }
 
     [Fact]
@@ -195,7 +292,7 @@ public sealed class ProcessTableFileTests : IDisposable
             for (var i = 1; i <= 50; i++) table.Put(Entry(i, ProcessStates.Running, 1000 + i));
         }
 
-        Assert.Equal([TablePath], Directory.GetFiles(_directory));
+        Assert.Equal([JournalPath, TablePath], Directory.GetFiles(_directory).Order());
         Assert.False(File.Exists(TablePath + ".tmp"));
     }
 
