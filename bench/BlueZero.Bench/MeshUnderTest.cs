@@ -39,7 +39,7 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
     public static async Task<MeshUnderTest> StartAsync(string hubHostId, bool localNode, CancellationToken ct)
     {
         var t0 = Stopwatch.GetTimestamp();
-        List<string> args = ["--host-id", hubHostId, "--http", "127.0.0.1:0", "--cluster-port", "0"];
+        List<string> args = ["--host-id", hubHostId, "--http", "127.0.0.1:0", "--cluster-port", LowFreePort().ToString()];
         if (!localNode) args.Add("--no-local-node");
         var hub = ChildProcess.StartDotnet("hub", Dll("BlueZero.Hub.dll"), args, ReadyPrefix);
         try
@@ -53,6 +53,30 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
             hub.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A free loopback port below the ephemeral range the nodes get theirs from. Akka's cluster leader is the member
+    /// with the lowest address; a hub on its default port 4053 is the leader of its nodes, and so is this one. (With an
+    /// ephemeral port of its own the hub was a follower, and the nodes' split-brain decisions could down it.)
+    /// </summary>
+    private static int LowFreePort()
+    {
+        var start = Random.Shared.Next(20_000, 30_000);
+        for (var port = start; port < start + 500; port++)
+        {
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
+        throw new BenchmarkException($"no free loopback port between {start} and {start + 500} for the hub");
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ namespace BlueZero.Hub.Actors;
 /// registration stays. A node that comes back under the same host_name after its old entry went unreachable
 /// or was removed replaces it. While the old entry still looks up, the old node is probed first: a node restarted
 /// right after a crash replaces its dead predecessor in about a second instead of waiting for failure detection.
+/// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
+/// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
+/// it is probed every second and marked up again as soon as it answers.
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
@@ -21,6 +24,13 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(1500);
 
     private sealed record PruneRemoved : INoSerializationVerificationNeeded;
+
+    private sealed record ProbeDisconnected : INoSerializationVerificationNeeded;
+
+    /// <summary>Whether a node whose connection dropped answered a protocol request since.</summary>
+    private sealed record ReconnectProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
+
+    private static readonly TimeSpan ReconnectProbeInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Whether the owner of a host_name answered a probe made for a competing registration.</summary>
     private sealed record ProbeResult(RegisterNode Competitor, IActorRef CompetitorSender, IActorRef Probed, bool Alive)
@@ -33,6 +43,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<Address> _unreachable = new();
+    /// <summary>Addresses whose connection dropped and that have not answered since (see the class comment).</summary>
+    private readonly HashSet<Address> _disconnected = new();
     private readonly List<IActorRef> _subscribers = new();
     private ImmutableSortedDictionary<string, NodeEntry> _nodes = RegistrySnapshot.Empty.Nodes;
 
@@ -57,13 +69,17 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Receive<ClusterEvent.ReachableMember>(e =>
         {
             _unreachable.Remove(e.Member.Address);
-            SetStatus(e.Member.Address, NodeStatus.Up);
+            if (!_disconnected.Contains(e.Member.Address)) SetStatus(e.Member.Address, NodeStatus.Up);
         });
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _unreachable.Remove(e.Member.Address);
+            _disconnected.Remove(e.Member.Address);
             SetStatus(e.Member.Address, NodeStatus.Removed);
         });
+        Receive<Akka.Remote.DisassociatedEvent>(e => OnDisconnected(e.RemoteAddress));
+        Receive<ProbeDisconnected>(_ => ProbeDisconnectedNodes());
+        Receive<ReconnectProbeResult>(OnReconnectProbeResult);
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<Terminated>(OnTerminated);
         Receive<PruneRemoved>(_ => Prune());
@@ -75,9 +91,48 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Timers.StartPeriodicTimer("prune", new PruneRemoved(), TimeSpan.FromMinutes(1));
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+    }
+
+    private void OnDisconnected(Address address)
+    {
+        if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return;
+        if (!_disconnected.Add(address)) return;
+        _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
+        SetStatus(address, NodeStatus.Unreachable);
+        if (!Timers.IsTimerActive("probe-disconnected"))
+            Timers.StartPeriodicTimer("probe-disconnected", new ProbeDisconnected(), ReconnectProbeInterval);
+    }
+
+    private void ProbeDisconnectedNodes()
+    {
+        if (_disconnected.Count == 0)
+        {
+            Timers.Cancel("probe-disconnected");
+            return;
+        }
+        foreach (var entry in _nodes.Values.Where(e => _disconnected.Contains(e.Address) && e.Status != NodeStatus.Removed))
+        {
+            var address = entry.Address;
+            // A protocol request reconnects if the node lives; dead letters would answer Identify, so it is not used.
+            entry.Node.Ask<INodeReply>(new ListActiveProcesses(), ReconnectProbeInterval)
+                .ContinueWith(t => new ReconnectProbeResult(address, t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
+                .PipeTo(Self);
+        }
+    }
+
+    private void OnReconnectProbeResult(ReconnectProbeResult probe)
+    {
+        if (!probe.Alive || !_disconnected.Remove(probe.Address)) return;
+        _log.Info("{Address} answers again", probe.Address);
+        if (!_unreachable.Contains(probe.Address)) SetStatus(probe.Address, NodeStatus.Up);
+    }
 
     private Address AddressOf(IActorRef node) =>
         node.Path.Address.HasLocalScope ? _cluster.SelfAddress : node.Path.Address;
@@ -110,6 +165,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             _log.Info("Node {Host} registered from {Address}", register.HostName, address);
         }
 
+        _disconnected.Remove(address); // it just spoke to us
         Context.Watch(register.ProcessManager);
         Update(_nodes.SetItem(register.HostName, new NodeEntry(register.HostName, register.ProcessManager, address, status, DateTimeOffset.UtcNow)));
         replyTo.Tell(new NodeRegistered(register.HostName));

@@ -35,7 +35,17 @@ public static class FrontDoor
         app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, audit));
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
-            var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
+            HostsListed listed;
+            try
+            {
+                listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
+            }
+            catch (AskTimeoutException)
+            {
+                // Each host has 2 s to answer; only a hub too overloaded to gather the answers gets here.
+                await JsonReply.Error(context, StatusCodes.Status504GatewayTimeout, ErrorTexts.Timeout);
+                return;
+            }
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
         OutputFollowing.Map(app, options);

@@ -10,7 +10,8 @@ namespace BlueZero.ProcessManager.Actors;
 /// appears later (a restarted hub is a new member). Unacknowledged registrations are retried on a timer.
 /// While a hub is unreachable the registration is repeated too: a hub restarted at the same address answers
 /// <see cref="RejoinRequired"/>, and the node downs itself to rejoin the new cluster at once (its processes are
-/// untouched; see NodeRuntime) rather than after the split-brain resolver's timers.
+/// untouched; see NodeRuntime) rather than after the split-brain resolver's timers. A dropped connection to a hub
+/// counts as unreachable for this purpose, so a restarted hub is found without waiting for the failure detector.
 /// </summary>
 public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 {
@@ -52,6 +53,9 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.UnreachableMember>(e => SetReachable(e.Member.Address, false));
         Receive<ClusterEvent.ReachableMember>(e => SetReachable(e.Member.Address, true));
+        // A dropped connection to a hub is the quick sign of a hub restart (the failure detector waits 5 s or more):
+        // knock at once; the same hub simply acknowledges again.
+        Receive<Akka.Remote.DisassociatedEvent>(e => SetReachable(e.RemoteAddress, false));
         Receive<RejoinRequired>(OnRejoinRequired);
         Receive<NodeRegistered>(_ => OnAcknowledged());
         Receive<NodeRegistrationRefused>(OnRefused);
@@ -63,9 +67,14 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Timers.StartPeriodicTimer("retry", new RetryRegistration(), RetryInterval);
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+    }
 
     private void HubAppeared(Member member)
     {
