@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace BlueZero.Tests.EndToEnd;
 
@@ -15,7 +16,7 @@ namespace BlueZero.Tests.EndToEnd;
 /// And HTTPS with a .pfx.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture) : IClassFixture<SecuredHubFixture>
+public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutputHelper output) : IClassFixture<SecuredHubFixture>
 {
     private const string Hub = SecuredHubFixture.HubHost;
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
@@ -133,8 +134,13 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture) : IClassFi
                 await client.GetStream().WriteAsync(head.Concat(body.Take(1)).ToArray());
             }
 
+            // Usually at once; about one run in ten the hub took more than 4 s to start on the two new connections
+            // (cause not found: the kept-alive connection of the GETs is served in 1 ms meanwhile). The check is the
+            // limit, not that delay, so it waits up to 15 s and reports how long it took.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
             var refused = await Polling.UntilValue(() => Admin.Send(HttpMethod.Get, "/hosts"), r => r.Status == 429,
-                TimeSpan.FromSeconds(4), "GET /hosts gets 429 while two requests are held open", Mesh.Diagnostics);
+                TimeSpan.FromSeconds(15), "GET /hosts gets 429 while two requests are held open", Mesh.Diagnostics);
+            output.WriteLine($"429 after {waited.Elapsed.TotalSeconds:0.00} s");
             Assert.Equal("too many requests: at most 2 at a time from one client address", (string?)refused.Json["error_message"]);
 
             foreach (var client in held)
