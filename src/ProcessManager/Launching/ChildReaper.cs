@@ -100,6 +100,7 @@ public sealed class ChildReaper : IDisposable
                 lock (_gate) _watchByPidfd.TryGetValue(pidfd, out watch);
                 if (watch is not null) Reap(watch);
             });
+        _epoll.Close();
     }
 
     private void Reap(Watch watch)

@@ -13,6 +13,8 @@ internal sealed class EpollSet : IDisposable
     private readonly int[] _wakePipe = new int[2];
     private readonly IntPtr _events = Marshal.AllocHGlobal(MaxEvents * LibC.EpollEventSize);
     private readonly IntPtr _drain = Marshal.AllocHGlobal(64);
+    private readonly object _gate = new();
+    private bool _closed;
 
     public EpollSet(string purpose)
     {
@@ -23,9 +25,16 @@ internal sealed class EpollSet : IDisposable
     }
 
     /// <summary>False (errno set) when the descriptor cannot be watched.</summary>
-    public bool Add(int fd, uint events) => LibC.EpollAdd(_epoll, fd, events) == 0;
+    public bool Add(int fd, uint events)
+    {
+        lock (_gate) return !_closed && LibC.EpollAdd(_epoll, fd, events) == 0;
+    }
 
-    public void Remove(int fd) => LibC.EpollRemove(_epoll, fd);
+    public void Remove(int fd)
+    {
+        lock (_gate)
+            if (!_closed) LibC.EpollRemove(_epoll, fd);
+    }
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> (-1: no limit) and calls <paramref name="onEvent"/> per ready descriptor; returns how many were ready.</summary>
     public int Wait(int timeoutMs, Action<uint, int> onEvent)
@@ -48,6 +57,21 @@ internal sealed class EpollSet : IDisposable
         LibC.write(_wakePipe[1], (IntPtr)(&one), 1);
     }
 
-    /// <summary>Only wakes the waiting thread: the memory stays, as that thread may still be inside <see cref="Wait"/>.</summary>
+    /// <summary>Only wakes the waiting thread, which may still be inside <see cref="Wait"/>; it calls <see cref="Close"/> on its way out.</summary>
     public void Dispose() => Wake();
+
+    /// <summary>Releases the descriptors and buffers. Called by the waiting thread once it has left its loop.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_closed) return;
+            _closed = true;
+            LibC.close(_epoll);
+            LibC.close(_wakePipe[0]);
+            LibC.close(_wakePipe[1]);
+            Marshal.FreeHGlobal(_events);
+            Marshal.FreeHGlobal(_drain);
+        }
+    }
 }

@@ -28,6 +28,8 @@ public sealed class OutputLog : ICapturedOutput
     private readonly List<TaskCompletionSource> _waiters = new();
     private readonly string? _directory;
     private long _lastSeq;
+    /// <summary>The entry is gone: a process that outlived it (a background child holding the pipe) is no longer recorded.</summary>
+    private bool _deleted;
 
     /// <param name="directory">Where the rotated files go; null keeps output in memory only.</param>
     public OutputLog(OutputSettings settings, string? directory)
@@ -66,6 +68,7 @@ public sealed class OutputLog : ICapturedOutput
         List<TaskCompletionSource> woken;
         lock (_gate)
         {
+            if (_deleted) return;
             var line = new OutputLine(++_lastSeq, buffer.Name, at, text);
             buffer.Lines.Enqueue(line);
             buffer.Bytes += text.Length;
@@ -97,7 +100,7 @@ public sealed class OutputLog : ICapturedOutput
         {
             var buffer = BufferOf(stream);
             buffer.Open = false;
-            buffer.File?.Dispose(); // reopened by the next run's first line
+            CloseFile(buffer); // reopened by the next run's first line
             woken = TakeWaiters();
         }
         Wake(woken);
@@ -196,8 +199,9 @@ public sealed class OutputLog : ICapturedOutput
     {
         lock (_gate)
         {
-            _stdout.File?.Dispose();
-            _stderr.File?.Dispose();
+            _deleted = true;
+            CloseFile(_stdout);
+            CloseFile(_stderr);
             _stdout.Lines.Clear();
             _stderr.Lines.Clear();
         }
@@ -212,6 +216,18 @@ public sealed class OutputLog : ICapturedOutput
             {
                 // still open elsewhere or already gone: retention tries again next time
             }
+        }
+    }
+
+    private void CloseFile(StreamBuffer buffer)
+    {
+        try
+        {
+            buffer.File?.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            FileErrors++; // the last buffered lines could not be flushed (full disk); the ring had them
         }
     }
 

@@ -111,6 +111,7 @@ public sealed class OutputPump : IDisposable
                 lastFlush = Environment.TickCount64;
             }
         }
+        _epoll.Close();
     }
 
     private void Handle(uint flags, int fd, byte[] buffer)
@@ -176,9 +177,14 @@ public sealed class OutputPump : IDisposable
         Unregister(feed); // closing the write end gives the process its end of input
     }
 
+    /// <summary>Idempotent: a descriptor number is reused as soon as it is closed, so only the registration that still owns it closes it.</summary>
     private void Unregister(Registration registration)
     {
-        lock (_gate) _registrations.Remove(registration.Fd);
+        lock (_gate)
+        {
+            if (!_registrations.TryGetValue(registration.Fd, out var current) || current != registration) return;
+            _registrations.Remove(registration.Fd);
+        }
         _epoll.Remove(registration.Fd);
         LibC.close(registration.Fd);
     }
