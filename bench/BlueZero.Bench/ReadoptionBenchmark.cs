@@ -177,7 +177,7 @@ internal sealed class ReadoptionBenchmark(MeshUnderTest mesh, string host) : IDi
             if (found == pids.Count) return;
             await Task.Delay(PollInterval, ct);
         }
-        throw new BenchmarkException($"{Path.Combine(_dataDir.FullName, ProcessTableProbe.FileName)} recorded {found} of the {pids.Count} "
+        throw new BenchmarkException($"the process table in {_dataDir.FullName} recorded {found} of the {pids.Count} "
                                      + $"processes as running after {TableTimeout.TotalSeconds} s");
     }
 

@@ -22,7 +22,7 @@ public sealed class ProcessTableFile : IDisposable
 {
     private const int FormatVersion = 1;
 
-    /// <summary>The journal is folded into a new snapshot once it has this many lines, or twice the table's entries.</summary>
+    /// <summary>The journal is folded into a new snapshot once it has more lines than this and than twice the table's entries.</summary>
     private const int MinCompactionLines = 1000;
 
     private static readonly JsonSerializerSettings Settings = new()
@@ -57,8 +57,8 @@ public sealed class ProcessTableFile : IDisposable
     public ProcessTableFile(string dataDirectory, string hostName, ILogger logger)
     {
         Directory.CreateDirectory(dataDirectory);
-        _path = Path.Combine(dataDirectory, "process-table.json");
-        _journalPath = Path.Combine(dataDirectory, "process-table.journal");
+        _path = Path.Combine(dataDirectory, SnapshotName);
+        _journalPath = Path.Combine(dataDirectory, JournalName);
         _hostName = hostName;
         _logger = logger;
     }
@@ -67,68 +67,124 @@ public sealed class ProcessTableFile : IDisposable
 
     public string JournalPath => _journalPath;
 
+    public const string SnapshotName = "process-table.json";
+    public const string JournalName = "process-table.journal";
+
+    /// <summary>How the journal next to a snapshot was found.</summary>
+    public enum JournalFinding { None, Applied, OtherGeneration, TornLastLine, DamagedLine, Unreadable }
+
+    /// <summary>
+    /// The table as the files in <paramref name="dataDirectory"/> hold it, read without changing anything (the node's
+    /// own start and the benchmark's probe both read it this way).
+    /// </summary>
+    /// <param name="DamagedLine">1-based line of the journal where replay stopped, for <see cref="JournalFinding.DamagedLine"/>.</param>
+    public sealed record OnDisk(IReadOnlyList<ManagedEntry> Entries, long Generation, int JournalLines, JournalFinding Journal,
+        int? DamagedLine = null, string? Problem = null);
+
+    /// <summary>
+    /// Reads the snapshot and replays its journal. Null when there is no snapshot. Throws <see cref="JsonException"/>
+    /// (or an I/O exception) when the snapshot is damaged; a journal problem only stops the replay and is reported.
+    /// </summary>
+    public static OnDisk? Read(string dataDirectory)
+    {
+        var snapshotPath = Path.Combine(dataDirectory, SnapshotName);
+        if (!File.Exists(snapshotPath)) return null;
+        var document = JsonConvert.DeserializeObject<Document>(File.ReadAllText(snapshotPath), Settings)
+                       ?? throw new JsonException("the file is empty");
+        if (document.Version != FormatVersion) throw new JsonException($"unknown format version {document.Version}");
+        if (document.Entries.Any(e => !IsComplete(e))) throw new JsonException("an entry is incomplete");
+        var entries = new SortedDictionary<long, ManagedEntry>();
+        foreach (var entry in document.Entries) entries[entry.Id] = entry;
+        var generation = document.Journal ?? 0;
+        var (applied, finding, damagedLine, problem) = document.Journal is null
+            ? (0, JournalFinding.None, null, null)
+            : Replay(Path.Combine(dataDirectory, JournalName), generation, entries);
+        return new OnDisk(entries.Values.ToList(), generation, applied, finding, damagedLine, problem);
+    }
+
     /// <summary>Reads the snapshot and replays its journal; a damaged snapshot is moved aside and yields an empty table.</summary>
     public ProcessTable Load()
     {
-        var entries = new SortedDictionary<long, ManagedEntry>();
-        if (File.Exists(_path))
+        IReadOnlyList<ManagedEntry> entries = [];
+        try
         {
-            try
+            if (Read(Path.GetDirectoryName(_path)!) is { } onDisk)
             {
-                var document = JsonConvert.DeserializeObject<Document>(File.ReadAllText(_path), Settings)
-                               ?? throw new JsonException("the file is empty");
-                if (document.Version != FormatVersion) throw new JsonException($"unknown format version {document.Version}");
-                if (document.Entries.Any(e => !IsComplete(e))) throw new JsonException("an entry is incomplete");
-                foreach (var entry in document.Entries) entries[entry.Id] = entry;
-                _generation = document.Journal ?? 0;
-                var replayed = document.Journal is { } generation ? Replay(generation, entries) : 0;
-                _logger.LogInformation("Loaded {Count} entries from {Path} ({Replayed} journal lines)", entries.Count, _path, replayed);
-            }
-            catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or ArgumentException)
-            {
-                entries.Clear();
-                var aside = MoveAside(_path);
-                _logger.LogError("The process table {Path} is damaged ({Reason}); moved it to {Aside} and started with an empty table",
-                    _path, ex.Message, aside);
+                entries = onDisk.Entries;
+                _generation = onDisk.Generation;
+                ReportJournal(onDisk);
+                _logger.LogInformation("Loaded {Count} entries from {Path} ({Replayed} journal lines)", entries.Count, _path, onDisk.JournalLines);
             }
         }
+        catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or ArgumentException)
+        {
+            var aside = MoveAside(_path);
+            _logger.LogError("The process table {Path} is damaged ({Reason}); moved it to {Aside} and started with an empty table",
+                _path, ex.Message, aside);
+        }
         // Processes recorded as live were children of an earlier node process: re-adopt, never reap, them.
-        return Attach(new ProcessTable(entries.Values.Select(e => e.HasLiveProcess ? e with { Adopted = true } : e)));
+        return Attach(new ProcessTable(entries.Select(e => e.HasLiveProcess ? e with { Adopted = true } : e)));
+    }
+
+    private void ReportJournal(OnDisk onDisk)
+    {
+        switch (onDisk.Journal)
+        {
+            case JournalFinding.OtherGeneration:
+                _logger.LogInformation("Ignored {Path}: it does not continue the snapshot (generation {Generation})", _journalPath, onDisk.Generation);
+                break;
+            case JournalFinding.TornLastLine:
+                _logger.LogWarning("Dropped the last line of {Path}: it was cut short (the node stopped while writing it)", _journalPath);
+                break;
+            case JournalFinding.Unreadable:
+                // The snapshot is good; losing the journal's changes beats losing every entry.
+                _logger.LogError("Could not read the journal {Path} ({Reason}); loaded the snapshot alone", _journalPath, onDisk.Problem);
+                break;
+            case JournalFinding.DamagedLine:
+                string aside;
+                try
+                {
+                    aside = MoveAside(_journalPath);
+                }
+                catch (IOException ex)
+                {
+                    aside = $"nowhere ({ex.Message}); the next snapshot replaces it";
+                }
+                _logger.LogError("The journal {Path} is damaged at line {Line}; kept the {Applied} changes before it and moved it to {Aside}",
+                    _journalPath, onDisk.DamagedLine, onDisk.JournalLines, aside);
+                break;
+        }
     }
 
     private static bool IsComplete(ManagedEntry? entry) => entry?.Spec?.Path is not null && entry.Spec.Args is not null && entry.State is not null;
 
-    /// <summary>Applies the journal of <paramref name="generation"/> to <paramref name="entries"/>; returns the lines applied.</summary>
-    private int Replay(long generation, SortedDictionary<long, ManagedEntry> entries)
+    /// <summary>Applies the journal at <paramref name="path"/>, if it is of <paramref name="generation"/>, to <paramref name="entries"/>.</summary>
+    private static (int Applied, JournalFinding Finding, int? DamagedLine, string? Problem) Replay(
+        string path, long generation, SortedDictionary<long, ManagedEntry> entries)
     {
-        if (!File.Exists(_journalPath)) return 0;
-        var lines = File.ReadAllLines(_journalPath);
-        if (lines.Length == 0 || TryParse(lines[0]) is not { Journal: { } header } || header != generation)
+        if (!File.Exists(path)) return (0, JournalFinding.None, null, null);
+        string[] lines;
+        try
         {
-            _logger.LogInformation("Ignored {Path}: it does not continue the snapshot (generation {Generation})", _journalPath, generation);
-            return 0;
+            lines = File.ReadAllLines(path);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (0, JournalFinding.Unreadable, null, ex.Message);
+        }
+        if (lines.Length == 0 || TryParse(lines[0]) is not { Journal: { } header } || header != generation)
+            return (0, JournalFinding.OtherGeneration, null, null);
         var applied = 0;
         for (var index = 1; index < lines.Length; index++)
         {
             var line = TryParse(lines[index]);
             if (line?.Put is { } put && IsComplete(put)) entries[put.Id] = put;
             else if (line?.Remove is { } removed) entries.Remove(removed);
-            else if (index == lines.Length - 1)
-            {
-                _logger.LogWarning("Dropped the last line of {Path}: it was cut short (the node stopped while writing it)", _journalPath);
-                break;
-            }
-            else
-            {
-                var aside = MoveAside(_journalPath);
-                _logger.LogError("The journal {Path} is damaged at line {Line}; kept the {Applied} changes before it and moved it to {Aside}",
-                    _journalPath, index + 1, applied, aside);
-                break;
-            }
+            else if (index == lines.Length - 1) return (applied, JournalFinding.TornLastLine, null, null);
+            else return (applied, JournalFinding.DamagedLine, index + 1, null);
             applied++;
         }
-        return applied;
+        return (applied, JournalFinding.Applied, null, null);
     }
 
     private static JournalLine? TryParse(string line)
@@ -180,7 +236,15 @@ public sealed class ProcessTableFile : IDisposable
             while (!_stop.IsCancellationRequested)
             {
                 await _dirty.WaitAsync(_stop.Token);
-                WritePending();
+                try
+                {
+                    WritePending();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Never end persistence for the rest of the node's life; the next change tries again.
+                    _logger.LogError(ex, "Could not write the process table {Path}", _path);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -244,8 +308,12 @@ public sealed class ProcessTableFile : IDisposable
                 _generation = generation;
                 _journalLines = 0;
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // The disk may now hold a snapshot whose journal was not started: append nothing more to the old
+                // journal (it would be ignored); the next change writes a whole snapshot again.
+                _journal?.Dispose();
+                _journal = null;
                 _logger.LogError("Could not write the process table {Path}: {Reason}", _path, ex.Message);
             }
         }

@@ -127,7 +127,7 @@ public sealed class ProcessTableFileTests : IDisposable
     [Fact]
     public void After_a_crash_the_snapshot_and_its_journal_give_the_latest_state_of_every_entry()
     {
-        var crashed = NewFile(); // never disposed: no final snapshot, as after a SIGKILL
+        using var crashed = NewFile(); // disposed only after the assertions: until then no final snapshot, as after a SIGKILL
         var table = crashed.Load();
         table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
         table.Put(Entry(2, ProcessStates.Running, 4243));
@@ -150,7 +150,7 @@ public sealed class ProcessTableFileTests : IDisposable
     [Fact]
     public void A_long_journal_is_folded_into_the_snapshot_and_nothing_is_lost()
     {
-        var crashed = NewFile();
+        using var crashed = NewFile(); // disposed only after the assertions, as above
         var table = crashed.Load();
         for (var round = 0; round < 6; round++)
         for (var id = 1; id <= 400; id++)
@@ -164,6 +164,35 @@ public sealed class ProcessTableFileTests : IDisposable
         var restored = restarted.Load();
         Assert.Equal(401, restored.All().Count);
         Assert.All(restored.All().Where(e => e.Id <= 400), e => Assert.Equal(5, e.Restarts));
+    }
+
+    [Fact]
+    public void Read_gives_what_Load_gives_and_changes_no_file()
+    {
+        using var crashed = NewFile(); // disposed only after the assertions, as above
+        var table = crashed.Load();
+        table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
+        table.Put(Entry(2, ProcessStates.Exited, 4243));
+        WaitUntilOnDisk("4243");
+        var before = Directory.GetFiles(_directory).Order().Select(f => (f, File.ReadAllText(f))).ToList();
+
+        var onDisk = ProcessTableFile.Read(_directory)!;
+
+        Assert.Equal([1L, 2L], onDisk.Entries.Select(e => e.Id));
+        Assert.Equal(ProcessTableFile.JournalFinding.Applied, onDisk.Journal);
+        Assert.Equal(2, onDisk.JournalLines);
+        Assert.Equal(before, Directory.GetFiles(_directory).Order().Select(f => (f, File.ReadAllText(f))).ToList());
+    }
+
+    [Fact]
+    public void Read_of_a_damaged_snapshot_throws_and_leaves_it_in_place()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(TablePath, "{{{");
+
+        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => ProcessTableFile.Read(_directory));
+        Assert.Equal("{{{", File.ReadAllText(TablePath));
+        Assert.Null(ProcessTableFile.Read(Path.Combine(_directory, "none")));
     }
 
     [Fact]
