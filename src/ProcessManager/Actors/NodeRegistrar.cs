@@ -28,6 +28,8 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         public bool Acknowledged;
         public bool Refused;
         public bool Unreachable;
+        /// <summary>Its connection dropped and it has not acknowledged us since: possibly restarted.</summary>
+        public bool Disconnected;
         public DateTime NextAttempt;
     }
 
@@ -55,7 +57,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         Receive<ClusterEvent.ReachableMember>(e => SetReachable(e.Member.Address, true));
         // A dropped connection to a hub is the quick sign of a hub restart (the failure detector waits 5 s or more):
         // knock at once; the same hub simply acknowledges again.
-        Receive<Akka.Remote.DisassociatedEvent>(e => SetReachable(e.RemoteAddress, false));
+        Receive<Akka.Remote.DisassociatedEvent>(e => OnDisconnected(e.RemoteAddress));
         Receive<RejoinRequired>(OnRejoinRequired);
         Receive<NodeRegistered>(_ => OnAcknowledged());
         Receive<NodeRegistrationRefused>(OnRefused);
@@ -102,10 +104,17 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         if (!reachable) state.Acknowledged = false; // keep knocking: a restarted hub will answer
     }
 
+    private void OnDisconnected(Address address)
+    {
+        if (!_hubs.TryGetValue(address, out var state)) return;
+        state.Disconnected = true;
+        state.Acknowledged = false;
+    }
+
     private void OnRejoinRequired(RejoinRequired rejoin)
     {
         var address = HubAddressOf(Sender);
-        if (!_hubs.TryGetValue(address, out var state) || !state.Unreachable) return; // only a hub we lost can say so
+        if (!_hubs.TryGetValue(address, out var state) || !(state.Unreachable || state.Disconnected)) return; // only a hub we lost can say so
         _log.Warning("Hub {Hub} was restarted ({Reason}); leaving the old cluster to rejoin it", address, rejoin.Reason);
         // Down alone waits for the leader, which the dead hub blocks; shutting down as Akka does on being downed
         // is immediate. The node runtime then starts a fresh actor system that joins the new hub.
@@ -121,6 +130,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         var address = HubAddressOf(Sender);
         if (!_hubs.TryGetValue(address, out var state)) return;
         state.Acknowledged = true;
+        state.Disconnected = false; // the same hub answered: it was not restarted
         _log.Info("Registered as {Host} with hub {Hub}", _hostName, address);
     }
 
