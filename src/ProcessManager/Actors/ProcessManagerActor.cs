@@ -30,6 +30,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private readonly DateTimeOffset _startedAt;
     private readonly PathPolicy _pathPolicy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private const string EntryPrefix = "entry-";
     private readonly Dictionary<long, IActorRef> _entryActors = new();
     private IActorRef? _shutdownWaiter;
     private int _stoppedForShutdown;
@@ -132,7 +133,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     private void Supervise(long id)
     {
-        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options, _output), $"entry-{id}");
+        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options, _output), $"{EntryPrefix}{id}");
         Context.Watch(actor);
         _entryActors[id] = actor;
     }
@@ -154,8 +155,12 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         var entry = _table.Find(query.Target);
         Sender.Tell(entry is not null
             ? new ProcessStatus(InfoOf(entry))
-            : new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
+            : NotFound(query.Target));
     }
+
+    /// <summary>Query, stats and output of an unknown target (stop and unschedule say "not managed", see ForwardToEntry).</summary>
+    private static CommandFailed NotFound(ProcessTarget target) =>
+        new(target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(target.Name!));
 
     private ProcessInfo InfoOf(ManagedEntry entry) =>
         entry.HasLiveProcess ? entry.ToInfo() with { Usage = _monitor.UsageOf(entry.Id) } : entry.ToInfo();
@@ -164,7 +169,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     {
         if (_table.Find(query.Target) is not { } entry)
         {
-            Sender.Tell(new CommandFailed(query.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(query.Target.Name!)));
+            Sender.Tell(NotFound(query.Target));
             return;
         }
         Sender.Tell(new ProcessStats(entry.Pid, entry.Name, entry.State, InfoOf(entry).Usage, _options.StatsInterval.TotalSeconds, _monitor.HistoryOf(entry.Id)));
@@ -172,16 +177,15 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     private NodeState NodeStateNow()
     {
-        var entries = _table.All();
         var node = _monitor.Node with { UptimeS = (DateTimeOffset.UtcNow - _startedAt).TotalSeconds };
-        return new NodeState(_options.HostName, node, entries.Count(e => !e.IsFinal), entries.Count(e => e.HasLiveProcess),
+        return new NodeState(_options.HostName, node, _table.NotFinalCount, _table.LiveCount(),
             _monitor.ManagedTotals(), _monitor.HostCpu?.UsagePercent ?? 0, _monitor.HostMemory?.PercentUsed ?? 0);
     }
 
     /// <summary>Reads /proc and /sys off the actor thread; the cpu figures are the collector's last interval.</summary>
     private void HostInfo()
     {
-        var node = new NodeFacts(_options.HostName, NodeVersion.Text, _startedAt, _table.All().Count(e => !e.IsFinal));
+        var node = new NodeFacts(_options.HostName, NodeVersion.Text, _startedAt, _table.NotFinalCount);
         var cpu = _monitor.HostCpu;
         Task.Run(() =>
         {
@@ -196,7 +200,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         var entry = _table.Find(read.Target);
         if (entry is null)
         {
-            Sender.Tell(new CommandFailed(read.Target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(read.Target.Name!)));
+            Sender.Tell(NotFound(read.Target));
             return;
         }
         if (entry.Spec.EffectiveOutput != OutputModes.Capture)
@@ -220,13 +224,17 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     private void OnEntryActorStopped(Terminated terminated)
     {
-        foreach (var (id, actor) in _entryActors.Where(kv => kv.Value.Equals(terminated.ActorRef)).ToList())
+        // Entry actors are named entry-ID (Supervise); a stale Terminated of an earlier actor of that id changes nothing.
+        if (long.TryParse(terminated.ActorRef.Path.Name.AsSpan(EntryPrefix.Length), out var id)
+            && _entryActors.TryGetValue(id, out var actor) && actor.Equals(terminated.ActorRef))
         {
             _entryActors.Remove(id);
             if (_table.Get(id) is { IsFinal: false } entry && _shutdownWaiter is null)
                 Supervise(entry.Id); // it stopped without settling (a bug, or a crash in PreStart): keep the entry managed
         }
-        Prune();
+        // Over the count limit, prune now; the age limit waits for the timer (sorting the finals on every stop would
+        // cost a mass stop dearly).
+        if (_table.Count - _table.NotFinalCount > _options.RetentionMaxRecords) Prune();
         if (_shutdownWaiter is not null && _entryActors.Count == 0)
             _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));
     }

@@ -11,7 +11,9 @@ public static class ProcessTreeUsage
     public static TreeUsageSnapshot Sample(IReadOnlyCollection<int> rootPids)
     {
         var uptimeS = UptimeFile.ReadSeconds();
-        return new TreeUsageSnapshot(uptimeS, Aggregate(rootPids, ProcessReading.ReadAll(), Environment.SystemPageSize));
+        // No managed process: no reason to read all of /proc (an idle node samples every 5 s).
+        var processes = rootPids.Count == 0 ? [] : ProcessReading.ReadAll();
+        return new TreeUsageSnapshot(uptimeS, Aggregate(rootPids, processes, Environment.SystemPageSize));
     }
 
     /// <summary>

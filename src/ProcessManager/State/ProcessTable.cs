@@ -13,6 +13,8 @@ public sealed class ProcessTable
     private readonly object _gate = new();
     private readonly SortedDictionary<long, ManagedEntry> _byId = new();
     private readonly Dictionary<int, long> _idByPid = new();
+    /// <summary>Every pid an entry has had (one per run), so dropping it is O(its runs), not a scan of every pid.</summary>
+    private readonly Dictionary<long, List<int>> _pidsById = new();
     private readonly Dictionary<string, long> _idByName = new(StringComparer.Ordinal);
     private long _lastId;
     private int _notFinal;
@@ -45,7 +47,12 @@ public sealed class ProcessTable
         if (_byId.TryGetValue(entry.Id, out var previous) && !previous.IsFinal) _notFinal--;
         if (!entry.IsFinal) _notFinal++;
         _byId[entry.Id] = entry;
-        if (entry.Pid is { } pid) _idByPid[pid] = entry.Id; // a recycled pid points at its newest owner
+        if (entry.Pid is { } pid && !(_idByPid.TryGetValue(pid, out var owner) && owner == entry.Id))
+        {
+            _idByPid[pid] = entry.Id; // a recycled pid points at its newest owner
+            if (!_pidsById.TryGetValue(entry.Id, out var pids)) _pidsById[entry.Id] = pids = [];
+            pids.Add(pid);
+        }
         if (entry.Name is { } name && (!_idByName.TryGetValue(name, out var current) || current <= entry.Id))
             _idByName[name] = entry.Id;
     }
@@ -74,6 +81,18 @@ public sealed class ProcessTable
     public int NotFinalCount
     {
         get { lock (_gate) return _notFinal; }
+    }
+
+    /// <summary>Entries with a process running now; counted in place, without copying the table.</summary>
+    public int LiveCount()
+    {
+        lock (_gate)
+        {
+            var live = 0;
+            foreach (var entry in _byId.Values)
+                if (entry.HasLiveProcess) live++;
+            return live;
+        }
     }
 
     public IReadOnlyList<ManagedEntry> All()
@@ -114,8 +133,10 @@ public sealed class ProcessTable
 
     private void Remove(ManagedEntry entry)
     {
-        if (_byId.Remove(entry.Id) && !entry.IsFinal) _notFinal--;
-        foreach (var pid in _idByPid.Where(kv => kv.Value == entry.Id).Select(kv => kv.Key).ToList()) _idByPid.Remove(pid);
+        _byId.Remove(entry.Id); // only final entries are pruned: the not-final count is unchanged
+        if (_pidsById.Remove(entry.Id, out var pids))
+            foreach (var pid in pids)
+                if (_idByPid.TryGetValue(pid, out var owner) && owner == entry.Id) _idByPid.Remove(pid);
         if (entry.Name is { } name && _idByName.TryGetValue(name, out var id) && id == entry.Id) _idByName.Remove(name);
     }
 }

@@ -22,7 +22,6 @@ public sealed class ResourceMonitor(int historyLength)
     public ResourceUsage Node { get; private set; } = Nothing;
     public CpuFacts? HostCpu { get; private set; }
     public MemoryFacts? HostMemory { get; private set; }
-    public DateTimeOffset? LastSampleAt { get; private set; }
 
     /// <summary>One sample of every running entry; entries not in it no longer run and lose their latest figure.</summary>
     public void Record(DateTimeOffset at, IReadOnlyDictionary<long, ResourceUsage> byEntry, ResourceUsage node, CpuFacts hostCpu, MemoryFacts hostMemory)
@@ -41,7 +40,6 @@ public sealed class ResourceMonitor(int historyLength)
             Node = node;
             HostCpu = hostCpu;
             HostMemory = hostMemory;
-            LastSampleAt = at;
         }
     }
 
