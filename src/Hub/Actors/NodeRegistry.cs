@@ -31,6 +31,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private sealed record ReconnectProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
 
     private static readonly TimeSpan ReconnectProbeInterval = TimeSpan.FromSeconds(1);
+    /// <summary>Below the interval, so one round's asks are over before the next round starts.</summary>
+    private static readonly TimeSpan ReconnectProbeTimeout = TimeSpan.FromMilliseconds(900);
 
     /// <summary>Whether the owner of a host_name answered a probe made for a competing registration.</summary>
     private sealed record ProbeResult(RegisterNode Competitor, IActorRef CompetitorSender, IActorRef Probed, bool Alive)
@@ -64,12 +66,12 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(e =>
         {
             _unreachable.Add(e.Member.Address);
-            SetStatus(e.Member.Address, NodeStatus.Unreachable);
+            Refresh(e.Member.Address);
         });
         Receive<ClusterEvent.ReachableMember>(e =>
         {
             _unreachable.Remove(e.Member.Address);
-            if (!_disconnected.Contains(e.Member.Address)) SetStatus(e.Member.Address, NodeStatus.Up);
+            Refresh(e.Member.Address);
         });
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
@@ -105,7 +107,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return;
         if (!_disconnected.Add(address)) return;
         _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
-        SetStatus(address, NodeStatus.Unreachable);
+        Refresh(address);
         if (!Timers.IsTimerActive("probe-disconnected"))
             Timers.StartPeriodicTimer("probe-disconnected", new ProbeDisconnected(), ReconnectProbeInterval);
     }
@@ -120,18 +122,31 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         foreach (var entry in _nodes.Values.Where(e => _disconnected.Contains(e.Address) && e.Status != NodeStatus.Removed))
         {
             var address = entry.Address;
-            // A protocol request reconnects if the node lives; dead letters would answer Identify, so it is not used.
-            entry.Node.Ask<INodeReply>(new ListActiveProcesses(), ReconnectProbeInterval)
-                .ContinueWith(t => new ReconnectProbeResult(address, t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
-                .PipeTo(Self);
+            ProbeAlive(entry.Node, ReconnectProbeTimeout, alive => new ReconnectProbeResult(address, alive));
         }
     }
+
+    /// <summary>
+    /// Asks a node's process manager for a sign of life and pipes the verdict back. A protocol command, not Identify:
+    /// only a live process manager can answer it (dead letters answer Identify). Sending it also reconnects.
+    /// </summary>
+    private void ProbeAlive(IActorRef node, TimeSpan timeout, Func<bool, object> verdict) =>
+        node.Ask<INodeReply>(new NodeStateQuery(), timeout)
+            .ContinueWith(t => verdict(t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Self);
+
+    /// <summary>Up exactly when neither the cluster nor the connection says otherwise.</summary>
+    private NodeStatus StatusFor(Address address) =>
+        _unreachable.Contains(address) || _disconnected.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
+
+    private void Refresh(Address address) => SetStatus(address, StatusFor(address));
 
     private void OnReconnectProbeResult(ReconnectProbeResult probe)
     {
         if (!probe.Alive || !_disconnected.Remove(probe.Address)) return;
         _log.Info("{Address} answers again", probe.Address);
-        if (!_unreachable.Contains(probe.Address)) SetStatus(probe.Address, NodeStatus.Up);
+        Refresh(probe.Address);
+        if (_disconnected.Count == 0) Timers.Cancel("probe-disconnected");
     }
 
     private Address AddressOf(IActorRef node) =>
@@ -146,7 +161,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             replyTo.Tell(new RejoinRequired(register.HostName, $"{address} is not a member of the cluster of hub {_cluster.SelfAddress}"));
             return;
         }
-        var status = _unreachable.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
+        _disconnected.Remove(address); // it just spoke to us
+        var status = StatusFor(address);
         if (_nodes.TryGetValue(register.HostName, out var existing) && existing.Address != address)
         {
             if (existing.Status == NodeStatus.Up)
@@ -165,7 +181,6 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             _log.Info("Node {Host} registered from {Address}", register.HostName, address);
         }
 
-        _disconnected.Remove(address); // it just spoke to us
         Context.Watch(register.ProcessManager);
         Update(_nodes.SetItem(register.HostName, new NodeEntry(register.HostName, register.ProcessManager, address, status, DateTimeOffset.UtcNow)));
         replyTo.Tell(new NodeRegistered(register.HostName));
@@ -180,11 +195,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         if (!_probing.Add(register.HostName)) return; // the newcomer's registrar repeats itself; one probe is enough
         _log.Info("Node {Host} registers from {Address} while {Old} holds the name; probing the old node", register.HostName, address, existing.Address);
         var probed = existing.Node;
-        // A protocol command, not Identify: only a live process manager can answer it (dead letters answer Identify).
-        probed.Ask<INodeReply>(new ListActiveProcesses(), ProbeTimeout)
-            .ContinueWith(t => new ProbeResult(register, competitorSender, probed, t.IsCompletedSuccessfully),
-                TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(Self);
+        ProbeAlive(probed, ProbeTimeout, alive => new ProbeResult(register, competitorSender, probed, alive));
     }
 
     private void OnProbeResult(ProbeResult probe)

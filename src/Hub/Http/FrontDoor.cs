@@ -17,8 +17,12 @@ public static class FrontDoor
 {
     public static void Map(WebApplication app, HubOptions options, string hostName)
     {
+        // An ask that timed out means the hub could not gather an answer in time (overload): 504, like a node that does
+        // not answer; anything else is our bug.
         app.UseExceptionHandler(error => error.Run(context =>
-            JsonReply.Error(context, StatusCodes.Status500InternalServerError, ErrorTexts.InternalError)));
+            context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is AskTimeoutException
+                ? JsonReply.Error(context, StatusCodes.Status504GatewayTimeout, ErrorTexts.Timeout)
+                : JsonReply.Error(context, StatusCodes.Status500InternalServerError, ErrorTexts.InternalError)));
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => JsonReply.Error(context.HttpContext, 404, ErrorTexts.NotFound(context.HttpContext.Request.Path)),
@@ -35,17 +39,7 @@ public static class FrontDoor
         app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, audit));
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
-            HostsListed listed;
-            try
-            {
-                listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
-            }
-            catch (AskTimeoutException)
-            {
-                // Each host has 2 s to answer; only a hub too overloaded to gather the answers gets here.
-                await JsonReply.Error(context, StatusCodes.Status504GatewayTimeout, ErrorTexts.Timeout);
-                return;
-            }
+            var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
         OutputFollowing.Map(app, options);

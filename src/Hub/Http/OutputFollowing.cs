@@ -149,7 +149,7 @@ public static class OutputFollowing
 
     private static (int Status, string Message) Failure(RouteOutcome outcome) => outcome switch
     {
-        NodeAnswered { Reply: CommandFailed failed } => (failed.ErrorMessage.StartsWith("output of", StringComparison.Ordinal)
+        NodeAnswered { Reply: CommandFailed failed } => (ErrorTexts.IsOutputNotCaptured(failed.ErrorMessage)
             ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound, failed.ErrorMessage),
         RouteFailed failed => (FrontDoor.StatusOf(failed.Failure), failed.ErrorMessage),
         _ => (StatusCodes.Status500InternalServerError, ErrorTexts.InternalError),
