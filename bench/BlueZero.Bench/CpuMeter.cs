@@ -27,7 +27,7 @@ internal sealed class CpuMeter
     {
         var wallSeconds = Stopwatch.GetElapsedTime(_t0).TotalSeconds;
         return _start.Select(p => new Share(p.Label, ProcessResources.CpuTicks(p.Pid) is { } end && p.Ticks is { } begin
-            ? (end - begin) * 100.0 / Posix.ClockTicksPerSecond / wallSeconds
+            ? (end - begin) * 100.0 / BlueZero.ProcessManager.Observation.CpuPercent.ClockTicksPerSecond / wallSeconds
             : null)).ToList();
     }
 }

@@ -142,7 +142,7 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
         return (lines, marks);
     }
 
-    private static double CpuSeconds(int pid) => (ProcessResources.CpuTicks(pid) ?? 0) / (double)Posix.ClockTicksPerSecond;
+    private static double CpuSeconds(int pid) => (ProcessResources.CpuTicks(pid) ?? 0) / BlueZero.ProcessManager.Observation.CpuPercent.ClockTicksPerSecond;
 
     [GeneratedRegex(@"^elapsed_ns (\d+)$")]
     private static partial Regex ElapsedLine();

@@ -49,7 +49,7 @@ internal sealed class HubClient : IDisposable
     }
 
     /// <summary>A reply as it came: HTTP status, top-level error_message if any, time taken.</summary>
-    public sealed record RawReply(HttpStatusCode Status, string? TopLevelError, double Ms);
+    public sealed record RawReply(HttpStatusCode Status, string? TopLevelError);
 
     public Task<(int Pid, double Ms)> StartProcessAsync(string host, IReadOnlyList<string> argv, CancellationToken ct) =>
         StartProcessAsync(host, argv, name: null, ct);
@@ -156,15 +156,15 @@ internal sealed class HubClient : IDisposable
     /// <summary>list_active_processes routed to <paramref name="host"/>, as it came back: for watching the hub give up on a host.</summary>
     public async Task<RawReply> ProbeHostAsync(string host, CancellationToken ct)
     {
-        var (status, reply, ms) = await SendAsync(new JsonObject { ["host_name"] = host, ["list_active_processes"] = new JsonObject() }, ct);
+        var (status, reply, _) = await SendAsync(new JsonObject { ["host_name"] = host, ["list_active_processes"] = new JsonObject() }, ct);
         try
         {
             using var document = JsonDocument.Parse(reply);
-            return new RawReply(status, StringField(document.RootElement, "error_message"), ms);
+            return new RawReply(status, StringField(document.RootElement, "error_message"));
         }
         catch (JsonException)
         {
-            return new RawReply(status, Shorten(reply), ms);
+            return new RawReply(status, Shorten(reply));
         }
     }
 

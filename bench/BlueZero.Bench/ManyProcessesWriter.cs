@@ -61,7 +61,7 @@ internal static class ManyProcessesWriter
     /// <summary>Names the limit a refusal points to, then quotes it.</summary>
     private static string WhyShort(ManyProcessesBenchmark.Size s)
     {
-        if (s.FirstRefusal is null) return $"starting stopped at the time limit of {ManyProcessesBenchmark.StartTimeLimit.TotalMinutes:F0} min";
+        if (s.HitTimeLimit || s.FirstRefusal is null) return $"starting stopped at the time limit of {ManyProcessesBenchmark.StartTimeLimit.TotalMinutes:F0} min";
         var limit = s.FirstRefusal.Contains("open-file limit", StringComparison.Ordinal) ? "the node's open-file limit"
             : s.FirstRefusal.Contains("too many managed processes", StringComparison.Ordinal) ? "the node's max-processes limit"
             : "a refusal";

@@ -14,14 +14,12 @@ internal sealed partial class NodeGroup(MeshUnderTest mesh) : IAsyncDisposable
     private readonly HashSet<string> _killed = new(StringComparer.Ordinal);
     private IReadOnlyList<string>? _stopOutcome;
 
-    public IReadOnlyList<string> HostIds => _nodes.Select(n => n.HostId).ToList();
-
     public ChildProcess this[string hostId] => _nodes.First(n => n.HostId == hostId).Process;
 
     /// <summary>Starts one more node under <paramref name="hostId"/>; it joins through the mesh's hub.</summary>
-    public ChildProcess Launch(string hostId, IReadOnlyList<string>? extraArgs = null)
+    public ChildProcess Launch(string hostId)
     {
-        var node = mesh.LaunchNode($"node {hostId}", hostId, extraArgs);
+        var node = mesh.LaunchNode($"node {hostId}", hostId);
         _nodes.Add((hostId, node));
         return node;
     }

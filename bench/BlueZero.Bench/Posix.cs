@@ -8,11 +8,6 @@ internal static partial class Posix
     public const int SigTerm = 15;
     public const int SigKill = 9;
 
-    private const int ScClkTck = 2;
-
-    /// <summary>The unit of the CPU times in /proc/PID/stat (USER_HZ, almost always 100).</summary>
-    public static long ClockTicksPerSecond { get; } = Sysconf(ScClkTck) is > 0 and var hz ? hz : 100;
-
     /// <summary>Sends a signal; false if the process is gone (or the call failed otherwise).</summary>
     public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
 
@@ -57,18 +52,7 @@ internal static partial class Posix
         }
     }
 
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    private static bool IsAlive(int pid) => BlueZero.ProcessManager.Launching.ProcStat.Read(pid)?.State is { } state and not ('Z' or 'X');
 
     private static bool HasEnvironmentEntry(int pid, string entry)
     {
@@ -85,9 +69,6 @@ internal static partial class Posix
             return false;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "sysconf")]
-    private static partial long Sysconf(int name);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -1,19 +1,13 @@
 using System.Globalization;
+using BlueZero.ProcessManager.Observation;
 
 namespace BlueZero.Bench;
 
 /// <summary>What one process uses, read from /proc: CPU time, resident memory, open files. Null when it is gone.</summary>
 internal static class ProcessResources
 {
-    /// <summary>utime + stime (fields 14 and 15 of /proc/PID/stat), in clock ticks.</summary>
-    public static long? CpuTicks(int pid)
-    {
-        var stat = ReadOrNull($"/proc/{pid}/stat");
-        if (stat is null) return null;
-        // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-    }
+    /// <summary>utime + stime of /proc/PID/stat in clock ticks, read by the node's own parser.</summary>
+    public static long? CpuTicks(int pid) => ProcessReading.Read(pid) is { } reading ? (long)reading.OwnCpuTicks : null;
 
     /// <summary>VmRSS of /proc/PID/status, in KiB.</summary>
     public static long? RssKiB(int pid) => StatusField(pid, "VmRSS");
