@@ -27,7 +27,7 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         var addressBefore = (string?)(await _mesh.Hub.Host(Node))!["address"];
         await LocalMesh.LetHeartbeatsSettle();
 
-        // Frozen until the hub notices (3 to 7 s), then let go at once: the hub downs only after 4 s more (stable-after).
+        // Frozen until the hub notices (about 6 s: 5 s acceptable heartbeat pause), then let go at once: the hub downs only after 3 s more (stable-after).
         node.Signal(PosixSignal.SIGSTOP);
         var noticed = await _mesh.WaitForStatus(Node, "unreachable", TimeSpan.FromSeconds(12));
         node.Signal(PosixSignal.SIGCONT);
@@ -49,7 +49,7 @@ public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime
         var sleeper = await _mesh.StartSleep(Node);
         await LocalMesh.LetHeartbeatsSettle();
 
-        // Frozen until the hub has downed and removed it (unreachable after 3 to 7 s, then 4 s stable-after).
+        // Frozen until the hub has downed and removed it (unreachable after about 6 s, then 3 s stable-after).
         node.Signal(PosixSignal.SIGSTOP);
         var removed = await _mesh.WaitForStatus(Node, "removed", TimeSpan.FromSeconds(25));
         var reply = await _mesh.Hub.Control($$$"""{"host_name":"{{{Node}}}","list_active_processes":{}}""");

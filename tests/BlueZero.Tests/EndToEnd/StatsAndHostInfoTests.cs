@@ -33,7 +33,7 @@ public sealed class StatsAndHostInfoTests(ObservationFixture fixture) : IClassFi
         try
         {
             // A whole core when the machine is quiet; waiting for an interval above half a core keeps a neighbour's
-            // burst of work (other test classes run in parallel) from failing it.
+            // burst of work (a benchmark or another program on the machine) from failing it.
             // The first sample averages since the start; later ones cover whole intervals.
             var busy = await Polling.UntilValue(() => Stats("busy"), s => ((JArray)s["history"]!).Skip(1).Any(h => h["cpu_percent"]!.Value<double>() > 50),
                 Settle, "a whole interval of the busy loop above 50% cpu", Mesh.Diagnostics);
