@@ -10,6 +10,7 @@ using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.Memory;
 
 // The hub: forms (or joins) the cluster, tracks nodes by host_name, routes JSON requests, and by default
 // hosts a local process-manager node so one machine works with nothing else started.
@@ -33,6 +34,13 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         if (hub.HttpsCertificate is { } certificate) listen.UseHttps(certificate);
     });
     kestrel.Limits.MaxRequestBodySize = hub.MaxBodyBytes;
+});
+// ASP.NET Core logs four lines per request at Information: at a thousand requests a second that is most of the hub's
+// console and a good part of its cpu. Warnings still show; Logging__LogLevel__Microsoft.AspNetCore=Information in the
+// environment brings the request lines back (the environment comes after these defaults).
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
 });
 // A failed start is reported below in one line; the host's own stack trace would bury it.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
