@@ -12,7 +12,8 @@ namespace BlueZero.Hub.Http;
 /// line. With follow=true it behaves like <c>tail -f</c>: the last 10 lines, then new ones as they are written, and a
 /// last line with the exit code once the process has ended. Each read is a bounded page (at most 256 KiB) fetched
 /// from the node with a long poll, so a follower holds no actor and at most one page; a slow client slows only itself,
-/// and one that disconnects is gone after its current poll.
+/// and one that disconnects is gone after its current poll. Followers at the same point share their reads
+/// (<see cref="SharedPageReads"/>), and read on a common beat so that they come to the same point.
 /// </summary>
 public static class OutputFollowing
 {
@@ -21,19 +22,30 @@ public static class OutputFollowing
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// After a page with lines, a follower waits this long before asking again, so that a process writing as fast as it
-    /// can is followed in batches, not by ten followers spinning through the node at full speed. It bounds how late a
-    /// line can be (far inside the 200 ms a follower may lag) and how much cpu followers take from the process.
+    /// After a page with lines, a follower waits for the next beat of this period before asking again, so that a process
+    /// writing as fast as it can is followed in batches, not by ten followers spinning through the node at full speed.
+    /// It bounds how late a line can be (far inside the 200 ms a follower may lag) and how much cpu followers take from
+    /// the process. The beat is the same for every follower: followers that read at the same moment reach the same
+    /// point, and from then on share each read.
     /// </summary>
-    private static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(100);
+    private const int BatchPeriodMs = 100;
 
-    public static void Map(WebApplication app, HubOptions options) =>
+    public static void Map(WebApplication app, HubOptions options)
+    {
+        var shared = new SharedPageReads<FetchedPage>();
         app.MapGet(Route, (HttpContext context, string host, string process, ActorRegistry actors) =>
-            Serve(context, host, process, actors.Get<RequestRouter>(), options));
+            Serve(context, host, process, actors.Get<RequestRouter>(), shared, options));
+    }
 
     private sealed record FollowRequest(ProcessTarget Target, string Stream, bool Follow, int? Tail, long? SinceSeq);
 
-    private static async Task Serve(HttpContext context, string host, string process, IActorRef router, HubOptions options)
+    /// <summary>Reads with equal keys have the same answer.</summary>
+    private sealed record ReadKey(string Host, ReadOutput Read);
+
+    /// <param name="Text">The page rendered for the client, once for all who share it.</param>
+    private sealed record FetchedPage(RouteOutcome Outcome, string Text);
+
+    private static async Task Serve(HttpContext context, string host, string process, IActorRef router, SharedPageReads<FetchedPage> shared, HubOptions options)
     {
         if (Parse(context.Request.Query, process, out var error) is not { } request)
         {
@@ -49,7 +61,8 @@ public static class OutputFollowing
             {
                 var wait = request.Follow && !first ? PollWait : TimeSpan.Zero;
                 var read = new ReadOutput(request.Target, request.Stream, first ? request.Tail : null, since, (int)wait.TotalMilliseconds);
-                var outcome = await router.Ask<RouteOutcome>(new RouteRequest(new HubRequest(host, read)), options.RequestTimeout + wait + TimeSpan.FromSeconds(5));
+                var timeout = options.RequestTimeout + wait + TimeSpan.FromSeconds(5);
+                var (outcome, text) = await shared.Read(new ReadKey(host, read), () => Fetch(router, host, read, timeout), IsWorthSharing);
                 if (outcome is not NodeAnswered { Reply: OutputRead page })
                 {
                     var (status, message) = Failure(outcome);
@@ -64,7 +77,7 @@ public static class OutputFollowing
                     context.Response.Headers.CacheControl = "no-cache";
                     context.Response.Headers["X-Accel-Buffering"] = "no"; // proxies must not hold lines back
                 }
-                await Write(context, Render(page, since, request.Stream));
+                await Write(context, text);
                 var delivered = page.Lines.Count;
                 since = page.NextSeq;
                 first = false;
@@ -74,7 +87,7 @@ public static class OutputFollowing
                     return;
                 }
                 if (!request.Follow && delivered == 0) return;
-                if (request.Follow && delivered > 0) await Task.Delay(BatchDelay, aborted);
+                if (request.Follow && delivered > 0) await Task.Delay(UntilNextBeat(), aborted);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -82,6 +95,18 @@ public static class OutputFollowing
             // the client went away: nothing to clean up but this request
         }
     }
+
+    private static TimeSpan UntilNextBeat() => TimeSpan.FromMilliseconds(BatchPeriodMs - Environment.TickCount64 % BatchPeriodMs);
+
+    private static async Task<FetchedPage> Fetch(IActorRef router, string host, ReadOutput read, TimeSpan timeout)
+    {
+        var outcome = await router.Ask<RouteOutcome>(new RouteRequest(new HubRequest(host, read)), timeout);
+        return new FetchedPage(outcome, outcome is NodeAnswered { Reply: OutputRead page } ? Render(page, read.SinceSeq, read.Stream) : "");
+    }
+
+    /// <summary>An empty page is not handed on: whoever got it asks again at once, and must reach the node.</summary>
+    private static bool IsWorthSharing(FetchedPage fetched) =>
+        fetched.Outcome is NodeAnswered { Reply: OutputRead page } && (page.Lines.Count > 0 || page.Final);
 
     private static FollowRequest? Parse(IQueryCollection query, string process, out string? error)
     {

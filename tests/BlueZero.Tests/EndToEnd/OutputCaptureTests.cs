@@ -241,6 +241,39 @@ public sealed partial class OutputCaptureTests(ObservationFixture fixture) : ICl
         await Mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "chatty", ["wait"] = true });
     }
 
+    [Fact]
+    public async Task Followers_of_one_process_sharing_reads_each_get_every_line_once_in_order()
+    {
+        // 3000 lines at about 5000 a second: followers read it in pages they share (SharedPageReads); the third joins
+        // late, at another point of the output, and must neither miss nor repeat a line from where it joined.
+        var pid = await Start(Shell("shared", """
+            sleep 0.5; i=1; while [ $i -le 3000 ]; do echo "line $i"; i=$((i+1)); [ $((i % 50)) -eq 0 ] && sleep 0.01; done; exit 3
+            """));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        async Task<List<string>> Follow(string query)
+        {
+            using var response = await http.GetAsync($"{Mesh.Hub.BaseUrl}/hosts/{Node}/processes/shared/output?follow=true&{query}", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(200, (int)response.StatusCode);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var lines = new List<string>();
+            while (await reader.ReadLineAsync().WaitAsync(Settle) is { } line) lines.Add(line);
+            return lines;
+        }
+        var first = Follow("since_seq=0");
+        var second = Follow("since_seq=0");
+        await Polling.Until(async () => Texts(await ReadOutput(new JObject { ["name"] = "shared", ["tail"] = 1 })) is [var last] && last != "line 1",
+            Settle, "the writer to get going", Mesh.Diagnostics, Polling.FinePollInterval);
+        var late = await Follow("tail=0");
+
+        var exitLine = $"[bluezero] pid {pid} exited: exit_code=3";
+        foreach (var lines in await Task.WhenAll(first, second))
+            Assert.Equal(Enumerable.Range(1, 3000).Select(i => $"line {i}").Append(exitLine), lines);
+        Assert.Equal(exitLine, late[^1]);
+        var joinedAt = int.Parse(late[0]["line ".Length..]);
+        Assert.True(joinedAt > 1 && late.Count > 1, $"the late follower joined at line {joinedAt}");
+        Assert.Equal(Enumerable.Range(joinedAt, 3001 - joinedAt).Select(i => $"line {i}").Append(exitLine), late);
+    }
+
     [GeneratedRegex(@"^tick \d (\d+)$")]
     private static partial Regex TickTime();
 }
