@@ -159,7 +159,11 @@ public sealed partial class OutputCaptureTests(ObservationFixture fixture) : ICl
             var flood = await Mesh.Hub.Routed(Node, "query_process_status", new JObject { ["name"] = "flood" });
             if (flood["running"]?.Value<bool>() == false) break;
         }
-        var last = await ReadOutput(new JObject { ["name"] = "flood", ["stream"] = "stdout", ["tail"] = 1 });
+        // The process can be gone while the node still drains the last of its pipe: "final" says the output is complete.
+        JObject last = null!;
+        await Polling.Until(async () =>
+            (last = await ReadOutput(new JObject { ["name"] = "flood", ["stream"] = "stdout", ["tail"] = 1 }))["final"]?.Value<bool>() == true,
+            Settle, "the flood's output to be complete", Mesh.Diagnostics, Polling.FinePollInterval);
         Assert.False(last["running"]!.Value<bool>(), "the flood did not finish in time");
 
         // 50,000,000 bytes of 100-byte lines (newline included): 500,000 lines, all but the 1000 of the ring dropped from memory.
