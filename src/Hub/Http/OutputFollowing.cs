@@ -42,8 +42,8 @@ public static class OutputFollowing
     /// <summary>Reads with equal keys have the same answer.</summary>
     private sealed record ReadKey(string Host, ReadOutput Read);
 
-    /// <param name="Text">The page rendered for the client, once for all who share it.</param>
-    private sealed record FetchedPage(RouteOutcome Outcome, string Text);
+    /// <param name="Text">The page rendered and encoded for the client, once for all who share it.</param>
+    private sealed record FetchedPage(RouteOutcome Outcome, byte[] Text);
 
     private static async Task Serve(HttpContext context, string host, string process, IActorRef router, SharedPageReads<FetchedPage> shared, HubOptions options)
     {
@@ -67,7 +67,7 @@ public static class OutputFollowing
                 {
                     var (status, message) = Failure(outcome);
                     if (first) await JsonReply.Error(context, status, message);
-                    else await Write(context, $"[bluezero] output stream interrupted: {message}\n");
+                    else await Write(context, Encoding.UTF8.GetBytes($"[bluezero] output stream interrupted: {message}\n"));
                     return;
                 }
                 if (first)
@@ -83,7 +83,7 @@ public static class OutputFollowing
                 first = false;
                 if (request.Follow && page.Final)
                 {
-                    await Write(context, FinalLine(page));
+                    await Write(context, Encoding.UTF8.GetBytes(FinalLine(page)));
                     return;
                 }
                 if (!request.Follow && delivered == 0) return;
@@ -101,7 +101,7 @@ public static class OutputFollowing
     private static async Task<FetchedPage> Fetch(IActorRef router, string host, ReadOutput read, TimeSpan timeout)
     {
         var outcome = await router.Ask<RouteOutcome>(new RouteRequest(new HubRequest(host, read)), timeout);
-        return new FetchedPage(outcome, outcome is NodeAnswered { Reply: OutputRead page } ? Render(page, read.SinceSeq, read.Stream) : "");
+        return new FetchedPage(outcome, outcome is NodeAnswered { Reply: OutputRead page } ? Encoding.UTF8.GetBytes(Render(page, read.SinceSeq, read.Stream)) : []);
     }
 
     /// <summary>An empty page is not handed on: whoever got it asks again at once, and must reach the node.</summary>
@@ -180,10 +180,10 @@ public static class OutputFollowing
         _ => (StatusCodes.Status500InternalServerError, ErrorTexts.InternalError),
     };
 
-    private static async Task Write(HttpContext context, string text)
+    private static async Task Write(HttpContext context, byte[] text)
     {
         if (text.Length == 0) return;
-        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.Body.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }
