@@ -81,7 +81,7 @@ internal sealed record BenchOptions(
           --samples N              list/query samples per size in many-processes and many-nodes (1 to 10000, default 200)
           --readopt-entries N      processes kept running across the node crashes (1 to 1000, default 200)
           --follower-lines N       lines the chatty process writes per run (1000 to 10000000, default 2000000)
-          --follower-rounds N      runs with and without followers each (1 to 50, default 5)
+          --follower-rounds N      runs with and without followers each (1 to 50, default 10)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
           --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
@@ -93,7 +93,7 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 5, Smoke: false, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, Smoke: false, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with

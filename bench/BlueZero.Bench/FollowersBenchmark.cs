@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,16 +21,27 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
     /// <param name="Alone">The writer's own run time in ms with no follower.</param>
     /// <param name="Followed">The same with ten followers.</param>
     /// <param name="LinesPerFollower">Lines each follower received per run (median), dropped-line marks counted apart.</param>
+    /// <param name="Verdict">How much slower the followed runs were, and whether measurably (<see cref="SlowdownTest"/>).</param>
     public sealed record Result(int LinesWritten, int LineBytes, LatencyStats Alone, LatencyStats Followed, double LinesPerFollowerMedian,
-        int DroppedMarks, double NodeCpuAloneS, double NodeCpuFollowedS, Paced Chatty);
+        int DroppedMarks, RunCpu CpuAlone, RunCpu CpuFollowed, SlowdownTest.Verdict Verdict, Paced Chatty);
 
     /// <summary>The same comparison for a writer that prints in bursts of 100 lines every 10 ms (at most 10,000 lines a second).</summary>
-    public sealed record Paced(int LinesWritten, LatencyStats Alone, LatencyStats Followed, double LinesPerFollowerMedian);
+    public sealed record Paced(int LinesWritten, LatencyStats Alone, LatencyStats Followed, double LinesPerFollowerMedian, SlowdownTest.Verdict Verdict,
+        RunCpu CpuAlone, RunCpu CpuFollowed);
+
+    /// <summary>Cpu seconds per run of the node, the hub and the benchmark process (where the followers are).</summary>
+    public sealed record RunCpu(double Node, double Hub, double Bench)
+    {
+        public static readonly RunCpu Zero = new(0, 0, 0);
+        public RunCpu Plus(RunCpu other) => new(Node + other.Node, Hub + other.Hub, Bench + other.Bench);
+        public RunCpu Over(int runs) => new(Node / runs, Hub / runs, Bench / runs);
+        public RunCpu Minus(RunCpu other) => new(Node - other.Node, Hub - other.Hub, Bench - other.Bench);
+    }
 
     public const int PacedLines = 20_000;
     private const int PacedBurst = 100;
 
-    private sealed record Series(List<double> Alone, List<double> Followed, List<double> Received, int DroppedMarks, double CpuAloneS, double CpuFollowedS);
+    private sealed record Series(List<double> Alone, List<double> Followed, List<double> Received, int DroppedMarks, RunCpu CpuAlone, RunCpu CpuFollowed);
 
     public async Task<Result> RunAsync(int lines, int rounds, CancellationToken ct)
     {
@@ -47,9 +59,11 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
             var fullSpeed = await RunSeriesAsync(hub, http, node.Pid, "firehose", WriterScript(lines), rounds, ct);
             var paced = await RunSeriesAsync(hub, http, node.Pid, "chatty", PacedWriterScript(PacedLines), rounds, ct);
             return new Result(lines, LineText.Length + 1, LatencyStats.From("alone", fullSpeed.Alone), LatencyStats.From("followed", fullSpeed.Followed),
-                LatencyStats.From("received", fullSpeed.Received).Median, fullSpeed.DroppedMarks, fullSpeed.CpuAloneS / rounds, fullSpeed.CpuFollowedS / rounds,
+                LatencyStats.From("received", fullSpeed.Received).Median, fullSpeed.DroppedMarks, fullSpeed.CpuAlone.Over(rounds), fullSpeed.CpuFollowed.Over(rounds),
+                SlowdownTest.Compare(fullSpeed.Alone, fullSpeed.Followed),
                 new Paced(PacedLines, LatencyStats.From("alone", paced.Alone), LatencyStats.From("followed", paced.Followed),
-                    LatencyStats.From("received", paced.Received).Median));
+                    LatencyStats.From("received", paced.Received).Median, SlowdownTest.Compare(paced.Alone, paced.Followed),
+                    paced.CpuAlone.Over(rounds), paced.CpuFollowed.Over(rounds)));
         }
         finally
         {
@@ -61,35 +75,35 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
     /// <summary>Alternates runs without and with followers; each run's time is what the writer measured itself.</summary>
     private async Task<Series> RunSeriesAsync(HubClient hub, HttpClient http, int nodePid, string label, string script, int rounds, CancellationToken ct)
     {
-        var series = new Series([], [], [], 0, 0, 0);
+        var series = new Series([], [], [], 0, RunCpu.Zero, RunCpu.Zero);
         var dropped = 0;
-        double cpuAlone = 0, cpuFollowed = 0;
+        RunCpu cpuAlone = RunCpu.Zero, cpuFollowed = RunCpu.Zero;
         for (var round = 0; round < rounds * 2; round++)
         {
             var withFollowers = round % 2 == 1;
             var name = $"{label}-{round}";
-            var cpuBefore = CpuSeconds(nodePid);
+            var cpuBefore = CpuNow(nodePid);
             await hub.StartProcessAsync(NodeHostId, ["/bin/sh", "-c", script], name, ct);
             var followers = withFollowers
                 ? Enumerable.Range(0, Followers).Select(_ => FollowAsync(http, name, ct)).ToList()
                 : [];
             var elapsedMs = await WaitForTimingAsync(http, name, ct);
             var counts = await Task.WhenAll(followers);
-            var cpu = CpuSeconds(nodePid) - cpuBefore;
+            var cpu = CpuNow(nodePid).Minus(cpuBefore);
             if (withFollowers)
             {
                 series.Followed.Add(elapsedMs);
                 series.Received.AddRange(counts.Select(c => (double)c.Lines));
                 dropped += counts.Sum(c => c.DroppedMarks);
-                cpuFollowed += cpu;
+                cpuFollowed = cpuFollowed.Plus(cpu);
             }
             else
             {
                 series.Alone.Add(elapsedMs);
-                cpuAlone += cpu;
+                cpuAlone = cpuAlone.Plus(cpu);
             }
         }
-        return series with { DroppedMarks = dropped, CpuAloneS = cpuAlone, CpuFollowedS = cpuFollowed };
+        return series with { DroppedMarks = dropped, CpuAlone = cpuAlone, CpuFollowed = cpuFollowed };
     }
 
     private const string LineText = "chatty 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789";
@@ -128,19 +142,38 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
             HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         if (!response.IsSuccessStatusCode)
             throw new BenchmarkException($"following {name} got HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
-        int lines = 0, marks = 0;
-        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        // Lines are counted in the bytes, as `curl -N > file` would take them, not decoded one by one: a follower on the
+        // same two cores should cost no more than such a client.
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+        var buffer = new byte[64 * 1024];
+        int lines = 0, marks = 0, read;
+        var start = new List<byte>(); // the first bytes of the current line; all of it for the hub's own lines
+        var own = false;
+        while ((read = await body.ReadAsync(buffer, timeout.Token)) > 0)
         {
-            if (line.StartsWith("[bluezero] ", StringComparison.Ordinal))
+            for (var i = 0; i < read; i++)
             {
-                if (line.Contains(" lines dropped")) marks++;
-                continue;
+                var b = buffer[i];
+                if (b == (byte)'\n')
+                {
+                    if (!own) lines++;
+                    else if (Encoding.UTF8.GetString(start.ToArray()).Contains(" lines dropped")) marks++;
+                    start.Clear();
+                    own = false;
+                    continue;
+                }
+                if (start.Count >= OwnLinePrefix.Length && !own) continue;
+                start.Add(b);
+                if (start.Count == OwnLinePrefix.Length) own = start.SequenceEqual(OwnLinePrefix);
             }
-            lines++;
         }
         return (lines, marks);
     }
+
+    private RunCpu CpuNow(int nodePid) => new(CpuSeconds(nodePid), CpuSeconds(mesh.HubPid), CpuSeconds(Environment.ProcessId));
+
+    /// <summary>The hub's own lines ("[bluezero] 12 lines dropped", the exit line) start with this.</summary>
+    private static readonly byte[] OwnLinePrefix = "[bluezero] "u8.ToArray();
 
     private static double CpuSeconds(int pid) => (ProcessResources.CpuTicks(pid) ?? 0) / BlueZero.ProcessManager.Observation.CpuPercent.ClockTicksPerSecond;
 

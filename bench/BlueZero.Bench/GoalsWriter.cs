@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace BlueZero.Bench;
 
-/// <summary>The goals of issue 6, each with the figure this run measured for it and whether it was met.</summary>
+/// <summary>The goals of issue 6 (and issue 4's followers), each with the figure this run measured for it and whether it was met.</summary>
 internal static class GoalsWriter
 {
     public const string Heading = "## Goals";
@@ -64,6 +64,16 @@ internal static class GoalsWriter
             fifty?.ListProcesses is { } lp ? $" (`list_active_processes`; `list_processes` {Ms(lp.Median)})" : "");
         yield return AtMost("50 nodes: a node killed with SIGKILL reported within 5 s", fifty?.Crash?.HostsS, 5, Seconds, noFifty,
             fifty?.Crash is { } crash ? $" in GET /hosts ({crash.HostsSaid}); a routed request was answered `host unreachable` after {Seconds(crash.RoutedS ?? double.NaN)}" : "");
+        yield return Followers(r);
+    }
+
+    /// <summary>Issue 4's requirement, measured here too.</summary>
+    private static Goal Followers(BenchReport r)
+    {
+        const string text = "issue 4: ten followers of a chatty process do not slow it measurably";
+        return r.Followers.Result is { } f
+            ? new Goal(text, FollowersWriter.Verdict(f.Chatty.Verdict), !f.Chatty.Verdict.Measurable)
+            : new Goal(text, Missing("followers", r.Followers), null);
     }
 
     /// <summary>A goal met when <paramref name="value"/> is at most <paramref name="limit"/>; <paramref name="countable"/> false makes it unmet whatever the value.</summary>
