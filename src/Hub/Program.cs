@@ -86,4 +86,13 @@ else
 var clusterAddress = Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress;
 Console.WriteLine($"BlueZero hub ready: host_name={setup.Cluster.HostName} http={url} cluster={clusterAddress} local_node={(hub.LocalNode ? "on" : "off")}");
 await app.WaitForShutdownAsync();
+// Downed by the cluster (others saw this hub unreachable too long, e.g. a machine overloaded for seconds): a hub cannot
+// rejoin with the same actor system, and a clean exit code would tell its supervisor that it was stopped on purpose.
+if (CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+{
+    const int DownedExitCode = 3; // docs/OPERATIONS.md
+    Console.Error.WriteLine($"error: the cluster downed hub {setup.Cluster.HostName}; exiting with code {DownedExitCode} so that its supervisor restarts it " +
+                            "(the nodes rejoin a restarted hub on their own)");
+    return DownedExitCode;
+}
 return 0;
