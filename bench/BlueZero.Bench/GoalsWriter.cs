@@ -61,7 +61,9 @@ internal static class GoalsWriter
                 : $"only {fifty.Up} of 50 up after {ManyNodesBenchmark.AllUpTimeLimit.TotalMinutes:F0} min (at most {fifty.MostUp} at once){(fifty.Failure is null ? "" : $"; {Markdown.FirstLine(fifty.Failure)}")}",
                 fifty.UpS <= 20);
         yield return AtMost("50 nodes: cluster-wide list median ≤ 25 ms", fifty?.ListActive?.Median, 25, Ms, noFifty,
-            fifty?.ListProcesses is { } lp ? $" (`list_active_processes`; `list_processes` {Ms(lp.Median)})" : "");
+            fifty?.ListProcesses is { } lp
+                ? $" (`list_active_processes`; `list_processes` {Ms(lp.Median)}; {(fifty.SettledS is { } settled ? $"once settled, {Seconds(settled)} after launch" : "the mesh never settled")})"
+                : "");
         yield return AtMost("50 nodes: a node killed with SIGKILL reported within 5 s", fifty?.Crash?.HostsS, 5, Seconds, noFifty,
             fifty?.Crash is { } crash ? $" in GET /hosts ({crash.HostsSaid}); a routed request was answered `host unreachable` after {Seconds(crash.RoutedS ?? double.NaN)}" : "");
         yield return Followers(r);
