@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+
 namespace BlueZero.Hub.Http;
 
 /// <summary>
@@ -10,9 +11,13 @@ namespace BlueZero.Hub.Http;
 public sealed class SharedPageReads<TPage>
 {
     /// <summary>Short enough that a lone follower never meets its own page again (it waits longer between reads).</summary>
-    private static readonly TimeSpan Reuse = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan DefaultReuse = TimeSpan.FromMilliseconds(50);
 
+    private readonly TimeSpan _reuse;
     private readonly ConcurrentDictionary<object, Task<TPage>> _reads = new();
+
+    /// <param name="reuse">How long a page worth keeping is handed to later readers; <see cref="DefaultReuse"/> if null.</param>
+    public SharedPageReads(TimeSpan? reuse = null) => _reuse = reuse ?? DefaultReuse;
 
     /// <param name="key">Equal for requests with the same answer (a record of host and request).</param>
     /// <param name="fetch">Asks the node; called once per key at a time.</param>
@@ -37,7 +42,7 @@ public sealed class SharedPageReads<TPage>
         {
             var outcome = await fetch();
             read.SetResult(outcome);
-            if (worthKeeping(outcome)) await Task.Delay(Reuse);
+            if (worthKeeping(outcome)) await Task.Delay(_reuse);
         }
         catch (Exception ex)
         {

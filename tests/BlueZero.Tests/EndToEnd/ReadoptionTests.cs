@@ -1,3 +1,4 @@
+using BlueZero.ProcessManager.State;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -26,8 +27,8 @@ public sealed class ReadoptionTests(ITestOutputHelper output) : IAsyncLifetime
         var node = await _mesh.StartNode(Node);
         var pid = _mesh.Track(await _mesh.Hub.StartProcess(Node, "/bin/sleep", "300"));
         var dataDir = Path.Combine(_mesh.WorkDir, "state", "bluezero", Node);
-        // The start is on disk once the snapshot or its journal holds it.
-        await Polling.Until(() => Directory.GetFiles(dataDir, "process-table.*").Any(f => File.ReadAllText(f).Contains($"\"Pid\":{pid}")),
+        // On disk once the snapshot or its journal holds it, as the node's own side-effect-free reader sees them.
+        await Polling.Until(() => ProcessTableFile.Read(dataDir)?.Entries.Any(e => e.Pid == pid) == true,
             TimeSpan.FromSeconds(10), "the table on disk to hold the sleep", _mesh.Diagnostics);
         await LocalMesh.LetHeartbeatsSettle();
 
