@@ -8,12 +8,14 @@ using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.ProcessManager.Native;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
 
 // The hub: forms (or joins) the cluster, tracks nodes by host_name, routes JSON requests, and by default
 // hosts a local process-manager node so one machine works with nothing else started.
+InterruptSignal.RestoreDefault();
 var settings = StartupArguments.Resolve(args, HubOptions.Flags,
     "BlueZero.Hub [options]   (from the repository: dotnet run --project src/Hub -- [options])",
     "The BlueZero hub: HTTP front door (POST /control, GET /hosts, GET /health) and host_name routing.",
@@ -25,6 +27,13 @@ var settings = StartupArguments.Resolve(args, HubOptions.Flags,
     out var exitCode);
 if (settings is null) return exitCode;
 var (setup, hub) = (settings.Mesh, settings.Hub);
+using var localNodeLock = hub.LocalNode ? DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory) : null;
+if (hub.LocalNode && localNodeLock is null)
+{
+    Console.Error.WriteLine($"error: {DataDirectoryLock.InUse(setup.ProcessManager.DataDirectory, setup.Cluster.HostName)}; " +
+                            $"exiting with code {ExitCodes.HostNameTaken} (or start the hub with --no-local-node)");
+    return ExitCodes.HostNameTaken;
+}
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -74,7 +83,7 @@ catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketExcepti
 {
     // Typically a port in use: say which, once, instead of a stack trace.
     Console.Error.WriteLine($"error: the hub could not start (HTTP {hub.Http}, cluster port {setup.Cluster.ClusterPort}): {ex.GetBaseException().Message}");
-    return 1;
+    return ExitCodes.CouldNotStart;
 }
 
 var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? hub.Http.ToString();
@@ -90,9 +99,8 @@ await app.WaitForShutdownAsync();
 // rejoin with the same actor system, and a clean exit code would tell its supervisor that it was stopped on purpose.
 if (CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
 {
-    const int DownedExitCode = 3; // docs/OPERATIONS.md
-    Console.Error.WriteLine($"error: the cluster downed hub {setup.Cluster.HostName}; exiting with code {DownedExitCode} so that its supervisor restarts it " +
+    Console.Error.WriteLine($"error: the cluster downed hub {setup.Cluster.HostName}; exiting with code {ExitCodes.HubDowned} so that its supervisor restarts it " +
                             "(the nodes rejoin a restarted hub on their own)");
-    return DownedExitCode;
+    return ExitCodes.HubDowned;
 }
-return 0;
+return ExitCodes.Stopped;

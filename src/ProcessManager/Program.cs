@@ -1,10 +1,13 @@
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
+using BlueZero.ProcessManager.Native;
+using BlueZero.ProcessManager.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // The process-manager node: joins the BlueZero cluster and manages OS processes on this machine.
+InterruptSignal.RestoreDefault();
 var setup = StartupArguments.Resolve(args, MeshFlags.Common,
     "BlueZero.ProcessManager [options]   (from the repository: dotnet run --project src/ProcessManager -- [options])",
     "A BlueZero process-manager node: joins the cluster through the seeds and registers with every hub.",
@@ -12,19 +15,29 @@ var setup = StartupArguments.Resolve(args, MeshFlags.Common,
     out var exitCode);
 if (setup is null) return exitCode;
 
+using var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory);
+if (dataLock is null)
+{
+    Console.Error.WriteLine($"error: {DataDirectoryLock.InUse(setup.ProcessManager.DataDirectory, setup.Cluster.HostName)}; exiting with code {ExitCodes.HostNameTaken}");
+    return ExitCodes.HostNameTaken;
+}
+
 var builder = Host.CreateApplicationBuilder();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddSingleton(setup);
-builder.Services.AddHostedService<NodeRuntime>();
+builder.Services.AddSingleton<NodeRuntime>();
+builder.Services.AddHostedService(services => services.GetRequiredService<NodeRuntime>());
 // A failed start is reported below in one line; the host's own stack trace would bury it.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+var host = builder.Build();
+var runtime = host.Services.GetRequiredService<NodeRuntime>();
 try
 {
-    await builder.Build().RunAsync();
+    await host.RunAsync();
 }
 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or Akka.Remote.RemoteTransportException or AggregateException)
 {
     Console.Error.WriteLine($"error: the node could not start (cluster port {setup.Cluster.ClusterPort}): {ex.GetBaseException().Message}");
-    return 1;
+    return ExitCodes.CouldNotStart;
 }
-return 0;
+return runtime.ExitCode;

@@ -2,16 +2,22 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using BlueZero.Messages.Protocol;
+using BlueZero.ProcessManager.Hosting;
 
 namespace BlueZero.ProcessManager.Actors;
 
 /// <summary>
 /// Registers this node's process manager with every hub that comes up, and again with any hub that
 /// appears later (a restarted hub is a new member). Unacknowledged registrations are retried on a timer.
-/// While a hub is unreachable the registration is repeated too: a hub restarted at the same address answers
-/// <see cref="RejoinRequired"/>, and the node downs itself to rejoin the new cluster at once (its processes are
-/// untouched; see NodeRuntime) rather than after the split-brain resolver's timers. A dropped connection to a hub
-/// counts as unreachable for this purpose, so a restarted hub is found without waiting for the failure detector.
+/// A node never stays in a cluster without a hub:
+/// <list type="bullet">
+/// <item>a hub that crashed and was restarted at the same address answers a repeated registration with
+/// <see cref="RejoinRequired"/> (a dropped connection counts as a possible restart, so this is quick);</item>
+/// <item>a hub that left cleanly (SIGTERM, Ctrl-C) is removed from the cluster by the remaining members, and the node
+/// that sees the last hub removed leaves too.</item>
+/// </list>
+/// Either way the node ends its actor system without touching its processes, and the node runtime starts a fresh one
+/// that joins through the seeds, as after being downed.
 /// </summary>
 public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 {
@@ -20,6 +26,14 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     public const string RegistryName = "node-registry";
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// What the standalone node's runtime wants to hear. <paramref name="Registered"/>: the first hub acknowledged this
+    /// actor system's registration (the node is ready). <paramref name="Refused"/>: a hub refused the host_name because a
+    /// live node owns it; the registrar then ends the actor system. Without listeners (the hub's own local node) a refusal
+    /// is logged and retried in case the other node goes away.
+    /// </summary>
+    public sealed record Listeners(Action<Address> Registered, Action<string> Refused);
 
     private sealed record RetryRegistration : INoSerializationVerificationNeeded;
 
@@ -35,23 +49,27 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 
     private readonly string _hostName;
     private readonly IActorRef _processManager;
+    private readonly Listeners? _listeners;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<Address, HubState> _hubs = new();
+    private bool _announcedReady;
+    private bool _leaving;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string hostName, IActorRef processManager) =>
-        Akka.Actor.Props.Create(() => new NodeRegistrar(hostName, processManager));
+    public static Props Props(string hostName, IActorRef processManager, Listeners? listeners = null) =>
+        Akka.Actor.Props.Create(() => new NodeRegistrar(hostName, processManager, listeners));
 
-    public NodeRegistrar(string hostName, IActorRef processManager)
+    public NodeRegistrar(string hostName, IActorRef processManager, Listeners? listeners)
     {
         _hostName = hostName;
         _processManager = processManager;
+        _listeners = listeners;
 
         Receive<ClusterEvent.MemberUp>(up => HubAppeared(up.Member));
         Receive<ClusterEvent.MemberWeaklyUp>(up => HubAppeared(up.Member));
-        Receive<ClusterEvent.MemberRemoved>(removed => _hubs.Remove(removed.Member.Address));
+        Receive<ClusterEvent.MemberRemoved>(removed => OnMemberRemoved(removed.Member));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.UnreachableMember>(e => SetReachable(e.Member.Address, false));
         Receive<ClusterEvent.ReachableMember>(e => SetReachable(e.Member.Address, true));
@@ -97,6 +115,19 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         }
     }
 
+    private void OnMemberRemoved(Member member)
+    {
+        if (!_hubs.Remove(member.Address)) return;
+        // The hub's own local node goes down with its hub; and while this node leaves anyway, there is nothing to do.
+        if (member.Address == _cluster.SelfAddress || _hubs.Count > 0 || _cluster.IsTerminated
+            || _cluster.SelfMember.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed)
+            return;
+        // Without this the remaining nodes would live on as a cluster of their own, and a hub started again would form
+        // another one that they never join (split-brain resolution acts on unreachable members, not on one that left).
+        _log.Warning("Lost hub {Hub}: it left the cluster. Rejoining through the seeds; managed processes are untouched", member.Address);
+        LeaveToRejoin(NodeShutdownReasons.HubLost.Instance);
+    }
+
     private void SetReachable(Address address, bool reachable)
     {
         if (!_hubs.TryGetValue(address, out var state)) return;
@@ -116,10 +147,19 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         var address = HubAddressOf(Sender);
         if (!_hubs.TryGetValue(address, out var state) || !(state.Unreachable || state.Disconnected)) return; // only a hub we lost can say so
         _log.Warning("Hub {Hub} was restarted ({Reason}); leaving the old cluster to rejoin it", address, rejoin.Reason);
-        // Down alone waits for the leader, which the dead hub blocks; shutting down as Akka does on being downed
-        // is immediate. The node runtime then starts a fresh actor system that joins the new hub.
+        LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);
+    }
+
+    /// <summary>
+    /// Ends this actor system the way Akka does on being downed. A plain Down would wait for a leader, which a dead hub
+    /// blocks; shutting down is immediate. The node runtime then starts a fresh actor system that joins through the seeds.
+    /// </summary>
+    private void LeaveToRejoin(CoordinatedShutdown.Reason reason)
+    {
+        if (_leaving) return;
+        _leaving = true;
         _cluster.Down(_cluster.SelfAddress);
-        CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
+        CoordinatedShutdown.Get(Context.System).Run(reason);
     }
 
     private Address HubAddressOf(IActorRef sender) =>
@@ -132,12 +172,24 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         state.Acknowledged = true;
         state.Disconnected = false; // the same hub answered: it was not restarted
         _log.Info("Registered as {Host} with hub {Hub}", _hostName, address);
+        if (_announcedReady) return;
+        _announcedReady = true;
+        _listeners?.Registered(address);
     }
 
     private void OnRefused(NodeRegistrationRefused refused)
     {
         var address = HubAddressOf(Sender);
         if (!_hubs.TryGetValue(address, out var state)) return;
+        if (_listeners is { } listeners)
+        {
+            // The hub refuses only after its probe found the owner alive: waiting will not change that.
+            if (_leaving) return;
+            _leaving = true;
+            listeners.Refused(refused.Reason);
+            CoordinatedShutdown.Get(Context.System).Run(NodeShutdownReasons.HostNameTaken.Instance);
+            return;
+        }
         if (!state.Refused)
             _log.Error("Hub {Hub} refused host_name {Host}: {Reason}. Retrying every {Interval}s in case the other node goes away.",
                 address, _hostName, refused.Reason, RefusedRetryInterval.TotalSeconds);

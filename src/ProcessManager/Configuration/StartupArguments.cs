@@ -1,3 +1,5 @@
+using BlueZero.ProcessManager.Hosting;
+
 namespace BlueZero.ProcessManager.Configuration;
 
 /// <summary>
@@ -17,7 +19,7 @@ public static class StartupArguments
         {
             Console.Error.WriteLine($"error: {flagError}");
             Console.Error.WriteLine(usage);
-            exitCode = 2;
+            exitCode = ExitCodes.Usage;
             return null;
         }
         if (flags.Has(MeshFlags.Help.Name))
@@ -32,7 +34,7 @@ public static class StartupArguments
         catch (Exception ex) when (ex is SetupException or Akka.Configuration.ConfigurationException or FormatException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
-            exitCode = 2;
+            exitCode = ExitCodes.Usage;
             return null;
         }
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using BlueZero.ProcessManager.Actors;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.State;
@@ -27,17 +28,22 @@ public sealed class NodeRuntime : IHostedService, IDisposable
     private readonly ProcessTable _table;
     private readonly NodeResources _resources;
     private readonly object _gate = new();
+    private readonly IHostApplicationLifetime _lifetime;
     private ActorSystem? _system;
     private bool _stopping;
 
-    public NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger)
+    public NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger, IHostApplicationLifetime lifetime)
     {
         _setup = setup;
         _logger = logger;
+        _lifetime = lifetime;
         _tableFile = new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, logger);
         _table = _tableFile.Load();
         _resources = NodeResources.For(setup.ProcessManager);
     }
+
+    /// <summary>What the executable should exit with once the host has stopped (<see cref="ExitCodes"/>).</summary>
+    public int ExitCode { get; private set; } = ExitCodes.Stopped;
 
     public ActorSystem? CurrentSystem
     {
@@ -65,22 +71,46 @@ public sealed class NodeRuntime : IHostedService, IDisposable
             _system = system;
         }
         var cluster = Cluster.Get(system);
+        var host = _setup.Cluster.HostName;
         if (_setup.Cluster.FormsClusterItself) cluster.Join(cluster.SelfAddress);
-        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _table, _resources);
+        // "ready" only once a hub has acknowledged the registration: a script that waits for the line can use the node.
+        Console.WriteLine($"BlueZero process-manager node joining: host_name={host} cluster={cluster.SelfAddress} seeds={string.Join(",", _setup.Cluster.Seeds)}");
+        var registration = new NodeRegistrar.Listeners(
+            hub => Console.WriteLine($"BlueZero process-manager node ready: host_name={host} cluster={cluster.SelfAddress} hub={hub}"),
+            reason => OnHostNameRefused(reason));
+        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _table, _resources, registration);
         cluster.RegisterOnMemberUp(() => _logger.LogInformation(
-            "BlueZero node {Host} joined the cluster as {Address}", _setup.Cluster.HostName, cluster.SelfAddress));
-        Console.WriteLine($"BlueZero process-manager node ready: host_name={_setup.Cluster.HostName} cluster={cluster.SelfAddress}");
+            "BlueZero node {Host} joined the cluster as {Address}", host, cluster.SelfAddress));
         system.WhenTerminated.ContinueWith(_ => OnSystemTerminated(system), TaskScheduler.Default);
+    }
+
+    /// <summary>A hub found the host_name owned by a live node: waiting would not change that, so the node exits.</summary>
+    private void OnHostNameRefused(string reason)
+    {
+        lock (_gate) _stopping = true;
+        ExitCode = ExitCodes.HostNameTaken;
+        Console.Error.WriteLine($"error: {reason}; this node exits with code {ExitCodes.HostNameTaken} " +
+                                "(start it with another --host-id). Its managed processes, if any, are untouched.");
     }
 
     private async Task OnSystemTerminated(ActorSystem system)
     {
         lock (_gate)
         {
-            if (_stopping || !ReferenceEquals(system, _system)) return;
+            if (!ReferenceEquals(system, _system)) return;
+            if (_stopping)
+            {
+                if (ExitCode != ExitCodes.Stopped) _lifetime.StopApplication(); // ended by a refusal, not by the host
+                return;
+            }
         }
-        _logger.LogWarning("Node {Host} left the cluster without being asked to (downed or removed); rejoining with a fresh actor system. " +
-                          "{Count} managed processes are untouched.", _setup.Cluster.HostName, _table.RunningPids().Count);
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        if (reason is NodeShutdownReasons.HubLost)
+            _logger.LogInformation("Node {Host} rejoins through its seeds with a fresh actor system; {Count} managed processes are untouched",
+                _setup.Cluster.HostName, _table.RunningPids().Count);
+        else
+            _logger.LogWarning("Node {Host} left the cluster without being asked to (downed or removed); rejoining with a fresh actor system. " +
+                              "{Count} managed processes are untouched.", _setup.Cluster.HostName, _table.RunningPids().Count);
         await Task.Delay(RejoinDelay);
         StartSystem();
     }

@@ -15,20 +15,19 @@ namespace BlueZero.ProcessManager.Hosting;
 public static class ProcessManagerModule
 {
     /// <param name="resources">Output logs and resource figures, kept by the host across actor systems; null: fresh ones, output in memory only.</param>
+    /// <param name="registration">The standalone node's runtime hears of its registration here; null for the hub's local node.</param>
     public static IActorRef Start(ActorSystem system, MeshClusterSettings cluster, ProcessManagerOptions options,
-        IProcessLauncher launcher, ProcessTable table, NodeResources? resources = null)
+        IProcessLauncher launcher, ProcessTable table, NodeResources? resources = null, NodeRegistrar.Listeners? registration = null)
     {
         var withChildEnvironment = options with { ChildEnvironment = ChildEnvironment(system, cluster, options) };
         var manager = system.ActorOf(ProcessManagerActor.Props(withChildEnvironment, launcher, table, resources), ProcessManagerActor.Name);
-        system.ActorOf(NodeRegistrar.Props(options.HostName, manager), NodeRegistrar.Name);
+        system.ActorOf(NodeRegistrar.Props(options.HostName, manager, registration), NodeRegistrar.Name);
 
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-managed-processes", async () =>
         {
             // Cluster events never kill managed processes: a downed or removed node keeps them and rejoins.
-            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason
-                or CoordinatedShutdown.ClusterLeavingReason
-                or CoordinatedShutdown.ClusterJoinUnsuccessfulReason)
+            if (NodeShutdownReasons.KeepsProcesses(shutdown.ShutdownReason))
                 return Done.Instance;
             await manager.Ask<AllProcessesStopped>(new StopAllProcesses(), options.FullStopTime);
             return Done.Instance;

@@ -5,44 +5,86 @@ using Xunit.Abstractions;
 namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
-/// The hub is the only seed. Killed with SIGKILL and started again on the same ports, it sees every live node again
-/// within 10 s (DESIGN.md §5), and the nodes' processes are untouched.
+/// The hub is the only seed. Stopped in any way a user stops it (SIGTERM as systemctl restart does, SIGINT as Ctrl-C
+/// does, or SIGKILL) and started again on the same ports, it sees every live node again within 10 s (DESIGN.md §5), and
+/// the nodes' processes are untouched. A hub that leaves cleanly is removed by the remaining members; before the fix
+/// they lived on as a hub-less cluster of their own that the new hub never saw.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class HubRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private const string HubName = "hr-hub";
     private static readonly string[] Nodes = ["hr-node-1", "hr-node-2"];
+    private static readonly TimeSpan SeenWithin = TimeSpan.FromSeconds(10);
     private readonly LocalMesh _mesh = LocalMesh.Create();
+    private readonly Dictionary<string, int> _sleepers = new();
+    private readonly Dictionary<string, MeshProcess> _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
 
-    [Fact]
-    public async Task Restarted_hub_sees_every_live_node_up_within_10_s_and_their_processes_are_untouched()
+    [Theory]
+    [InlineData(PosixSignal.SIGTERM)]
+    [InlineData(PosixSignal.SIGINT)]
+    [InlineData(PosixSignal.SIGKILL)]
+    public async Task Restarted_hub_sees_every_live_node_up_within_10_s_and_their_processes_are_untouched(PosixSignal signal)
     {
-        var hub = await _mesh.StartHub("hr-hub");
-        var sleepers = new Dictionary<string, int>();
+        await StartMeshWithSleepers();
+
+        await RestartHub(signal);
+
+        await AssertEveryNodeUpAndSleepersUntouched();
+    }
+
+    [Fact]
+    public async Task Two_clean_hub_restarts_in_a_row_each_see_every_node_again()
+    {
+        await StartMeshWithSleepers();
+
+        await RestartHub(PosixSignal.SIGTERM);
+        await AssertEveryNodeUpAndSleepersUntouched();
+        await RestartHub(PosixSignal.SIGTERM);
+        await AssertEveryNodeUpAndSleepersUntouched();
+
+        // Each node said once per lost hub that it lost it, at Warning, and nothing more.
+        foreach (var (name, node) in _nodes)
+            Assert.True(node.Output.Count(l => l.Contains("Lost hub", StringComparison.Ordinal)) == 2,
+                $"{name} should log the loss of the hub once per clean hub stop\n{node.OutputTail(60)}");
+    }
+
+    private async Task StartMeshWithSleepers()
+    {
+        await _mesh.StartHub(HubName);
         foreach (var name in Nodes)
         {
-            await _mesh.StartNode(name);
-            sleepers[name] = await _mesh.StartSleep(name);
+            _nodes[name] = await _mesh.StartNode(name);
+            _sleepers[name] = await _mesh.StartSleep(name);
         }
+        // A SIGKILLed hub is found by failure detection, which judges a member that joined within the last second
+        // later than one with a heartbeat history; the others need no settling, but one setup serves all three.
         await LocalMesh.LetHeartbeatsSettle();
+    }
 
-        hub.Signal(PosixSignal.SIGKILL);
-        Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(5)), "the hub survived SIGKILL");
-        await _mesh.StartHub("hr-hub", hub.Ready.HttpPort, hub.Ready.ClusterPort);
+    private async Task RestartHub(PosixSignal signal)
+    {
+        var hub = _mesh.HubProcess;
+        hub.Signal(signal);
+        Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(20)), $"the hub survived {signal}\n{hub.OutputTail()}");
+        await _mesh.StartHub(HubName, hub.Ready.HttpPort, hub.Ready.ClusterPort);
+    }
 
+    private async Task AssertEveryNodeUpAndSleepersUntouched()
+    {
         var seen = await Polling.Until(async () =>
         {
             var hosts = await _mesh.Hub.Hosts();
             return Nodes.All(n => hosts.Any(h => (string?)h["host_name"] == n && (string?)h["status"] == "up"));
-        }, TimeSpan.FromSeconds(20), "the restarted hub lists every node up", _mesh.Diagnostics, Polling.FinePollInterval);
+        }, TimeSpan.FromSeconds(30), "the restarted hub lists every node up", _mesh.Diagnostics, Polling.FinePollInterval);
         output.WriteLine($"every node up {seen.TotalSeconds:0.00} s after the restarted hub's ready line");
-        Assert.True(seen <= TimeSpan.FromSeconds(10), $"the restarted hub took {seen.TotalSeconds:0.0} s to see every node (bound: 10 s)");
+        Assert.True(seen <= SeenWithin, $"the restarted hub took {seen.TotalSeconds:0.0} s to see every node (bound: {SeenWithin.TotalSeconds} s)\n{_mesh.Diagnostics()}");
 
-        foreach (var (name, pid) in sleepers)
+        foreach (var (name, pid) in _sleepers)
         {
             Assert.True(OsProcesses.IsAlive(pid), $"the sleep {pid} on {name} died during the hub restart");
             Assert.Contains(pid, await _mesh.Hub.ActivePids(name));

@@ -83,13 +83,18 @@ public sealed class LocalMesh : IAsyncDisposable
 
     /// <summary>Starts a node seeded by the current hub; by default waits until the hub lists it "up".</summary>
     /// <param name="extraArgs">More node flags, e.g. --stats-interval 0.5.</param>
-    public async Task<MeshProcess> StartNode(string hostId, bool waitUntilUp = true, IReadOnlyList<string>? extraArgs = null)
+    /// <param name="sigintIgnored">Start it with SIGINT ignored, as a non-interactive shell starts a background command.</param>
+    public async Task<MeshProcess> StartNode(string hostId, bool waitUntilUp = true, IReadOnlyList<string>? extraArgs = null, bool sigintIgnored = false)
     {
-        var node = Add(MeshProcess.StartNode(hostId, Seed, WorkDir, ConfigDir, extraArgs));
+        var node = StartNodeProcess(hostId, extraArgs, sigintIgnored);
         await node.WaitReady(StartTimeout);
         if (waitUntilUp) await WaitForStatus(hostId, "up", UpTimeout);
         return node;
     }
+
+    /// <summary>Starts a node seeded by the current hub without waiting for anything, e.g. for one expected to refuse to run.</summary>
+    public MeshProcess StartNodeProcess(string hostId, IReadOnlyList<string>? extraArgs = null, bool sigintIgnored = false) =>
+        Add(MeshProcess.StartNode(hostId, Seed, WorkDir, ConfigDir, extraArgs, sigintIgnored));
 
     private MeshProcess Add(MeshProcess process)
     {

@@ -6,8 +6,9 @@ namespace BlueZero.Tests.Support;
 
 /// <summary>
 /// One real BlueZero executable (hub or process-manager node) run with the dotnet host, as a user would run it.
-/// Stdout and stderr are captured line by line in the background. A node prints its ready line again each time
-/// it rejoins with a fresh actor system, so <see cref="ReadyLines"/> counts those too.
+/// Stdout and stderr are captured line by line in the background. A node prints its ready line once a hub has
+/// acknowledged its registration, and again each time it rejoins with a fresh actor system, so
+/// <see cref="ReadyLines"/> counts those too.
 /// Disposal: SIGCONT (in case a test left it stopped), SIGTERM, up to 15 s for a graceful exit, then SIGKILL to the
 /// whole process tree.
 /// </summary>
@@ -50,13 +51,17 @@ public sealed partial class MeshProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>; <paramref name="extraArgs"/> come last.</summary>
-    public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir, IReadOnlyList<string>? extraArgs = null) =>
-        Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir, .. extraArgs ?? []], workDir, isHub: false);
+    /// <param name="sigintIgnored">Start it as a shell without job control starts a background command: with SIGINT ignored.</param>
+    public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir, IReadOnlyList<string>? extraArgs = null,
+        bool sigintIgnored = false) =>
+        Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir, .. extraArgs ?? []], workDir,
+            isHub: false, sigintIgnored: sigintIgnored);
 
     private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false)
     {
-        var info = new ProcessStartInfo(TestPaths.DotnetHost)
+        // An ignored signal stays ignored across exec, so the shell hands the executable SIGINT as SIG_IGN.
+        var info = new ProcessStartInfo(sigintIgnored ? "/bin/sh" : TestPaths.DotnetHost)
         {
             WorkingDirectory = workDir,
             UseShellExecute = false,
@@ -64,6 +69,8 @@ public sealed partial class MeshProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (sigintIgnored)
+            foreach (var arg in (string[])["-c", "trap '' INT; exec \"$@\"", "sh", TestPaths.DotnetHost]) info.ArgumentList.Add(arg);
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         // A clean environment: nothing B0_* the test run may carry overrides the flags and HOCON given here.
