@@ -75,6 +75,16 @@ public sealed class InProcessMesh : IDisposable
 
     public async Task<RegistrySnapshot> Snapshot() => await Router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
 
+    /// <summary>
+    /// A bare cluster member in this test process (no BlueZero actors) that joins the cluster of a real hub executable
+    /// through <paramref name="seed"/>, so that a test can act as one more member would, e.g. down the hub.
+    /// </summary>
+    public static ActorSystem JoinAsBystander(string seed)
+    {
+        var setup = Setup(["--host-id", "bystander", "--cluster-port", "0", "--seed", seed], ["process-manager.hocon", "common.hocon"]);
+        return ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides));
+    }
+
     /// <summary>The actor system stops without leaving the cluster, as when its process is killed.</summary>
     public static Task Crash(Node node) => node.System.Terminate();
 

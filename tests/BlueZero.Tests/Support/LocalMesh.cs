@@ -53,6 +53,12 @@ public sealed class LocalMesh : IAsyncDisposable
     public string WorkDir { get; }
     public string ConfigDir { get; }
 
+    /// <summary>Every executable this mesh started, oldest first.</summary>
+    public IReadOnlyList<MeshProcess> Processes
+    {
+        get { lock (_processes) return _processes.ToArray(); }
+    }
+
     /// <summary>The most recently started hub.</summary>
     public MeshProcess HubProcess { get; private set; } = null!;
 

@@ -1,0 +1,105 @@
+using Akka.Actor;
+using Akka.Cluster;
+using BlueZero.ProcessManager.Hosting;
+using BlueZero.Tests.Support;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace BlueZero.Tests.EndToEnd;
+
+/// <summary>
+/// The operations that reach every host, and the hub's own failure answers, against a running mesh of real
+/// executables: cluster-wide list_processes and kill_all, the request timeout (504) for a node that does not answer,
+/// and the hub's exit code when the cluster downs it.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterWideOperationsTests : IAsyncLifetime
+{
+    private static readonly string[] Nodes = ["wide-1", "wide-2"];
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+    private readonly LocalMesh _mesh = LocalMesh.Create();
+
+    public async Task InitializeAsync()
+    {
+        File.AppendAllText(Path.Combine(_mesh.ConfigDir, "hub.hocon"),
+            $"\nbluezero.hub.request-timeout = {RequestTimeout.TotalMilliseconds:0}ms\n");
+        await _mesh.StartHub("wide-hub", localNode: false);
+        foreach (var node in Nodes) await _mesh.StartNode(node);
+    }
+
+    public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Cluster_wide_list_processes_lists_every_host_with_its_entries()
+    {
+        var sleepers = new Dictionary<string, int>();
+        foreach (var node in Nodes) sleepers[node] = await _mesh.StartSleep(node);
+
+        var reply = await _mesh.Hub.Control("""{"list_processes":{}}""");
+
+        Assert.Equal(200, reply.Status);
+        var hosts = ((JArray)reply.Json["list_processes"]!["hosts"]!).Cast<JObject>().ToDictionary(h => (string)h["host_name"]!);
+        Assert.Equal(Nodes.Order(), hosts.Keys.Order());
+        foreach (var (node, pid) in sleepers)
+        {
+            var entry = Assert.Single((JArray)hosts[node]["processes"]!);
+            Assert.Equal(pid, (int)entry["pid"]!);
+            Assert.Equal("running", (string?)entry["state"]);
+        }
+    }
+
+    [Fact]
+    public async Task Kill_all_on_all_hosts_stops_every_managed_process_on_every_host()
+    {
+        var sleepers = new Dictionary<string, int>();
+        foreach (var node in Nodes) sleepers[node] = await _mesh.StartSleep(node);
+
+        var reply = await _mesh.Hub.Control("""{"kill_all":{"all_hosts":true}}""");
+
+        Assert.Equal(200, reply.Status);
+        var hosts = ((JArray)reply.Json["kill_all"]!["hosts"]!).Cast<JObject>().ToDictionary(h => (string)h["host_name"]!);
+        foreach (var (node, pid) in sleepers)
+        {
+            Assert.Equal([pid], hosts[node]["pids"]!.Values<int>());
+            await Polling.Until(() => !OsProcesses.IsAlive(pid), TimeSpan.FromSeconds(5), $"the sleep {pid} on {node} ends");
+        }
+        foreach (var node in Nodes) Assert.Empty(await _mesh.Hub.ActivePids(node));
+    }
+
+    [Fact]
+    public async Task A_node_that_does_not_answer_gets_504_timeout_after_the_request_timeout_and_the_hub_keeps_serving()
+    {
+        var frozen = _mesh.Processes.Single(p => p.Label == $"node {Nodes[0]}");
+        frozen.Signal(PosixSignal.SIGSTOP);
+        try
+        {
+            var reply = await _mesh.Hub.Control($$$"""{"host_name":"{{{Nodes[0]}}}","list_active_processes":{}}""");
+
+            Assert.Equal(504, reply.Status);
+            Assert.Equal("timeout", (string?)reply.Json["error_message"]);
+            // Answered at the timeout: not before it, and not much after (the node is frozen, not gone).
+            Assert.InRange(reply.Elapsed, RequestTimeout - TimeSpan.FromMilliseconds(100), RequestTimeout + TimeSpan.FromSeconds(1));
+            Assert.Empty(await _mesh.Hub.ActivePids(Nodes[1]));
+        }
+        finally
+        {
+            frozen.Signal(PosixSignal.SIGCONT);
+        }
+    }
+
+    [Fact]
+    public async Task Hub_downed_by_the_cluster_exits_with_code_3_and_says_why()
+    {
+        var hub = _mesh.HubProcess;
+        using var bystander = InProcessMesh.JoinAsBystander(_mesh.Seed);
+        var cluster = Cluster.Get(bystander);
+        await Polling.Until(() => cluster.SelfMember.Status == MemberStatus.Up, TimeSpan.FromSeconds(20), "the bystander is up");
+
+        cluster.Down(Address.Parse(_mesh.Seed));
+
+        Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(20)), $"the downed hub kept running\n{hub.OutputTail()}");
+        Assert.True(hub.ExitCode == ExitCodes.HubDowned, $"exit code {hub.ExitCode}\n{hub.OutputTail()}");
+        Assert.Contains(hub.Output, l => l.Contains("error: the cluster downed hub wide-hub", StringComparison.Ordinal));
+        await bystander.Terminate();
+    }
+}
