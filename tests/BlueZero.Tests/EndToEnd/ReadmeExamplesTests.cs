@@ -38,7 +38,7 @@ public sealed class ReadmeExamplesTests(ITestOutputHelper output)
         Assert.NotEmpty(calls);
         var documented = Readme.DocumentedErrors;
         Assert.NotEmpty(documented);
-        var failures = calls.Where(c => !Succeeded(c)).ToList();
+        var failures = calls.Where(c => !HubReply.IsSuccessful(c.Status, c.ContentType, c.Body)).ToList();
         var unexpected = failures.Where(f => !documented.Any(d => Matches(f, d))).ToList();
         Assert.True(unexpected.Count == 0, $"README examples failed:\n{string.Join('\n', unexpected)}\n{mesh.Diagnostics()}");
         foreach (var error in documented)
@@ -52,16 +52,6 @@ public sealed class ReadmeExamplesTests(ITestOutputHelper output)
 
         Assert.All(skipped, line => Assert.Matches(@"^# skipped: dotnet (run|test) ", line));
         Assert.Equal(["lab-2"], Readme.NodesStarted);
-    }
-
-    /// <summary>A 2xx answer whose JSON, if any, says success at the top and inside the operation's reply.</summary>
-    private static bool Succeeded(ReadmeExamples.CurlCall call)
-    {
-        if (call.Status is < 200 or > 299) return false;
-        if (!call.ContentType.StartsWith("application/json", StringComparison.Ordinal)) return true;
-        var json = JObject.Parse(call.Body);
-        return json["success"]?.Value<bool>() != false
-               && json.Properties().All(p => p.Value is not JObject reply || reply["success"]?.Value<bool>() != false);
     }
 
     private static bool Matches(ReadmeExamples.CurlCall call, (int Status, string Body) documented) =>
