@@ -16,15 +16,16 @@ using Microsoft.Extensions.Configuration.Memory;
 // The hub: forms (or joins) the cluster, tracks nodes by host_name, routes JSON requests, and by default
 // hosts a local process-manager node so one machine works with nothing else started.
 InterruptSignal.RestoreDefault();
+string[] hoconFiles = ["hub.hocon", "process-manager.hocon", "common.hocon"];
 var settings = StartupArguments.Resolve(args, HubOptions.Flags,
     "BlueZero.Hub [options]   (from the repository: dotnet run --project src/Hub -- [options])",
     "The BlueZero hub: HTTP front door (POST /control, GET /hosts, GET /health) and host_name routing.",
     flags =>
     {
-        var mesh = MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), ["hub.hocon", "process-manager.hocon", "common.hocon"]);
+        var mesh = MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), hoconFiles);
         return new { Mesh = mesh, Hub = HubOptions.From(mesh.Source) };
     },
-    out var exitCode);
+    out var exitCode, hoconFiles);
 if (settings is null) return exitCode;
 var (setup, hub) = (settings.Mesh, settings.Hub);
 using var localNodeLock = hub.LocalNode ? DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory) : null;

@@ -8,11 +8,12 @@ using Microsoft.Extensions.Logging;
 
 // The process-manager node: joins the BlueZero cluster and manages OS processes on this machine.
 InterruptSignal.RestoreDefault();
+string[] hoconFiles = ["process-manager.hocon", "common.hocon"];
 var setup = StartupArguments.Resolve(args, MeshFlags.Common,
     "BlueZero.ProcessManager [options]   (from the repository: dotnet run --project src/ProcessManager -- [options])",
     "A BlueZero process-manager node: joins the cluster through the seeds and registers with every hub.",
-    flags => MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), ["process-manager.hocon", "common.hocon"]),
-    out var exitCode);
+    flags => MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), hoconFiles),
+    out var exitCode, hoconFiles);
 if (setup is null) return exitCode;
 
 using var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory);

@@ -12,7 +12,10 @@ public sealed class BearerAuthentication(TokenFile? tokens)
     private const string CallerKey = "bluezero.caller";
     private const string Prefix = "Bearer ";
 
-    /// <summary>The operations a read token may run: the ones that change nothing.</summary>
+    /// <summary>
+    /// The operations a read token may run: the ones that change nothing. Every GET endpoint is a read too. The table in
+    /// docs/OPERATIONS.md ("Front door security") must say the same; ReadTokenTableTests checks that it does.
+    /// </summary>
     public static readonly IReadOnlySet<string> ReadOperations = new HashSet<string>(StringComparer.Ordinal)
     {
         WireOperations.ListActiveProcesses, WireOperations.ListProcesses, WireOperations.QueryProcessStatus,

@@ -1,7 +1,9 @@
 namespace BlueZero.ProcessManager.Configuration;
 
 /// <summary>One command-line flag and the environment variable that stands in for it.</summary>
-public sealed record FlagSpec(string Name, string? EnvVar, string Help, bool TakesValue = true, bool Repeatable = false);
+/// <param name="HoconPath">Where hocon/*.hocon holds the flag's default; --help shows the value found there, so the
+/// help of each executable states the default it really has.</param>
+public sealed record FlagSpec(string Name, string? EnvVar, string Help, bool TakesValue = true, bool Repeatable = false, string? HoconPath = null);
 
 /// <summary>
 /// Flags as given on the command line. Precedence is resolved by <see cref="SettingSource"/>:
@@ -70,15 +72,24 @@ public sealed class CommandLine
         return new CommandLine(values);
     }
 
-    public static string Usage(string synopsis, string description, IReadOnlyList<FlagSpec> specs)
+    /// <param name="settings">The executable's HOCON, for the defaults of flags with a <see cref="FlagSpec.HoconPath"/>.</param>
+    public static string Usage(string synopsis, string description, IReadOnlyList<FlagSpec> specs, Akka.Configuration.Config? settings = null)
     {
         var lines = new List<string> { $"usage: {synopsis}", "", description, "", "options (flag, then environment variable, then hocon/*.hocon, then default):" };
         foreach (var spec in specs)
         {
             var flag = spec.TakesValue ? $"{spec.Name} VALUE" : spec.Name;
             var env = spec.EnvVar is null ? "" : $"  [{spec.EnvVar}]";
-            lines.Add($"  {flag,-28}{spec.Help}{env}");
+            var fallback = spec.HoconPath is { } path && settings is not null && settings.HasPath(path) ? $" (default: {DefaultText(settings, path)})" : "";
+            lines.Add($"  {flag,-28}{spec.Help}{fallback}{env}");
         }
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>A list joined with commas; an empty list or string (an empty [] reads as one) is "none".</summary>
+    private static string DefaultText(Akka.Configuration.Config settings, string path)
+    {
+        var text = settings.GetValue(path).IsArray() ? string.Join(",", settings.GetStringList(path)) : settings.GetString(path);
+        return text is { Length: > 0 } ? text : "none";
     }
 }

@@ -5,8 +5,9 @@ public static class MeshFlags
 {
     public static readonly FlagSpec HostId = new("--host-id", "B0_HOST_ID", "this node's host_name (default: the machine's host name)");
     public static readonly FlagSpec ClusterHost = new("--cluster-host", "B0_CLUSTER_HOST", "address advertised to the cluster (default 127.0.0.1)");
-    public static readonly FlagSpec ClusterPort = new("--cluster-port", "B0_CLUSTER_PORT", "cluster TCP port (hub 4053, node 0 = any free port)");
-    public static readonly FlagSpec Seed = new("--seed", "B0_SEED_NODES", "comma-separated seeds (default akka.tcp://bluezero@127.0.0.1:4053)", Repeatable: true);
+    public static readonly FlagSpec ClusterPort = new("--cluster-port", "B0_CLUSTER_PORT", "cluster TCP port, 0 = any free port", HoconPath: "bluezero.cluster-port");
+    public static readonly FlagSpec Seed = new("--seed", "B0_SEED_NODES", "comma-separated seed nodes to join; none: form the cluster", Repeatable: true,
+        HoconPath: "bluezero.seed-nodes");
     public static readonly FlagSpec DataDir = new("--data-dir", "B0_DATA_DIR", "where the node keeps its durable process table (default $XDG_STATE_HOME/bluezero/HOST-ID)");
     public static readonly FlagSpec ConfigDir = new("--config-dir", "B0_CONFIG_DIR", "directory with common.hocon and friends (default ./hocon, then next to the binary)");
     public static readonly FlagSpec TlsCert = new("--tls-cert", "B0_TLS_CERT", "mutual TLS: this node's certificate and key, PKCS#12 (password in B0_TLS_CERT_PASSWORD); needs --tls-ca");

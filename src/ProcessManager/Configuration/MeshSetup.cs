@@ -35,17 +35,16 @@ public sealed class MeshSetup
     /// <param name="hoconFiles">Most specific first, e.g. hub.hocon, process-manager.hocon, common.hocon.</param>
     public static MeshSetup Build(CommandLine flags, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> hoconFiles)
     {
-        var configDir = flags.Value(MeshFlags.ConfigDir.Name) ?? environment.GetValueOrDefault("B0_CONFIG_DIR");
-        var hocon = HoconFiles.Load(configDir, hoconFiles, out var sources);
+        var hocon = LoadHocon(flags, environment, hoconFiles, out var sources);
         var source = new SettingSource(flags, environment, hocon);
 
         var hostName = source.Get(MeshFlags.HostId, "bluezero.host-id") is { Length: > 0 } id ? id : System.Net.Dns.GetHostName();
         var clusterHost = source.Get(MeshFlags.ClusterHost, "bluezero.cluster-host") is { Length: > 0 } h ? h : "127.0.0.1";
-        var portText = source.Get(MeshFlags.ClusterPort, "bluezero.cluster-port") ?? "0";
+        var portText = source.Get(MeshFlags.ClusterPort, MeshFlags.ClusterPort.HoconPath!) ?? "0";
         if (!int.TryParse(portText, out var port) || port is < 0 or > 65535)
             throw new SetupException($"cluster port must be a number from 0 to 65535, not '{portText}'");
         var tls = MeshTlsSettings.Resolve(source.Get(MeshFlags.TlsCert, "bluezero.tls.cert"), source.Get(MeshFlags.TlsCa, "bluezero.tls.ca"), environment);
-        var seeds = source.GetList(MeshFlags.Seed, "bluezero.seed-nodes").Select(seed => NormaliseSeed(seed, tls is not null)).ToList();
+        var seeds = source.GetList(MeshFlags.Seed, MeshFlags.Seed.HoconPath!).Select(seed => NormaliseSeed(seed, tls is not null)).ToList();
         var cluster = new MeshClusterSettings(hostName, clusterHost, port, seeds);
 
         var dataDir = source.Get(MeshFlags.DataDir, "bluezero.process-manager.data-dir") is { Length: > 0 } dir
@@ -62,6 +61,11 @@ public sealed class MeshSetup
 
         return new MeshSetup { Source = source, Cluster = cluster, ProcessManager = pm, AkkaConfig = akka, ConfigSources = sources, Tls = tls };
     }
+
+    /// <summary>The HOCON files as this executable reads them: from --config-dir / B0_CONFIG_DIR, else ./hocon, else built in.</summary>
+    public static Akka.Configuration.Config LoadHocon(CommandLine flags, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> hoconFiles,
+        out IReadOnlyList<string> sources) =>
+        HoconFiles.Load(flags.Value(MeshFlags.ConfigDir.Name) ?? environment.GetValueOrDefault(MeshFlags.ConfigDir.EnvVar!), hoconFiles, out sources);
 
     /// <summary>
     /// With TLS, Akka.Remote addresses are akka.ssl.tcp://...; a seed written akka.tcp:// is taken to mean the same node,

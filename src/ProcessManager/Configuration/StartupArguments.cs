@@ -8,9 +8,10 @@ namespace BlueZero.ProcessManager.Configuration;
 /// </summary>
 public static class StartupArguments
 {
+    /// <param name="hoconFiles">The executable's HOCON files, most specific first: --help shows the defaults they hold.</param>
     /// <returns>The settings, or null with the exit code the program should end with.</returns>
     public static T? Resolve<T>(string[] args, IReadOnlyList<FlagSpec> specs, string synopsis, string description,
-        Func<CommandLine, T> build, out int exitCode) where T : class
+        Func<CommandLine, T> build, out int exitCode, IReadOnlyList<string>? hoconFiles = null) where T : class
     {
         exitCode = 0;
         var usage = CommandLine.Usage(synopsis, description, specs);
@@ -24,7 +25,7 @@ public static class StartupArguments
         }
         if (flags.Has(MeshFlags.Help.Name))
         {
-            Console.WriteLine(usage);
+            Console.WriteLine(CommandLine.Usage(synopsis, description, specs, HelpDefaults(flags, hoconFiles)));
             return null;
         }
         try
@@ -35,6 +36,20 @@ public static class StartupArguments
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             exitCode = ExitCodes.Usage;
+            return null;
+        }
+    }
+
+    /// <summary>The HOCON the executable would run with; a broken file leaves the help without defaults rather than failing it.</summary>
+    private static Akka.Configuration.Config? HelpDefaults(CommandLine flags, IReadOnlyList<string>? hoconFiles)
+    {
+        if (hoconFiles is null) return null;
+        try
+        {
+            return MeshSetup.LoadHocon(flags, MeshSetup.ReadEnvironment(), hoconFiles, out _);
+        }
+        catch (Exception ex) when (ex is IOException or Akka.Configuration.ConfigurationException or FormatException)
+        {
             return null;
         }
     }

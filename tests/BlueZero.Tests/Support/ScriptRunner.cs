@@ -5,7 +5,8 @@ namespace BlueZero.Tests.Support;
 
 /// <summary>
 /// Runs samples/scripts/*.sh with /bin/bash against one hub (B0_HUB_URL), with a clean B0_* environment,
-/// each argument passed as its own argv entry, and a timeout after which the script is killed.
+/// each argument passed as its own argv entry, and a timeout after which the script is killed. An absolute path is
+/// run as it is (ReadmeExamplesTests runs a generated script so).
 /// </summary>
 public sealed class ScriptRunner(string hubUrl)
 {
