@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Akka.Actor.Dsl;
+using Akka.Event;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -74,6 +77,15 @@ public sealed class InProcessMesh : IDisposable
     }
 
     public async Task<RegistrySnapshot> Snapshot() => await Router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
+
+    /// <summary>The hub's log warnings from now on, rendered.</summary>
+    public IReadOnlyCollection<string> CollectWarnings()
+    {
+        var warnings = new ConcurrentQueue<string>();
+        var collector = HubSystem.ActorOf(act => act.Receive<Warning>((warning, _) => warnings.Enqueue(warning.Message.ToString() ?? "")));
+        HubSystem.EventStream.Subscribe(collector, typeof(Warning));
+        return warnings;
+    }
 
     /// <summary>The actor system stops without leaving the cluster, as when its process is killed.</summary>
     public static Task Crash(Node node) => node.System.Terminate();
