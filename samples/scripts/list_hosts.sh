@@ -9,7 +9,7 @@ usage() {
 usage: list_hosts.sh
 
 Sends GET $B0_HUB_URL/hosts and prints the reply:
-  {"hosts":[{"host_name":H,"address":A,"status":"up"|"unreachable"|"removed","processes":N|null}]}
+  {"hosts":[{"host_name":H,"address":A,"status":"up"|"unreachable"|"removed"|"left","since":T,"processes":N|null}]}
 
 Environment: B0_HUB_URL (default http://127.0.0.1:8080), B0_TOKEN, B0_TIMEOUT (default 30).
 

@@ -7,12 +7,7 @@ namespace BlueZero.Tests.Unit;
 /// <summary>forget_host, the one operation the hub answers itself: its host_name is inside the operation object.</summary>
 public sealed class WireParserForgetHostTests
 {
-    private static string Rejected(string json)
-    {
-        var result = WireParser.Parse(json);
-        Assert.False(result.IsOk, $"expected {json} to be rejected");
-        return result.Error!;
-    }
+    private static string? Rejected(string json) => WireParser.Parse(json).Error;
 
     [Fact]
     public void Forget_host_carries_the_host_name_from_inside_its_object_and_routes_nowhere()
