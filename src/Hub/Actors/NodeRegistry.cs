@@ -11,8 +11,9 @@ namespace BlueZero.Hub.Actors;
 /// host_name -> node, with reachability. Nodes register themselves; cluster events keep each entry's status
 /// (up, unreachable, removed, left) current: a member removed after leaving gracefully is left, one removed after
 /// being downed is removed. Left and removed entries are forgotten after a retention period, or at once by
-/// forget_host. A host_name owned by a live node at another address is refused: the first registration stays. A node that comes back under the same host_name after its old entry went unreachable
-/// or was removed replaces it. While the old entry still looks up, the old node is probed first: a node restarted
+/// forget_host. A host_name owned by a live node at another address is refused: the first registration stays.
+/// A node that comes back under the same host_name after its old entry went unreachable, was removed or left
+/// replaces it. While the old entry still looks up, the old node is probed first: a node restarted
 /// right after a crash replaces its dead predecessor in about a second instead of waiting for failure detection.
 /// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
 /// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
