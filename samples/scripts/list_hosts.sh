@@ -9,7 +9,7 @@ usage() {
 usage: list_hosts.sh
 
 Sends GET $B0_HUB_URL/hosts and prints the reply:
-  {"hosts":[{"host_name":H,"address":A,"status":"up"|"unreachable"|"removed","processes":N|null,
+  {"hosts":[{"host_name":H,"address":A,"status":"up"|"unreachable"|"removed"|"left","since":T,"processes":N|null,
              "cpu_percent":P|null,"memory_percent":P|null}]}
 processes counts the host's live managed processes; cpu_percent and memory_percent are the host's cpu and
 memory use; each is null when the node did not answer. Details: docs/PROTOCOL.md section 9.

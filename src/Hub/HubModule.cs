@@ -14,7 +14,7 @@ public static class HubModule
     {
         var cluster = Cluster.Get(system);
         if (formsClusterItself) cluster.Join(cluster.SelfAddress);
-        var registry = system.ActorOf(NodeRegistry.Props(), NodeRegistry.Name);
+        var registry = system.ActorOf(NodeRegistry.Props(options.Retention), NodeRegistry.Name);
         var router = system.ActorOf(RequestRouter.Props(registry, options.RequestTimeout, options.RequestTimeout + stopWaitTimeout), RequestRouter.Name);
         return new HubActors(registry, router);
     }

@@ -10,9 +10,13 @@ namespace BlueZero.Hub;
 /// <summary>The hub's own settings, resolved once from flags, environment and hub.hocon.</summary>
 /// <param name="Tokens">Null when the front door runs open (allowed on loopback only).</param>
 /// <param name="HttpsCertificate">Null for plain HTTP.</param>
+/// <param name="ForgetAfter">How long a left or removed host stays listed; null means <see cref="DefaultForgetAfter"/>.</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
-    TokenFile? Tokens = null, X509Certificate2? HttpsCertificate = null, int MaxConcurrentRequestsPerClient = 64, WireLimits? WireLimits = null)
+    TokenFile? Tokens = null, X509Certificate2? HttpsCertificate = null, int MaxConcurrentRequestsPerClient = 64, WireLimits? WireLimits = null,
+    TimeSpan? ForgetAfter = null)
 {
+    public static readonly TimeSpan DefaultForgetAfter = TimeSpan.FromHours(1);
+
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";
 
     public static readonly FlagSpec HttpFlag = new("--http", "B0_HUB_HTTP", "HTTP front door address IP:PORT (default 127.0.0.1:8080)");
@@ -25,6 +29,8 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
 
     public WireLimits Limits => WireLimits ?? BlueZero.Messages.Wire.WireLimits.Default;
 
+    public TimeSpan Retention => ForgetAfter ?? DefaultForgetAfter;
+
     public static HubOptions From(SettingSource source)
     {
         var httpText = source.Get(HttpFlag, "bluezero.hub.http") ?? "127.0.0.1:8080";
@@ -36,6 +42,8 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         if (maxBody <= 0) throw new SetupException("bluezero.hub.max-body-bytes must be positive");
         var perClient = source.Hocon.GetInt("bluezero.hub.max-concurrent-requests-per-client", 64);
         if (perClient <= 0) throw new SetupException("bluezero.hub.max-concurrent-requests-per-client must be positive");
+        var forgetAfter = MeshSetup.Duration(source.Hocon, "bluezero.hub.forget-after", DefaultForgetAfter);
+        if (forgetAfter <= TimeSpan.Zero) throw new SetupException("bluezero.hub.forget-after must be positive");
 
         var tokens = source.Get(TokenFileFlag, "bluezero.hub.token-file") is { Length: > 0 } tokenPath ? TokenFile.Load(tokenPath) : null;
         if (tokens is null && !IPAddress.IsLoopback(http.Address))
@@ -52,7 +60,7 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxPathBytes: source.Hocon.GetInt($"{limitsRoot}.max-path-bytes", WireLimits.DefaultMaxPathBytes),
             MaxStdinBytes: source.Hocon.GetInt($"{limitsRoot}.max-stdin-bytes", WireLimits.DefaultMaxStdinBytes));
         if (limits.FirstInvalid() is { } bad) throw new SetupException($"{limitsRoot}.{bad} must be positive");
-        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits);
+        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter);
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

@@ -3,17 +3,26 @@ using Akka.Actor;
 
 namespace BlueZero.Hub.Actors;
 
-public enum NodeStatus { Up, Unreachable, Removed }
+/// <summary>
+/// Up: serving. Unreachable: a member the hub cannot reach. Removed: out of the cluster without saying goodbye
+/// (crashed, then downed). Left: out of the cluster after a graceful leave (the node was stopped on purpose).
+/// </summary>
+public enum NodeStatus { Up, Unreachable, Removed, Left }
 
 /// <summary>What the hub knows of one host_name.</summary>
+/// <param name="Since">When the entry got its current status.</param>
 public sealed record NodeEntry(string HostName, IActorRef Node, Address Address, NodeStatus Status, DateTimeOffset Since)
 {
     public string StatusText => Status switch
     {
         NodeStatus.Up => "up",
         NodeStatus.Unreachable => "unreachable",
+        NodeStatus.Left => "left",
         _ => "removed",
     };
+
+    /// <summary>Out of the cluster: only a new registration revives it, and it is forgotten after the retention period.</summary>
+    public bool IsGone => Status is NodeStatus.Removed or NodeStatus.Left;
 }
 
 /// <summary>The registry's current view, pushed to subscribers on every change so routing never has to ask.</summary>

@@ -3,14 +3,17 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Wire;
 
 namespace BlueZero.Hub.Actors;
 
 /// <summary>
 /// host_name -> node, with reachability. Nodes register themselves; cluster events keep each entry's status
-/// (up, unreachable, removed) current. A host_name owned by a live node at another address is refused: the first
-/// registration stays. A node that comes back under the same host_name after its old entry went unreachable
-/// or was removed replaces it. While the old entry still looks up, the old node is probed first: a node restarted
+/// (up, unreachable, removed, left) current: a member removed after leaving gracefully is left, one removed after
+/// being downed is removed. Left and removed entries are forgotten after a retention period, or at once by
+/// forget_host. A host_name owned by a live node at another address is refused: the first registration stays.
+/// A node that comes back under the same host_name after its old entry went unreachable, was removed or left
+/// replaces it. While the old entry still looks up, the old node is probed first: a node restarted
 /// right after a crash replaces its dead predecessor in about a second instead of waiting for failure detection.
 /// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
 /// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
@@ -19,11 +22,10 @@ namespace BlueZero.Hub.Actors;
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
     public const string Name = ProcessManager.Actors.NodeRegistrar.RegistryName;
-    private static readonly TimeSpan RemovedRetention = TimeSpan.FromHours(1);
-
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(1500);
 
-    private sealed record PruneRemoved : INoSerializationVerificationNeeded;
+    /// <summary>The retention of a left or removed entry is over, if it still has the status it had at <paramref name="Since"/>.</summary>
+    private sealed record ForgetDue(string HostName, DateTimeOffset Since) : INoSerializationVerificationNeeded;
 
     private sealed record ProbeDisconnected : INoSerializationVerificationNeeded;
 
@@ -41,6 +43,11 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private static readonly TimeSpan AliveConfirmationValidity = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _probing = new();
     private readonly Dictionary<string, DateTimeOffset> _ownerConfirmedAliveUntil = new();
+    /// <summary>Refusals already logged at Warning: the refused registrar retries every few seconds.</summary>
+    private readonly HashSet<(string HostName, Address Competitor)> _refusalsLogged = new();
+    /// <summary>Members that announced their leaving (Leaving or Exiting), so their removal is a goodbye, not a failure.</summary>
+    private readonly HashSet<Address> _leaving = new();
+    private readonly TimeSpan _forgetAfter;
 
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -52,10 +59,12 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new NodeRegistry());
+    /// <param name="forgetAfter">How long left and removed entries are kept.</param>
+    public static Props Props(TimeSpan forgetAfter) => Akka.Actor.Props.Create(() => new NodeRegistry(forgetAfter));
 
-    public NodeRegistry()
+    public NodeRegistry(TimeSpan forgetAfter)
     {
+        _forgetAfter = forgetAfter;
         Receive<RegisterNode>(register => Register(register, Sender));
         Receive<SubscribeToRegistry>(subscribe =>
         {
@@ -73,18 +82,23 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             _unreachable.Remove(e.Member.Address);
             Refresh(e.Member.Address);
         });
+        Receive<ClusterEvent.MemberLeft>(e => _leaving.Add(e.Member.Address));
+        Receive<ClusterEvent.MemberExited>(e => _leaving.Add(e.Member.Address));
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _unreachable.Remove(e.Member.Address);
             _disconnected.Remove(e.Member.Address);
-            SetStatus(e.Member.Address, NodeStatus.Removed);
+            // Exiting: removed after a graceful leave; Down: removed after being downed (crashed or cut off).
+            var saidGoodbye = _leaving.Remove(e.Member.Address) || e.PreviousStatus == MemberStatus.Exiting;
+            SetStatus(e.Member.Address, saidGoodbye ? NodeStatus.Left : NodeStatus.Removed);
         });
         Receive<Akka.Remote.DisassociatedEvent>(e => OnDisconnected(e.RemoteAddress));
         Receive<ProbeDisconnected>(_ => ProbeDisconnectedNodes());
         Receive<ReconnectProbeResult>(OnReconnectProbeResult);
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<Terminated>(OnTerminated);
-        Receive<PruneRemoved>(_ => Prune());
+        Receive<ForgetDue>(OnForgetDue);
+        Receive<ForgetHost>(forget => Sender.Tell(Forget(forget.HostName)));
         Receive<ProbeResult>(OnProbeResult);
     }
 
@@ -92,7 +106,6 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
-        Timers.StartPeriodicTimer("prune", new PruneRemoved(), TimeSpan.FromMinutes(1));
         Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
     }
 
@@ -119,7 +132,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             Timers.Cancel("probe-disconnected");
             return;
         }
-        foreach (var entry in _nodes.Values.Where(e => _disconnected.Contains(e.Address) && e.Status != NodeStatus.Removed))
+        foreach (var entry in _nodes.Values.Where(e => _disconnected.Contains(e.Address) && !e.IsGone))
         {
             var address = entry.Address;
             ProbeAlive(entry.Node, ReconnectProbeTimeout, alive => new ReconnectProbeResult(address, alive));
@@ -182,6 +195,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         }
 
         Context.Watch(register.ProcessManager);
+        _refusalsLogged.RemoveWhere(refusal => refusal.HostName == register.HostName);
         Update(_nodes.SetItem(register.HostName, new NodeEntry(register.HostName, register.ProcessManager, address, status, DateTimeOffset.UtcNow)));
         replyTo.Tell(new NodeRegistered(register.HostName));
     }
@@ -217,7 +231,10 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private void Refuse(RegisterNode register, NodeEntry owner, IActorRef? replyTo = null)
     {
         var reason = $"host_name {register.HostName} is already registered by the live node at {owner.Address}";
-        _log.Error("Refused registration of {Host} from {Address}: {Reason}", register.HostName, AddressOf(register.ProcessManager), reason);
+        var competitor = AddressOf(register.ProcessManager);
+        // Once per refused node: its registrar repeats the registration every few seconds.
+        if (_refusalsLogged.Add((register.HostName, competitor)))
+            _log.Warning("Refused registration of {Host} from {Address}: {Reason}", register.HostName, competitor, reason);
         (replyTo ?? Sender).Tell(new NodeRegistrationRefused(register.HostName, reason));
     }
 
@@ -226,7 +243,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         var changed = _nodes;
         foreach (var entry in _nodes.Values.Where(e => e.Address == address && e.Status != status))
         {
-            if (entry.Status == NodeStatus.Removed) continue; // only a new registration revives a removed entry
+            if (entry.IsGone) continue; // only a new registration revives a left or removed entry
             _log.Info("Node {Host} at {Address} is now {Status}", entry.HostName, address, status.ToString().ToLowerInvariant());
             changed = changed.SetItem(entry.HostName, entry with { Status = status, Since = DateTimeOffset.UtcNow });
         }
@@ -234,32 +251,61 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The node's process manager stopped. While its member is still in the cluster it cannot serve requests
-    /// (unreachable); once the member is gone the entry is removed.
+    /// The node's process manager stopped. A node that is leaving the cluster has left; otherwise, while its member is
+    /// still in the cluster it cannot serve requests (unreachable), and once the member is gone the entry is removed.
     /// </summary>
     private void OnTerminated(Terminated terminated)
     {
         if (_subscribers.Remove(terminated.ActorRef)) return;
         var changed = _nodes;
-        foreach (var entry in _nodes.Values.Where(e => e.Node.Equals(terminated.ActorRef) && e.Status != NodeStatus.Removed))
+        foreach (var entry in _nodes.Values.Where(e => e.Node.Equals(terminated.ActorRef) && !e.IsGone))
         {
-            var stillMember = _cluster.State.Members.Any(m => m.Address == entry.Address && m.Status != MemberStatus.Removed);
-            var status = stillMember ? NodeStatus.Unreachable : NodeStatus.Removed;
+            var member = _cluster.State.Members.FirstOrDefault(m => m.Address == entry.Address);
+            var status = _leaving.Contains(entry.Address) || member?.Status is MemberStatus.Leaving or MemberStatus.Exiting ? NodeStatus.Left
+                : member is not null && member.Status != MemberStatus.Removed ? NodeStatus.Unreachable
+                : NodeStatus.Removed;
             _log.Info("Node {Host} at {Address} stopped serving; now {Status}", entry.HostName, entry.Address, status.ToString().ToLowerInvariant());
             changed = changed.SetItem(entry.HostName, entry with { Status = status, Since = DateTimeOffset.UtcNow });
         }
         Update(changed);
     }
 
-    private void Prune()
+    /// <summary>forget_host: drops an entry that is not up; a live node keeps its name.</summary>
+    private RouteOutcome Forget(string hostName)
     {
-        var cutoff = DateTimeOffset.UtcNow - RemovedRetention;
-        Update(_nodes.RemoveRange(_nodes.Values.Where(e => e.Status == NodeStatus.Removed && e.Since < cutoff).Select(e => e.HostName)));
+        if (!_nodes.TryGetValue(hostName, out var entry)) return new RouteFailed(RouteFailure.UnknownHost, ErrorTexts.UnknownHost);
+        if (entry.Status == NodeStatus.Up) return new RouteFailed(RouteFailure.HostIsUp, ErrorTexts.HostIsUp);
+        _log.Info("Forgetting node {Host} at {Address} ({Status}) on request", hostName, entry.Address, entry.StatusText);
+        Drop(entry);
+        return new HostForgotten(entry);
     }
+
+    private void OnForgetDue(ForgetDue due)
+    {
+        if (!_nodes.TryGetValue(due.HostName, out var entry) || !entry.IsGone || entry.Since != due.Since) return;
+        _log.Info("Forgetting node {Host} at {Address}: {Status} for {Retention}", due.HostName, entry.Address, entry.StatusText, _forgetAfter);
+        Drop(entry);
+    }
+
+    private void Drop(NodeEntry entry)
+    {
+        Context.Unwatch(entry.Node);
+        Timers.Cancel(ForgetTimerKey(entry.HostName));
+        _ownerConfirmedAliveUntil.Remove(entry.HostName);
+        _refusalsLogged.RemoveWhere(refusal => refusal.HostName == entry.HostName);
+        if (!_nodes.Values.Any(other => other.HostName != entry.HostName && other.Address == entry.Address))
+            _disconnected.Remove(entry.Address);
+        Update(_nodes.Remove(entry.HostName));
+    }
+
+    private static string ForgetTimerKey(string hostName) => "forget:" + hostName;
 
     private void Update(ImmutableSortedDictionary<string, NodeEntry> nodes)
     {
         if (ReferenceEquals(nodes, _nodes)) return;
+        // Every entry that just became left or removed is forgotten after the retention period, unless it changes again.
+        foreach (var gone in nodes.Values.Where(e => e.IsGone && !(_nodes.TryGetValue(e.HostName, out var before) && before == e)))
+            Timers.StartSingleTimer(ForgetTimerKey(gone.HostName), new ForgetDue(gone.HostName, gone.Since), _forgetAfter);
         _nodes = nodes;
         var snapshot = new RegistrySnapshot(nodes);
         foreach (var subscriber in _subscribers) subscriber.Tell(snapshot);

@@ -8,8 +8,9 @@ namespace BlueZero.Hub.Actors;
 /// Routes parsed requests to the node that owns the host_name, from the registry's pushed snapshot (no ask to
 /// the registry on the request path). Unknown and unreachable hosts are answered at once; every node call is an
 /// ask with a timeout, so nothing ever hangs; an ask in flight to a host that becomes unreachable is answered
-/// "host unreachable" at that moment rather than at its timeout. Requests without host_name that may go to every
-/// host (the listings, and kill_all with all_hosts) are a scatter-gather.
+/// "host unreachable" at that moment rather than at its timeout; a host that left is answered "host left". Requests
+/// without host_name that may go to every host (the listings, and kill_all with all_hosts) are a scatter-gather over
+/// the hosts that have not left. The hub's own commands (forget_host) go to the registry, which answers them.
 /// </summary>
 public sealed class RequestRouter : ReceiveActor
 {
@@ -62,13 +63,18 @@ public sealed class RequestRouter : ReceiveActor
 
     private void Route(HubRequest request)
     {
+        if (request.Command is not INodeCommand command)
+        {
+            _registry.Forward(request.Command); // a hub command: the registry answers it
+            return;
+        }
         if (request.HostName is null)
         {
-            switch (request.Command)
+            switch (command)
             {
                 case ListActiveProcesses or ListProcesses or HostInfoQuery or NodeStateQuery:
                 case KillAll when request.AllHosts:
-                    SendToEveryHost(request);
+                    SendToEveryHost(request.Operation, command);
                     break;
                 case KillAll:
                     Sender.Tell(new RouteFailed(RouteFailure.BadRequest, ErrorTexts.KillAllNeedsConsent));
@@ -84,6 +90,11 @@ public sealed class RequestRouter : ReceiveActor
             Sender.Tell(new RouteFailed(RouteFailure.UnknownHost, ErrorTexts.UnknownHost));
             return;
         }
+        if (entry.Status == NodeStatus.Left)
+        {
+            Sender.Tell(new RouteFailed(RouteFailure.HostLeft, ErrorTexts.HostLeft));
+            return;
+        }
         if (entry.Status != NodeStatus.Up)
         {
             Sender.Tell(new RouteFailed(RouteFailure.HostUnreachable, ErrorTexts.HostUnreachable));
@@ -91,13 +102,13 @@ public sealed class RequestRouter : ReceiveActor
         }
 
         var operation = request.Operation;
-        var timeout = request.Command switch
+        var timeout = command switch
         {
             StopProcess { Wait: true } => _stopWaitTimeout,
             ReadOutput { WaitMs: > 0 } follow => _requestTimeout + TimeSpan.FromMilliseconds(follow.WaitMs), // the node holds a follower's read
             _ => _requestTimeout,
         };
-        AskNode(entry, request.Command, timeout)
+        AskNode(entry, command, timeout)
             .ContinueWith(task => task.Result switch
             {
                 NodeAnswer.Replied replied => (RouteOutcome)new NodeAnswered(operation, replied.Reply),
@@ -107,14 +118,13 @@ public sealed class RequestRouter : ReceiveActor
             .PipeTo(Sender);
     }
 
-    private void SendToEveryHost(HubRequest request)
-    {
-        var operation = request.Operation;
-        AskEveryHost(request.Command, _requestTimeout)
-            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(operation, t.Result.Select(r => r.Reply).ToList()),
+    /// <summary>A host that left is no failure and no longer a member: cluster-wide answers leave it out.</summary>
+    private void SendToEveryHost(string operation, INodeCommand command) =>
+        AskEveryHost(command, _requestTimeout)
+            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(operation,
+                    t.Result.Where(r => r.Entry.Status != NodeStatus.Left).Select(r => r.Reply).ToList()),
                 TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
-    }
 
     private void ListAllHosts() =>
         AskEveryHost(new NodeStateQuery(), CountTimeout)
@@ -123,7 +133,7 @@ public sealed class RequestRouter : ReceiveActor
             .PipeTo(Sender);
 
     private static HostSummary Summary(NodeEntry entry, NodeState? state) =>
-        new(entry.HostName, entry.Address.ToString(), entry.StatusText, state?.RunningProcesses, state?.HostCpuPercent, state?.HostMemoryPercent);
+        new(entry.HostName, entry.Address.ToString(), entry.StatusText, entry.Since, state?.RunningProcesses, state?.HostCpuPercent, state?.HostMemoryPercent);
 
     /// <summary>Scatter-gather: one bounded ask per up host; hosts that are not up answer "host unreachable" at once.</summary>
     private Task<(NodeEntry Entry, HostReply Reply)[]> AskEveryHost(INodeCommand command, TimeSpan timeout) =>

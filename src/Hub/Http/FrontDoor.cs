@@ -85,6 +85,7 @@ public static class FrontDoor
         {
             NodeAnswered answered => (StatusCodes.Status200OK, WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
             ClusterWideAnswered all => (StatusCodes.Status200OK, WireResponseWriter.ClusterWide(all.Operation, all.Hosts)),
+            HostForgotten forgotten => (StatusCodes.Status200OK, WireResponseWriter.HostForgotten(forgotten.Entry.HostName, forgotten.Entry.StatusText)),
             RouteFailed failed => (StatusOf(failed.Failure), WireResponseWriter.Error(failed.ErrorMessage)),
             _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error(ErrorTexts.InternalError)),
         };
@@ -94,7 +95,8 @@ public static class FrontDoor
     public static int StatusOf(RouteFailure failure) => failure switch
     {
         RouteFailure.BadRequest => StatusCodes.Status400BadRequest,
-        RouteFailure.UnknownHost => StatusCodes.Status404NotFound,
+        RouteFailure.UnknownHost or RouteFailure.HostLeft => StatusCodes.Status404NotFound,
+        RouteFailure.HostIsUp => StatusCodes.Status409Conflict,
         RouteFailure.HostUnreachable => StatusCodes.Status503ServiceUnavailable,
         RouteFailure.Timeout => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,

@@ -5,7 +5,7 @@ using BlueZero.Messages.Wire;
 namespace BlueZero.Hub.Security;
 
 /// <summary>
-/// One Information line per request that changes something (start_process, stop_process, kill_all, unschedule):
+/// One Information line per request that changes something (start_process, stop_process, kill_all, unschedule, forget_host):
 /// who (token name), from where (client address), on which host, what (path, pid or name), and how it ended.
 /// Category <see cref="Category"/>, so it can be routed to its own sink.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
     private static readonly IReadOnlySet<string> Audited = new HashSet<string>(StringComparer.Ordinal)
     {
         WireOperations.StartProcess, WireOperations.StopProcess, WireOperations.KillAll, WireOperations.Unschedule,
+        WireOperations.ForgetHost,
     };
 
     private readonly ILogger _log = loggers.CreateLogger(Category);
@@ -26,7 +27,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
     {
         if (!Covers(request.Operation)) return;
         _log.LogInformation("Audit {Operation} by {Caller} from {Client} on {HostName} {Target}: {Outcome}",
-            request.Operation, caller.Name, client ?? "unknown", request.HostName ?? "all hosts", TargetOf(request.Command), outcome);
+            request.Operation, caller.Name, client ?? "unknown", request.HostName ?? (request.Command is IHubCommand ? "the hub" : "all hosts"), TargetOf(request.Command), outcome);
     }
 
     public static string OutcomeOf(RouteOutcome outcome) => outcome switch
@@ -34,6 +35,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
         NodeAnswered answered => OutcomeOf(answered.Reply),
         ClusterWideAnswered all => string.Join("; ", all.Hosts.Select(h => $"{h.HostName}: {(h.Reply is { } r ? OutcomeOf(r) : $"error {h.ErrorMessage}")}")),
         RouteFailed failed => $"error {failed.ErrorMessage}",
+        HostForgotten forgotten => $"success, forgot {forgotten.Entry.StatusText} host",
         _ => "unknown outcome",
     };
 
@@ -46,8 +48,9 @@ public sealed class AuditLog(ILoggerFactory loggers)
         _ => "success",
     };
 
-    private static string TargetOf(INodeCommand command) => command switch
+    private static string TargetOf(IClientCommand command) => command switch
     {
+        ForgetHost forget => $"host {forget.HostName}",
         StartProcess start => $"path {start.Path}",
         StopProcess stop => stop.Target.ToString(),
         Unschedule unschedule => unschedule.Target.ToString(),

@@ -6,8 +6,14 @@ namespace BlueZero.Messages.Protocol;
 /// </summary>
 public interface IBlueZeroMessage { }
 
+/// <summary>Anything a client may ask through the hub's front door: a node command, or one the hub answers itself.</summary>
+public interface IClientCommand { }
+
 /// <summary>Everything the hub (or any client actor) may send to a node's /user/process-manager.</summary>
-public interface INodeCommand : IBlueZeroMessage { }
+public interface INodeCommand : IBlueZeroMessage, IClientCommand { }
+
+/// <summary>A client command the hub answers itself, without asking any node; it never crosses the wire.</summary>
+public interface IHubCommand : IClientCommand { }
 
 /// <summary>Everything a node answers to an <see cref="INodeCommand"/>.</summary>
 public interface INodeReply : IBlueZeroMessage { }

@@ -13,6 +13,8 @@ public static class ErrorTexts
     // Hub routing.
     public const string UnknownHost = "unknown host";
     public const string HostUnreachable = "host unreachable";
+    public const string HostLeft = "host left";
+    public const string HostIsUp = "host is up: forget_host drops only a host that is left, removed or unreachable";
     public const string Timeout = "timeout";
 
     // Parsing and validation.
@@ -29,6 +31,7 @@ public static class ErrorTexts
     public static string UnknownField(string field) => $"unknown field: {field}";
     public static string PidOrName(string operation) => $"{operation} needs exactly one of pid or name";
     public const string MissingHostName = "missing field: host_name";
+    public static string HostNameInside(string operation) => $"{operation} takes host_name inside its object: {{\"{operation}\":{{\"host_name\":\"H\"}}}}";
     public const string KillAllNeedsConsent = "kill_all without host_name needs \"all_hosts\": true";
     public static string OutOfRange(string field, string range) => $"invalid value for field {field}: must be {range}";
     public const string RecurringWithRestart = "recurring_period cannot be combined with a restart policy other than never";

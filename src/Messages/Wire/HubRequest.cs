@@ -6,7 +6,7 @@ namespace BlueZero.Messages.Wire;
 /// A parsed, validated request. <see cref="HostName"/> is null when the client sent none; <see cref="AllHosts"/>
 /// is kill_all's explicit consent to act on every host at once.
 /// </summary>
-public sealed record HubRequest(string? HostName, INodeCommand Command, bool AllHosts = false)
+public sealed record HubRequest(string? HostName, IClientCommand Command, bool AllHosts = false)
 {
     public string Operation => WireOperations.NameOf(Command);
 }

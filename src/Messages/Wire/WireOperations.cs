@@ -16,12 +16,13 @@ public static class WireOperations
     public const string ProcessStats = "process_stats";
     public const string NodeState = "node_state";
     public const string HostInfo = "host_info";
+    public const string ForgetHost = "forget_host";
     public const string HostName = "host_name";
 
     public static readonly IReadOnlyList<string> All =
-        [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo];
+        [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost];
 
-    public static string NameOf(INodeCommand command) => command switch
+    public static string NameOf(IClientCommand command) => command switch
     {
         Protocol.StartProcess => StartProcess,
         Protocol.StopProcess => StopProcess,
@@ -34,6 +35,7 @@ public static class WireOperations
         ProcessStatsQuery => ProcessStats,
         NodeStateQuery => NodeState,
         HostInfoQuery => HostInfo,
+        Protocol.ForgetHost => ForgetHost,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a wire operation"),
     };
 }

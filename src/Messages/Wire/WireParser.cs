@@ -99,7 +99,7 @@ public static class WireParser
 
         var fields = new FieldReader(operation.Name, operation.Value, limits);
         var allHosts = false;
-        INodeCommand? command = operation.Name switch
+        IClientCommand? command = operation.Name switch
         {
             WireOperations.StartProcess => ParseStart(fields),
             WireOperations.StopProcess => ParseStop(fields),
@@ -112,9 +112,18 @@ public static class WireParser
             WireOperations.ProcessStats => fields.NoUnknownFields("pid", "name") && fields.Target(out var statsTarget) ? new ProcessStatsQuery(statsTarget!) : null,
             WireOperations.NodeState => fields.NoUnknownFields() ? new NodeStateQuery() : null,
             WireOperations.HostInfo => fields.NoUnknownFields() ? new HostInfoQuery() : null,
+            WireOperations.ForgetHost => ParseForgetHost(fields, hostName),
             _ => null,
         };
         return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command, allHosts));
+    }
+
+    /// <summary>The hub answers forget_host itself, so its host_name is an argument inside the object, not a route.</summary>
+    private static ForgetHost? ParseForgetHost(FieldReader fields, string? topLevelHostName)
+    {
+        if (topLevelHostName is not null) return fields.FailWith<ForgetHost>(ErrorTexts.HostNameInside(WireOperations.ForgetHost));
+        if (!fields.NoUnknownFields(WireOperations.HostName) || !fields.RequiredHostName(out var hostName)) return null;
+        return new ForgetHost(hostName!);
     }
 
     private static string? FirstDuplicateKey(JsonElement obj)
@@ -269,6 +278,17 @@ public static class WireParser
                 return Fail(ErrorTexts.WrongType(Path(field), "an integer"));
             if (number < min || number > max) return Fail(ErrorTexts.OutOfRange(Path(field), range));
             value = number;
+            return true;
+        }
+
+        public bool RequiredHostName(out string? hostName)
+        {
+            hostName = null;
+            var token = Present(WireOperations.HostName);
+            if (token is null) return Fail(ErrorTexts.MissingField(Path(WireOperations.HostName)));
+            if (token.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(token.Value.GetString()))
+                return Fail(ErrorTexts.WrongType(Path(WireOperations.HostName), "a non-empty string"));
+            hostName = token.Value.GetString();
             return true;
         }
 

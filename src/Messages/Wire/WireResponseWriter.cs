@@ -56,10 +56,19 @@ public static class WireResponseWriter
                 ["host_name"] = h.HostName,
                 ["address"] = h.Address,
                 ["status"] = h.Status,
+                ["since"] = Timestamp(h.Since),
                 ["processes"] = h.Processes is { } n ? n : JValue.CreateNull(),
                 ["cpu_percent"] = h.CpuPercent is { } cpu ? Percent(cpu) : JValue.CreateNull(),
                 ["memory_percent"] = h.MemoryPercent is { } memory ? Percent(memory) : JValue.CreateNull(),
             })),
+        });
+
+    /// <summary>forget_host: <c>{"success":true,"forget_host":{"host_name":"lab-4","status":"left"}}</c>, status being the one it had.</summary>
+    public static string HostForgotten(string hostName, string status) =>
+        Serialize(new JObject
+        {
+            ["success"] = true,
+            [WireOperations.ForgetHost] = new JObject { ["host_name"] = hostName, ["status"] = status },
         });
 
     /// <summary>GET /health: <c>{"status":"ok","host_name":"hub-1","nodes":3}</c>, nodes being those up.</summary>

@@ -40,8 +40,8 @@ public sealed class ChildNodeTests : IAsyncLifetime
         Assert.Equal(0, (int?)stop["exit_code"]);
         Assert.Null(stop["signal"]);
         await Polling.Until(() => !OsProcesses.IsAlive(grandchild), TimeSpan.FromSeconds(3), $"the child node's sleep {grandchild} is gone");
-        var status = await Polling.UntilValue(() => _mesh.Hub.StatusOf(Child), s => s == "removed", TimeSpan.FromSeconds(10),
-            $"{Child} is removed after it left", _mesh.Diagnostics);
-        Assert.Equal("removed", status);
+        var status = await Polling.UntilValue(() => _mesh.Hub.StatusOf(Child), s => s == "left", TimeSpan.FromSeconds(10),
+            $"{Child} is listed left after it left", _mesh.Diagnostics);
+        Assert.Equal("left", status);
     }
 }

@@ -83,6 +83,17 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task A_read_token_may_not_forget_a_host()
+    {
+        using var reader = ClientWith(SecuredHubFixture.ReadToken);
+
+        var forget = await reader.Control("""{"forget_host":{"host_name":"gone-node"}}""");
+
+        Assert.Equal(403, forget.Status);
+        Assert.Equal("forbidden: forget_host needs an admin token; 'monitor' may only read", (string?)forget.Json["error_message"]);
+    }
+
+    [Fact]
     public async Task An_admin_token_may_start_and_stop_and_both_are_audited_with_its_name()
     {
         var pid = await Mesh.StartSleep(Hub);

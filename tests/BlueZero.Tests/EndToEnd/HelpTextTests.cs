@@ -30,7 +30,7 @@ public sealed class HelpTextTests
     [Fact]
     public async Task List_hosts_help_names_every_field_of_the_GET_hosts_reply()
     {
-        var reply = JObject.Parse(WireResponseWriter.Hosts([new HostSummary("lab-1", "akka.tcp://bluezero@127.0.0.1:4053", "up", 1, 2.5, 3.5)]));
+        var reply = JObject.Parse(WireResponseWriter.Hosts([new HostSummary("lab-1", "akka.tcp://bluezero@127.0.0.1:4053", "up", DateTimeOffset.UtcNow, 1, 2.5, 3.5)]));
         var fields = ((JObject)reply["hosts"]![0]!).Properties().Select(p => p.Name).ToList();
 
         var help = string.Join('\n', await Run("/bin/bash", [Path.Combine(TestPaths.Scripts, "list_hosts.sh"), "--help"]));

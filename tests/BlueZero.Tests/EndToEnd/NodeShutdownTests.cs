@@ -26,6 +26,6 @@ public sealed class NodeShutdownTests : IAsyncLifetime
         Assert.True(await node.WaitForExit(TimeSpan.FromSeconds(20)), "the node did not exit after SIGTERM\n" + node.OutputTail());
         Assert.True(node.ExitCode == 0, $"the node exited with {node.ExitCode}\n{node.OutputTail()}");
         Assert.False(OsProcesses.IsAlive(sleeper), $"the node's sleep {sleeper} outlived the node's graceful shutdown");
-        await _mesh.WaitForStatus(Node, "removed", TimeSpan.FromSeconds(10));
+        await _mesh.WaitForStatus(Node, "left", TimeSpan.FromSeconds(10));
     }
 }

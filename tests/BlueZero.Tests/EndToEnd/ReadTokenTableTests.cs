@@ -89,6 +89,8 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
             HostsEndpoint => [(HttpMethod.Get, "/hosts", null)],
             OutputEndpoint => [(HttpMethod.Get, output, null), (HttpMethod.Get, output + "?follow=true", null)],
             HealthEndpoint => [(HttpMethod.Get, "/health", null)],
+            // Answered by the hub itself, with its host_name inside: a host never registered gets 404 unknown host.
+            WireOperations.ForgetHost => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["host_name"] = "never-registered" } })],
             _ => [(HttpMethod.Post, "/control", new JObject { ["host_name"] = Hub, [row] = OperationBody(row, target) })],
         };
     }

@@ -124,7 +124,7 @@ public sealed class HubRoutingSpec : IDisposable
     }
 
     [Fact]
-    public async Task Node_that_leaves_is_removed_and_a_new_node_under_the_same_host_name_replaces_it()
+    public async Task Node_that_leaves_has_left_and_a_new_node_under_the_same_host_name_replaces_it()
     {
         var first = _mesh.StartNode("node-a");
         await AwaitStatus("node-a", NodeStatus.Up, JoinTimeout);
@@ -132,8 +132,10 @@ public sealed class HubRoutingSpec : IDisposable
         var firstAddress = (await _mesh.Snapshot()).Nodes["node-a"].Address;
 
         await InProcessMesh.Leave(first);
-        await AwaitStatus("node-a", NodeStatus.Removed, TimeSpan.FromSeconds(15));
+        await AwaitStatus("node-a", NodeStatus.Left, TimeSpan.FromSeconds(15));
         Assert.False(OsProcesses.IsAlive(pid), "a node shut down gracefully stops its processes");
+        var refused = Assert.IsType<RouteFailed>(await _mesh.Send("""{"host_name":"node-a","list_active_processes":{}}"""));
+        Assert.Equal((RouteFailure.HostLeft, ErrorTexts.HostLeft), (refused.Failure, refused.ErrorMessage));
 
         _mesh.StartNode("node-a");
         await AwaitStatus("node-a", NodeStatus.Up, JoinTimeout);
@@ -144,6 +146,7 @@ public sealed class HubRoutingSpec : IDisposable
     [Fact]
     public async Task Duplicate_host_name_from_a_second_live_node_is_refused_and_the_first_stays()
     {
+        var warnings = _mesh.CollectWarnings();
         var first = _mesh.StartNode("node-a");
         await AwaitStatus("node-a", NodeStatus.Up, JoinTimeout);
         var firstAddress = (await _mesh.Snapshot()).Nodes["node-a"].Address;
@@ -159,5 +162,8 @@ public sealed class HubRoutingSpec : IDisposable
         Assert.NotEqual(secondAddress, entry.Address);
         Assert.Contains(pid, first.Table.RunningPids());
         Assert.Empty(second.Table.RunningPids());
+        // The refused registrar retries every 2 s; the refusal is one warning, not one per retry.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Single(warnings, w => w.StartsWith("Refused registration of node-a from " + secondAddress, StringComparison.Ordinal));
     }
 }

@@ -67,7 +67,7 @@ public sealed class HubClient : IDisposable
     public async Task<JObject?> Host(string hostName) =>
         (await Hosts()).FirstOrDefault(h => (string?)h["host_name"] == hostName);
 
-    /// <summary>"up", "unreachable", "removed", or null while the hub does not list the host.</summary>
+    /// <summary>"up", "unreachable", "removed", "left", or null while the hub does not list the host.</summary>
     public async Task<string?> StatusOf(string hostName) => (string?)(await Host(hostName))?["status"];
 
     /// <summary>Routes a request to a host and returns the node's reply (the inner object of the operation).</summary>

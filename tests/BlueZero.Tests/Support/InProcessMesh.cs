@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Akka.Actor.Dsl;
+using Akka.Event;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -83,6 +86,15 @@ public sealed class InProcessMesh : IDisposable
     {
         var setup = Setup(["--host-id", "bystander", "--cluster-port", "0", "--seed", seed], ["process-manager.hocon", "common.hocon"]);
         return ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides));
+    }
+
+    /// <summary>The hub's log warnings from now on, rendered.</summary>
+    public IReadOnlyCollection<string> CollectWarnings()
+    {
+        var warnings = new ConcurrentQueue<string>();
+        var collector = HubSystem.ActorOf(act => act.Receive<Warning>((warning, _) => warnings.Enqueue(warning.Message.ToString() ?? "")));
+        HubSystem.EventStream.Subscribe(collector, typeof(Warning));
+        return warnings;
     }
 
     /// <summary>The actor system stops without leaving the cluster, as when its process is killed.</summary>

@@ -82,6 +82,7 @@ public sealed class TokenFileTests
     [InlineData("stop_process", false)]
     [InlineData("kill_all", false)]
     [InlineData("unschedule", false)]
+    [InlineData("forget_host", false)]
     public void A_read_token_may_run_only_the_read_operations(string operation, bool allowed)
     {
         Assert.Equal(allowed, BearerAuthentication.MayRun(new Caller("monitor", TokenRole.Read), operation));

@@ -281,6 +281,9 @@ public sealed class WireParserFuzzTests
                 return TargetViolation(read.Target);
             case Unschedule unschedule:
                 return TargetViolation(unschedule.Target);
+            case ForgetHost forget:
+                if (request.HostName is not null) return "forget_host with a top-level host_name";
+                return string.IsNullOrWhiteSpace(forget.HostName) ? "forget_host.host_name" : null;
             default:
                 return "unexpected command type " + request.Command?.GetType().Name;
         }
@@ -406,6 +409,7 @@ public sealed class WireParserFuzzTests
                 WireOperations.StopProcess => ["pid", "name", "wait"],
                 WireOperations.QueryProcessStatus or WireOperations.Unschedule => ["pid", "name"],
                 WireOperations.KillAll => ["all_hosts"],
+                WireOperations.ForgetHost => ["host_name"],
                 _ => [],
             };
             var fields = own.Where(f => f == "path" ? rng.Next(8) != 0 : rng.Next(2) == 0)
@@ -426,6 +430,7 @@ public sealed class WireParserFuzzTests
         "args" => "[" + string.Join(",", Enumerable.Range(0, rng.Next(0, 4)).Select(_ => JsonEscape(RandomPlainText(rng) + " \"x\""))) + "]",
         "env" => "{" + string.Join(",", Enumerable.Range(0, rng.Next(0, 3)).Select(n => $"\"V{n}\":{JsonEscape(RandomPlainText(rng))}")) + "}",
         "name" => JsonEscape("n" + RandomPlainText(rng)),
+        "host_name" => JsonEscape("node-" + RandomPlainText(rng)),
         "pid" => rng.Next(1, int.MaxValue).ToString(CultureInfo.InvariantCulture),
         "wait" or "all_hosts" => rng.Next(2) == 0 ? "true" : "false",
         "max_time" or "recurring_period" => rng.Next(3) switch { 0 => "0.5", 1 => "60", _ => RandomNumber(rng) },

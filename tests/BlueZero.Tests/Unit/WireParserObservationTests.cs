@@ -7,7 +7,7 @@ namespace BlueZero.Tests.Unit;
 /// <summary>The wire forms of output capture, stats and host info: what parses, and the exact error for what does not.</summary>
 public sealed class WireParserObservationTests
 {
-    private static INodeCommand Parsed(string json)
+    private static IClientCommand Parsed(string json)
     {
         var result = WireParser.Parse(json);
         Assert.True(result.IsOk, $"expected {json} to parse, got error: {result.Error}");

@@ -307,25 +307,32 @@ public sealed class WireResponseWriterTests
     // ---------------------------------------------------------------- hosts listing
 
     [Fact]
-    public void Hosts_listing_carries_name_address_status_and_process_count()
+    public void Hosts_listing_carries_name_address_status_since_and_process_count()
     {
         var json = WireResponseWriter.Hosts(
         [
-            new HostSummary("node-a", "akka.tcp://bluezero@10.0.0.1:4053", "up", 3, 12.345, 40.06),
-            new HostSummary("node-b", "akka.tcp://bluezero@10.0.0.2:4053", "unreachable", null),
+            new HostSummary("node-a", "akka.tcp://bluezero@10.0.0.1:4053", "up", Since, 3, 12.345, 40.06),
+            new HostSummary("node-b", "akka.tcp://bluezero@10.0.0.2:4053", "unreachable", Since, null),
         ]);
 
         AssertJson("""
             {"hosts":[
-                {"host_name":"node-a","address":"akka.tcp://bluezero@10.0.0.1:4053","status":"up","processes":3,"cpu_percent":12.3,"memory_percent":40.1},
-                {"host_name":"node-b","address":"akka.tcp://bluezero@10.0.0.2:4053","status":"unreachable","processes":null,"cpu_percent":null,"memory_percent":null}]}
+                {"host_name":"node-a","address":"akka.tcp://bluezero@10.0.0.1:4053","status":"up","since":"2026-12-06T10:00:00.250Z","processes":3,"cpu_percent":12.3,"memory_percent":40.1},
+                {"host_name":"node-b","address":"akka.tcp://bluezero@10.0.0.2:4053","status":"unreachable","since":"2026-12-06T10:00:00.250Z","processes":null,"cpu_percent":null,"memory_percent":null}]}
             """, json);
     }
+
+    private static readonly DateTimeOffset Since = new(2026, 12, 6, 11, 0, 0, 250, TimeSpan.FromHours(1));
+
+    [Fact]
+    public void Forgotten_host_reply_names_the_host_and_the_status_it_had() =>
+        AssertJson("""{"success":true,"forget_host":{"host_name":"node-b","status":"left"}}""",
+            WireResponseWriter.HostForgotten("node-b", "left"));
 
     [Fact]
     public void Hosts_listing_sends_an_unknown_process_count_as_null_not_omitted()
     {
-        var host = Written(WireResponseWriter.Hosts([new HostSummary("node-b", "addr", "unreachable", null)]))["hosts"]![0]!;
+        var host = Written(WireResponseWriter.Hosts([new HostSummary("node-b", "addr", "unreachable", Since, null)]))["hosts"]![0]!;
 
         Assert.Equal(JTokenType.Null, host["processes"]!.Type);
     }

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BlueZero.Tests.Support;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace BlueZero.Tests.EndToEnd;
+
+/// <summary>
+/// A node stopped on purpose (SIGTERM, SIGINT) said goodbye: the hub lists it "left" with the time, leaves it out of
+/// cluster-wide answers, answers a request to it 404 "host left", and forgets it on forget_host or after the
+/// retention period. A killed node is still a failure: unreachable, then removed.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class LeftHostTests : IAsyncLifetime
+{
+    private const string Node = "leaving-node";
+    private static readonly TimeSpan LeftTimeout = TimeSpan.FromSeconds(20);
+    private readonly LocalMesh _mesh = LocalMesh.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
+
+    /// <summary>Starts the hub (with a short retention when given) and the node, stops the node with the signal, and waits until it is listed left.</summary>
+    private async Task<DateTimeOffset> NodeThatLeft(PosixSignal signal, string? forgetAfter = null)
+    {
+        if (forgetAfter is not null)
+            File.AppendAllText(Path.Combine(_mesh.ConfigDir, "hub.hocon"), $"\nbluezero.hub.forget-after = {forgetAfter}\n");
+        await _mesh.StartHub("left-hub");
+        var node = await _mesh.StartNode(Node);
+        var stoppedAt = DateTimeOffset.UtcNow;
+        node.Signal(signal);
+        Assert.True(await node.WaitForExit(LeftTimeout), $"the node did not exit after {signal}\n{node.OutputTail()}");
+        await _mesh.WaitForStatus(Node, "left", LeftTimeout);
+        return stoppedAt;
+    }
+
+    private async Task<HubReply> Forget(string hostName) =>
+        await _mesh.Hub.Control(new JObject { ["forget_host"] = new JObject { ["host_name"] = hostName } });
+
+    private Task<HubReply> ListOn(string hostName) =>
+        _mesh.Hub.Control(new JObject { ["host_name"] = hostName, ["list_active_processes"] = new JObject() });
+
+    [Theory]
+    [InlineData(PosixSignal.SIGTERM)]
+    [InlineData(PosixSignal.SIGINT)]
+    public async Task Node_stopped_on_purpose_is_listed_left_with_the_time_it_left(PosixSignal signal)
+    {
+        var stoppedAt = await NodeThatLeft(signal);
+
+        var hosts = await _mesh.Hub.Send(HttpMethod.Get, "/hosts");
+        var since = Regex.Match(hosts.Body, $"\"host_name\":\"{Node}\"[^}}]*\"status\":\"left\",\"since\":\"([^\"]+)\"");
+        Assert.True(since.Success, hosts.Body);
+        var leftAt = DateTimeOffset.ParseExact(since.Groups[1].Value, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal);
+        Assert.InRange(leftAt, stoppedAt.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task Left_host_is_not_an_error_in_a_cluster_wide_listing()
+    {
+        await NodeThatLeft(PosixSignal.SIGTERM);
+
+        var reply = await _mesh.Hub.Control("""{"list_active_processes":{}}""");
+
+        Assert.Equal(200, reply.Status);
+        var hosts = ((JArray)reply.Json["list_active_processes"]!["hosts"]!).Cast<JObject>().ToList();
+        Assert.DoesNotContain(hosts, h => (string?)h["host_name"] == Node);
+        Assert.All(hosts, h => Assert.Null(h["error_message"]));
+        Assert.Contains(hosts, h => (string?)h["host_name"] == "left-hub");
+    }
+
+    [Fact]
+    public async Task Request_to_a_left_host_gets_404_host_left()
+    {
+        await NodeThatLeft(PosixSignal.SIGTERM);
+
+        var reply = await ListOn(Node);
+
+        Assert.Equal(404, reply.Status);
+        Assert.False((bool)reply.Json["success"]!);
+        Assert.Equal("host left", (string?)reply.Json["error_message"]);
+    }
+
+    [Fact]
+    public async Task Forget_host_drops_a_left_host_from_GET_hosts()
+    {
+        await NodeThatLeft(PosixSignal.SIGTERM);
+
+        var reply = await Forget(Node);
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal("""{"success":true,"forget_host":{"host_name":"leaving-node","status":"left"}}""", reply.Body);
+        Assert.Null(await _mesh.Hub.Host(Node));
+        var again = await ListOn(Node);
+        Assert.Equal((404, "unknown host"), (again.Status, (string?)again.Json["error_message"]));
+    }
+
+    [Fact]
+    public async Task Forget_host_refuses_an_up_host_with_409_and_an_unknown_host_with_404()
+    {
+        await _mesh.StartHub("left-hub");
+
+        var up = await Forget("left-hub");
+        var unknown = await Forget("no-such-node");
+
+        Assert.Equal((409, "host is up: forget_host drops only a host that is left, removed or unreachable"),
+            (up.Status, (string?)up.Json["error_message"]));
+        Assert.Equal("up", await _mesh.Hub.StatusOf("left-hub"));
+        Assert.Equal((404, "unknown host"), (unknown.Status, (string?)unknown.Json["error_message"]));
+    }
+
+    [Fact]
+    public async Task Left_host_is_forgotten_after_the_configured_retention()
+    {
+        await NodeThatLeft(PosixSignal.SIGTERM, forgetAfter: "2s");
+
+        await Polling.Until(async () => await _mesh.Hub.Host(Node) is null, TimeSpan.FromSeconds(10),
+            $"{Node} is no longer listed 2 s after it left", _mesh.Diagnostics);
+        Assert.Equal("up", await _mesh.Hub.StatusOf("left-hub"));
+    }
+
+    [Fact]
+    public async Task Node_started_again_under_a_left_host_name_is_up_and_serves()
+    {
+        await NodeThatLeft(PosixSignal.SIGTERM);
+
+        await _mesh.StartNode(Node); // waits until the hub lists it up
+
+        Assert.Empty(await _mesh.Hub.ActivePids(Node));
+    }
+
+    [Fact]
+    public async Task Killed_node_is_unreachable_then_removed_never_left()
+    {
+        await _mesh.StartHub("left-hub");
+        var node = await _mesh.StartNode(Node);
+        await LocalMesh.LetHeartbeatsSettle();
+
+        node.Signal(PosixSignal.SIGKILL);
+        await _mesh.WaitForStatus(Node, "unreachable", TimeSpan.FromSeconds(10));
+        var removed = await Polling.UntilValue(() => _mesh.Hub.StatusOf(Node), s => s != "unreachable", TimeSpan.FromSeconds(30),
+            $"{Node} is downed after SIGKILL", _mesh.Diagnostics);
+
+        Assert.Equal("removed", removed);
+        var reply = await ListOn(Node);
+        Assert.Equal((503, "host unreachable"), (reply.Status, (string?)reply.Json["error_message"]));
+        var listing = await _mesh.Hub.Control("""{"list_active_processes":{}}""");
+        var entry = ((JArray)listing.Json["list_active_processes"]!["hosts"]!).Single(h => (string?)h["host_name"] == Node);
+        Assert.Equal("host unreachable", (string?)entry["error_message"]);
+    }
+}
