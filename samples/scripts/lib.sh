@@ -9,12 +9,14 @@
 # Exit codes of every script:
 #   0  the request worked: top-level "success":true and, where the node answered, its "success":true too
 #      (list_hosts.sh: HTTP 200)
-#   1  the hub replied, but the request did not work (either "success" is false; the reply is still printed)
+#   1  the hub replied, but the request did not work (either "success" is false, or the HTTP status is not 200:
+#      422 when the node said no, 4xx/5xx when the hub did; the reply is still printed)
 #   2  usage error, bad environment or missing tool (-h/--help prints the usage and exits 0)
 #   3  the hub could not be reached (connection refused, DNS failure, curl timeout, ...)
 # A top-level "success":true means the hub routed the request and the node answered; the inner
-# "success" says whether the operation itself worked. Scripts exit 0 only when both hold, so
-# `if stop_process.sh lab-3 42; then ...` means what it says.
+# "success" says whether the operation itself worked (the hub answers HTTP 422 when it did not).
+# Scripts exit 0 only when the status is 200 and both hold, so `if stop_process.sh lab-3 42; then ...`
+# means what it says.
 # Needs curl >= 7.55 (-H @file) and jq >= 1.6 ($ARGS).
 #
 # The hub's reply goes to stdout exactly as received (the hub sends compact, one-line JSON).
@@ -101,12 +103,12 @@ b0_print_reply() {
     fi
 }
 
-# b0_control: POSTs stdin to /control, prints the reply, exits 0 when the top-level "success" and
-# every operation's inner "success" are true, else 1.
+# b0_control: POSTs stdin to /control, prints the reply, exits 0 when the HTTP status is 200 and the
+# top-level "success" and every operation's inner "success" are true, else 1.
 b0_control() {
     b0_request POST /control
     b0_print_reply
-    if printf '%s' "$B0_BODY" | jq -e 'type == "object" and .success == true
+    if [[ $B0_STATUS == 200 ]] && printf '%s' "$B0_BODY" | jq -e 'type == "object" and .success == true
             and ([.[] | objects | select(has("success")) | .success] | all)' >/dev/null 2>&1; then
         exit 0
     fi

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using BlueZero.Hub.Actors;
 using BlueZero.Hub.Security;
+using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,7 +10,7 @@ namespace BlueZero.Hub.Http;
 
 /// <summary>
 /// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health. Bodies are capped before parsing; every answer,
-/// including 401, 403, 404, 405, 413 and 429, is a JSON object. In front of the endpoints: the per-client
+/// including 401, 403, 404, 405, 413, 422 and 429, is a JSON object. In front of the endpoints: the per-client
 /// concurrency limit (429), then bearer-token authentication (401, all but GET /health); the role check (403)
 /// comes after parsing, when the operation is known. Requests that change something are audited.
 /// </summary>
@@ -83,7 +84,9 @@ public static class FrontDoor
         audit.Record(caller, client, request, AuditLog.OutcomeOf(outcome));
         var (status, json) = outcome switch
         {
-            NodeAnswered answered => (StatusCodes.Status200OK, WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
+            // The node said no (no such pid, name in use, ...): still the hub form, but 422 so that curl --fail notices.
+            NodeAnswered answered => (answered.Reply is CommandFailed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK,
+                WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
             ClusterWideAnswered all => (StatusCodes.Status200OK, WireResponseWriter.ClusterWide(all.Operation, all.Hosts)),
             HostForgotten forgotten => (StatusCodes.Status200OK, WireResponseWriter.HostForgotten(forgotten.Entry.HostName, forgotten.Entry.StatusText)),
             RouteFailed failed => (StatusOf(failed.Failure), WireResponseWriter.Error(failed.ErrorMessage)),

@@ -23,7 +23,31 @@ public static class ErrorTexts
     public const string NotAnObject = "request must be a JSON object";
     public static string MalformedJson(string detail) => $"malformed JSON: {detail}";
     public static string MissingOperation() => $"missing operation: expected one of {string.Join(", ", WireOperations.All)}";
-    public static string UnknownOperation(string key) => $"unknown operation: {key}";
+    public static string UnknownOperation(string key, string? closest) => $"unknown operation: {key}{DidYouMean(closest)}";
+
+    /// <summary>The hint after an unknown name (see <see cref="ClosestName"/>): " (did you mean NAME?)", or nothing.</summary>
+    public static string DidYouMean(string? closest) => closest is null ? "" : $" (did you mean {closest}?)";
+
+    // JSON syntax, in JSON's terms (JsonSyntaxError): "malformed JSON: WHAT at byte N", N counted from 0.
+    public static string MalformedJsonAt(string what, long offset) => MalformedJson($"{what} at byte {offset}");
+    public const string JsonTrailingComma = "trailing comma";
+    public const string JsonUnexpectedEnd = "unexpected end of input";
+    public const string JsonUnterminatedString = "unterminated string";
+    public static string JsonControlCharacter(string character) => $"unescaped control character {character} in a string";
+    public const string JsonInvalidEscape = "invalid escape sequence in a string";
+    public const string JsonComment = "comments are not allowed";
+    public static string JsonExpectedPropertyName(string found) => $"expected a property name in double quotes, found {found},";
+    public static string JsonExpectedColon(string found) => $"expected ':' after a property name, found {found},";
+    public static string JsonExpectedComma(string found) => $"expected ',' or a closing bracket after a value, found {found},";
+    public const string JsonTrailingContent = "unexpected content after the JSON value";
+    public static string JsonUnmatched(string bracket) => $"unmatched {bracket}";
+    public const string JsonInvalidLiteral = "invalid literal (only true, false and null are allowed)";
+    public const string JsonInvalidNumber = "invalid number";
+    public static string JsonUnexpectedCharacter(string character) => $"unexpected character {character}";
+    public static string JsonTooDeep(int levels) => $"nested deeper than {levels} levels";
+    public const string JsonEndOfInput = "the end of input";
+    public const string JsonSyntaxError = "syntax error";
+    public static string JsonUnpairedSurrogate(string escape) => $"unpaired surrogate {escape} in a string";
     public static string MoreThanOneOperation(IEnumerable<string> keys) => $"more than one operation: {string.Join(", ", keys)}";
     public static string MissingField(string field) => $"missing field: {field}";
     public static string WrongType(string field, string expected) => $"wrong type for field {field}: expected {expected}";

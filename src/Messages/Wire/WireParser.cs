@@ -38,24 +38,34 @@ public static class WireParser
     /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
     public static ParseResult Parse(string text, WireLimits? limits = null)
     {
+        var content = text.TrimStart('\uFEFF'); // a byte-order mark is noise, not content
+        var bomBytes = 3 * (text.Length - content.Length); // so error offsets count from the body's first byte
         try
         {
-            text = text.TrimStart('\uFEFF'); // a byte-order mark is noise, not content
-            if (string.IsNullOrWhiteSpace(text))
+            if (string.IsNullOrWhiteSpace(content))
                 return ParseResult.Fail(ErrorTexts.EmptyRequest);
-            using var document = JsonDocument.Parse(text, Strict);
+            using var document = JsonDocument.Parse(content, Strict);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? ParseObject(document.RootElement, limits ?? WireLimits.Default)
                 : ParseResult.Fail(ErrorTexts.NotAnObject);
         }
         catch (JsonException ex)
         {
-            return ParseResult.Fail(ErrorTexts.MalformedJson(Shorten(ex.Message)));
+            return ParseResult.Fail(JsonSyntaxError.Describe(ex, content, bomBytes));
         }
-        catch (Exception ex)
+        catch (InvalidOperationException ex) when (ex.Message.Contains("UTF-16", StringComparison.Ordinal))
+        {
+            return ParseResult.Fail(JsonSyntaxError.UnpairedSurrogate(content, bomBytes));
+        }
+        catch (ArgumentException ex) when (ex.InnerException is EncoderFallbackException)
+        {
+            // Only text handed in as a string can get here: a lone surrogate has no UTF-8 form.
+            return ParseResult.Fail(ErrorTexts.InvalidUtf8);
+        }
+        catch (Exception)
         {
             // Defence in depth: a parser bug must still produce an answer, never a crash.
-            return ParseResult.Fail(ErrorTexts.MalformedJson(Shorten(ex.Message)));
+            return ParseResult.Fail(ErrorTexts.MalformedJson(ErrorTexts.JsonSyntaxError));
         }
     }
 
@@ -82,7 +92,7 @@ public static class WireParser
             }
             else
             {
-                return ParseResult.Fail(ErrorTexts.UnknownOperation(Shorten(property.Name)));
+                return ParseResult.Fail(ErrorTexts.UnknownOperation(Shorten(property.Name), ClosestName.Find(property.Name, [.. WireOperations.All, WireOperations.HostName])));
             }
         }
 

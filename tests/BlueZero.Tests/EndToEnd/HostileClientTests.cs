@@ -56,25 +56,23 @@ public sealed class HostileClientTests(HubAndRemoteNodeFixture fixture, ITestOut
         Assert.False(Mesh.HubProcess.HasExited, Mesh.Diagnostics());
     }
 
-    /// <summary>413 with a JSON error, or (allowed) a connection the hub closed before it answered; the hub serves on.</summary>
+    /// <summary>
+    /// 413 with the JSON error, read while the body is still being sent (the hub may stop reading it once it is over
+    /// the limit); a hub that only dropped the connection fails here. Then the hub serves on.
+    /// </summary>
     private async Task HugeBody(bool chunked)
     {
         var prefix = $"{{\"host_name\":\"{Remote}\",\"start_process\":{{\"path\":\"/bin/true\",\"args\":[\"";
         const string suffix = "\"]}}";
         var body = Encoding.UTF8.GetBytes(prefix + new string('a', TenMB - prefix.Length - suffix.Length) + suffix);
-        try
-        {
-            var reply = await RawHttpExchange.Post(Client.BaseUrl, "/control", body, chunked);
-            output.WriteLine($"10 MB body (chunked={chunked}): {Shorten(reply.ToString())}");
-            Assert.Equal(413, reply.Status);
-            Assert.Equal("application/json", reply.ContentType);
-            Assert.False((bool)reply.Json["success"]!);
-            Assert.StartsWith("request body too large: the limit is ", (string)reply.Json["error_message"]!);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or OperationCanceledException)
-        {
-            output.WriteLine($"10 MB body (chunked={chunked}): connection closed without a reply ({ex.GetType().Name}: {ex.Message})");
-        }
+
+        var reply = await RawHttpExchange.Post(Client.BaseUrl, "/control", body, chunked);
+
+        output.WriteLine($"10 MB body (chunked={chunked}): {Shorten(reply.ToString())}");
+        Assert.Equal(413, reply.Status);
+        Assert.Equal("application/json", reply.ContentType);
+        Assert.False((bool)reply.Json["success"]!);
+        Assert.Equal("request body too large: the limit is 1048576 bytes", (string)reply.Json["error_message"]!);
         await AssertHubServes($"after a 10 MB body (chunked={chunked})");
     }
 

@@ -19,8 +19,10 @@ public sealed class HostileHttpTests(HubAndRemoteNodeFixture fixture) : IClassFi
 
     public static TheoryData<string, string, string> BadRequests => new()
     {
-        { "malformed JSON", """{"list_active_processes":{}""", "malformed JSON: " },
-        { "trailing content", """{"list_active_processes":{}} x""", "malformed JSON: " },
+        { "malformed JSON", """{"list_active_processes":{}""", "malformed JSON: unexpected end of input at byte 27" },
+        { "trailing content", """{"list_active_processes":{}} x""", "malformed JSON: unexpected content after the JSON value at byte 29" },
+        { "trailing comma", $$$"""{"host_name":"{{{Hub}}}","list_processes":{},}""", $"malformed JSON: trailing comma at byte {Hub.Length + 35}" },
+        { "misspelt operation", $$$"""{"host_name":"{{{Hub}}}","start_proces":{}}""", "unknown operation: start_proces (did you mean start_process?)" },
         { "not an object", "[]", "request must be a JSON object" },
         { "empty body", "", "empty request: expected a JSON object such as {\"list_active_processes\":{}}" },
         { "wrong type of path", $$$"""{"host_name":"{{{Hub}}}","start_process":{"path":42}}""", "wrong type for field start_process.path: expected a string" },

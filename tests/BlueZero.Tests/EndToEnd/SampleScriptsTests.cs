@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -142,6 +145,102 @@ public sealed class SampleScriptsTests(HubAndRemoteNodeFixture fixture) : IClass
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.False(result.Json["success"]!.Value<bool>());
         Assert.Equal("unknown host", (string?)result.Json["error_message"]);
+    }
+
+    [Fact]
+    public async Task Call_sends_stdin_byte_for_byte_and_exits_0_when_it_worked()
+    {
+        var request = Encoding.UTF8.GetBytes($$$"""{"host_name":"{{{Remote}}}","start_process":{"path":"/bin/sleep","args":["300"],"name":"call ✓"}}""");
+
+        var result = await Scripts.Run("call.sh", [], stdin: request);
+
+        var pid = Mesh.Track(StartedPid(result));
+        Assert.Equal("call ✓", (string?)(await Mesh.Hub.QueryStatus(Remote, pid))["name"]);
+        await Mesh.Hub.StopProcess(Remote, pid, wait: false);
+    }
+
+    [Fact]
+    public async Task A_start_the_node_refuses_is_HTTP_422_and_makes_the_script_exit_1()
+    {
+        var http = await Mesh.Hub.Control($$$"""{"host_name":"{{{Remote}}}","start_process":{"path":"/no/such/program"}}""");
+        var script = await Scripts.Run("start_process.sh", Remote, "/no/such/program");
+
+        Assert.True(http.Status == 422, http.ToString());
+        Assert.Equal("""{"success":true,"start_process":{"success":false,"error_message":"no such file: /no/such/program"}}""", http.Body);
+        Assert.True(script.ExitCode == 1, script.ToString());
+        Assert.Equal(http.Body, script.Stdout.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Call_exits_1_when_the_node_says_no()
+    {
+        var request = Encoding.UTF8.GetBytes($$$"""{"host_name":"{{{Remote}}}","stop_process":{"name":"never-started"}}""");
+
+        var result = await Scripts.Run("call.sh", [], stdin: request);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal("no such name: never-started", (string?)result.Json["stop_process"]!["error_message"]);
+    }
+
+    [Fact]
+    public async Task A_missing_argument_is_a_usage_error_with_exit_2()
+    {
+        var result = await Scripts.Run("start_process.sh", Remote);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("expected HOST and PATH", result.Stderr);
+        Assert.Contains("usage: start_process.sh HOST PATH [ARG...]", result.Stderr);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_bare_command_name_exits_2_before_sending_with_its_local_path_as_a_hint()
+    {
+        // The hub URL is a closed port: had the script sent anything, it would exit 3.
+        var result = await Scripts.Run("start_process.sh", [Remote, "sleep", "5"], new Dictionary<string, string> { ["B0_HUB_URL"] = ClosedPortUrl() });
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var sleep = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(dir => Path.Combine(dir, "sleep")).First(File.Exists);
+        Assert.Contains($"PATH must be absolute, the node does no PATH lookup: here 'sleep' is {sleep}", result.Stderr);
+        Assert.Contains($"start_process.sh {Remote} {sleep} ...", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("list_hosts.sh")]
+    [InlineData("call.sh")]
+    [InlineData("start_process.sh")]
+    public async Task An_unreachable_hub_makes_the_script_exit_3(string script)
+    {
+        var args = script == "start_process.sh" ? new[] { Remote, "/bin/true" } : [];
+
+        var result = await Scripts.Run(script, args, new Dictionary<string, string> { ["B0_HUB_URL"] = ClosedPortUrl() },
+            stdin: Encoding.UTF8.GetBytes("""{"list_processes":{}}"""));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("cannot reach the hub at http://127.0.0.1:", result.Stderr);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task B0_CWD_is_the_working_directory_of_the_started_process()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(Mesh.WorkDir, "cwd with spaces ✓")).FullName;
+
+        var start = await Scripts.Run("start_process.sh", [Remote, "/bin/sleep", "300"], new Dictionary<string, string> { ["B0_CWD"] = directory });
+
+        var pid = Mesh.Track(StartedPid(start));
+        Assert.Equal(directory, OsProcesses.WorkingDirectory(pid));
+        await Mesh.Hub.StopProcess(Remote, pid, wait: false);
+    }
+
+    /// <summary>A loopback URL nothing listens on: a port the OS just handed out and took back.</summary>
+    private static string ClosedPortUrl()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
     }
 
     private static int StartedPid(ScriptResult start)

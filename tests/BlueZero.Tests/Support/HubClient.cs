@@ -70,12 +70,18 @@ public sealed class HubClient : IDisposable
     /// <summary>"up", "unreachable", "removed", "left", or null while the hub does not list the host.</summary>
     public async Task<string?> StatusOf(string hostName) => (string?)(await Host(hostName))?["status"];
 
-    /// <summary>Routes a request to a host and returns the node's reply (the inner object of the operation).</summary>
+    /// <summary>
+    /// Routes a request to a host and returns the node's reply (the inner object of the operation). Every routed reply
+    /// is also checked against docs/PROTOCOL.md §3: HTTP 200 when the node's "success" is true, 422 when it is false.
+    /// </summary>
     public async Task<JObject> Routed(string hostName, string operation, JObject body)
     {
         var reply = await Control(new JObject { ["host_name"] = hostName, [operation] = body });
-        if (reply.Status != 200 || reply.Json["success"]?.Value<bool>() != true || reply.Json[operation] is not JObject inner)
+        if (reply.Status is not (200 or 422) || reply.Json["success"]?.Value<bool>() != true || reply.Json[operation] is not JObject inner)
             throw new InvalidOperationException($"{operation} on {hostName} was not routed: {reply}");
+        var worked = inner["success"]?.Value<bool>() == true;
+        if (reply.Status != (worked ? 200 : 422))
+            throw new InvalidOperationException($"{operation} on {hostName}: HTTP {reply.Status} does not match the node's success:{worked}: {reply}");
         return inner;
     }
 

@@ -24,6 +24,9 @@ public static class OsProcesses
             ? parts[..^1]
             : [];
 
+    /// <summary>The working directory of a running process.</summary>
+    public static string? WorkingDirectory(int pid) => new FileInfo($"/proc/{pid}/cwd").LinkTarget;
+
     /// <summary>Kills a process outright, ignoring one that is already gone; for test clean-up.</summary>
     public static void KillHard(int pid)
     {

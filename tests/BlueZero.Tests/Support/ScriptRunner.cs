@@ -12,7 +12,9 @@ public sealed class ScriptRunner(string hubUrl)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public async Task<ScriptResult> Run(string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="stdin">Bytes written to the script's stdin before it is closed (call.sh reads its request there).</param>
+    public async Task<ScriptResult> Run(string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        byte[]? stdin = null)
     {
         var info = new ProcessStartInfo("/bin/bash")
         {
@@ -32,7 +34,8 @@ public sealed class ScriptRunner(string hubUrl)
             info.Environment[key] = value;
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {script}");
-        process.StandardInput.Close(); // no script but call.sh reads stdin; none may wait on the terminal
+        if (stdin is not null) await process.StandardInput.BaseStream.WriteAsync(stdin);
+        process.StandardInput.Close(); // no script may wait on the terminal
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Timeout);

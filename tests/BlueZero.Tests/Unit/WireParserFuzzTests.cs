@@ -229,6 +229,11 @@ public sealed class WireParserFuzzTests
             throw new XunitException($"expected exactly one of Request/Error, got {result} on {describe()}");
         if (result.Error is not null && string.IsNullOrWhiteSpace(result.Error))
             throw new XunitException($"blank error text on {describe()}");
+        if (result.Error is { } error && (error.Contains("LineNumber") || error.Contains("reader options") || error.Contains("Exception")))
+            throw new XunitException($"error text leaks the JSON reader's .NET wording ({error}) on {describe()}");
+        if (result.Error is { } syntax && syntax.StartsWith(ErrorTexts.MalformedJson(""), StringComparison.Ordinal)
+            && !syntax.Contains("duplicate key", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(syntax, @" at byte \d+$"))
+            throw new XunitException($"syntax error without a byte offset ({syntax}) on {describe()}");
         if (result.Request is { } request && Violation(request) is { } violation)
             throw new XunitException($"accepted a request that breaks the protocol ({violation}): {request} on {describe()}");
         return result.IsOk;
