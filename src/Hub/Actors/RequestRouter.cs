@@ -87,7 +87,8 @@ public sealed class RequestRouter : ReceiveActor
         }
         if (!_snapshot.Nodes.TryGetValue(request.HostName, out var entry))
         {
-            Sender.Tell(new RouteFailed(RouteFailure.UnknownHost, ErrorTexts.UnknownHost));
+            var closest = ClosestName.Find(request.HostName, _snapshot.Nodes.Keys);
+            Sender.Tell(new RouteFailed(RouteFailure.UnknownHost, ErrorTexts.UnknownHostNear(closest)));
             return;
         }
         if (entry.Status == NodeStatus.Left)

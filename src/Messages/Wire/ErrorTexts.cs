@@ -12,6 +12,8 @@ public static class ErrorTexts
 
     // Hub routing.
     public const string UnknownHost = "unknown host";
+    /// <summary>Exactly <see cref="UnknownHost"/> unless a known host_name is close (BlueZero clients match the text).</summary>
+    public static string UnknownHostNear(string? closest) => $"{UnknownHost}{DidYouMean(closest)}";
     public const string HostUnreachable = "host unreachable";
     public const string HostLeft = "host left";
     public const string HostIsUp = "host is up: forget_host drops only a host that is left, removed or unreachable";

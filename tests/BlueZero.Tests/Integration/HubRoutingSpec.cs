@@ -83,6 +83,22 @@ public sealed class HubRoutingSpec : IDisposable
     }
 
     [Fact]
+    public async Task Unknown_host_close_to_a_known_one_suggests_it()
+    {
+        _mesh.StartNode("Lab-Node");
+        await AwaitStatus("Lab-Node", NodeStatus.Up, JoinTimeout);
+
+        var otherCase = Assert.IsType<RouteFailed>(await _mesh.Send("""{"host_name":"lab-node","list_active_processes":{}}"""));
+        var typo = Assert.IsType<RouteFailed>(await _mesh.Send("""{"host_name":"Lab-Nod","list_active_processes":{}}"""));
+        var far = Assert.IsType<RouteFailed>(await _mesh.Send("""{"host_name":"elsewhere","list_active_processes":{}}"""));
+
+        Assert.Equal("unknown host (did you mean Lab-Node?)", otherCase.ErrorMessage);
+        Assert.Equal("unknown host (did you mean Lab-Node?)", typo.ErrorMessage);
+        Assert.Equal(ErrorTexts.UnknownHost, far.ErrorMessage);
+        Assert.Equal(RouteFailure.UnknownHost, otherCase.Failure);
+    }
+
+    [Fact]
     public async Task Crashed_node_becomes_unreachable_within_5_seconds_and_its_processes_survive()
     {
         var node = _mesh.StartNode("node-a");
