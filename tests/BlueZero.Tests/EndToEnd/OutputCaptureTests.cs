@@ -122,7 +122,7 @@ public sealed partial class OutputCaptureTests(ObservationFixture fixture) : ICl
 
         var directory = await Polling.UntilValue(() => Task.FromResult(FindOutputDirectory("rotation-marker 03000")), d => d is not null, Settle,
             "the output files to hold the last line", Mesh.Diagnostics);
-        var files = Directory.GetFiles(directory!, "stdout.log*").Select(Path.GetFileName).Order().ToArray();
+        var files = Directory.GetFiles(directory!, "stdout.log*").Select(f => Path.GetFileName(f)).Order().ToArray();
         Assert.Equal(["stdout.log", "stdout.log.1", "stdout.log.2"], files);
         foreach (var file in files)
             Assert.InRange(new FileInfo(Path.Combine(directory!, file!)).Length, 1, ObservationFixture.FileBytes);
