@@ -254,7 +254,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         var restarts = _entry.Restarts + 1;
         var consecutive = _entry.ConsecutiveRestarts + 1;
         var log = spec.EffectiveOutput == OutputModes.Capture ? _output.For(_id) : null;
-        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log)))
+        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log, run: restarts + 1)))
         {
             case Launched launched:
                 if (_entry.Pid is { } previous) _launcher.Release(previous);
