@@ -263,6 +263,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                     State = ProcessStates.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
                     Restarts = restarts, ConsecutiveRestarts = consecutive, StartedAt = now, NextRunAt = null, Adopted = false,
                 });
+                Context.System.EventStream.Publish(new RunStarted(_id));
                 _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", spec.Path, launched.Pid, Host, restarts + 1, Describe());
                 var self = Self;
                 var pid = launched.Pid;
