@@ -18,6 +18,7 @@ builder.Services.AddSingleton(setup);
 builder.Services.AddHostedService<NodeRuntime>();
 // A failed start is reported below in one line; the host's own stack trace would bury it.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+ConsoleLogging.Configure(builder.Logging);
 try
 {
     await builder.Build().RunAsync();
