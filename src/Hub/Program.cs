@@ -54,6 +54,7 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
 });
 // A failed start is reported below in one line; the host's own stack trace would bury it.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+ConsoleLogging.Configure(builder.Logging);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddSingleton<PosixProcessLauncher>();
 builder.Services.AddSingleton(services => new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName,
@@ -61,6 +62,7 @@ builder.Services.AddSingleton(services => new ProcessTableFile(setup.ProcessMana
 builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
 {
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
+    ConsoleLogging.RouteAkkaLogs(akka, services.GetRequiredService<ILoggerFactory>());
     if (setup.Tls is not null) akka.AddSetup(setup.Tls.ToAkkaSetup());
     akka.WithActors((system, registry) =>
     {

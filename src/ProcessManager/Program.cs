@@ -30,6 +30,7 @@ builder.Services.AddSingleton<NodeRuntime>();
 builder.Services.AddHostedService(services => services.GetRequiredService<NodeRuntime>());
 // A failed start is reported below in one line; the host's own stack trace would bury it.
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+ConsoleLogging.Configure(builder.Logging);
 var host = builder.Build();
 var runtime = host.Services.GetRequiredService<NodeRuntime>();
 try

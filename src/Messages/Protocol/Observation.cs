@@ -8,6 +8,8 @@ public static class OutputStreams
     public const string Stdout = "stdout";
     public const string Stderr = "stderr";
     public const string Both = "both";
+    /// <summary>The stream of a line the node writes itself (a run's start); it is read with either stream.</summary>
+    public const string Node = "bluezero";
     public static readonly IReadOnlyList<string> All = [Stdout, Stderr, Both];
 }
 

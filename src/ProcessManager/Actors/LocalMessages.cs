@@ -17,6 +17,9 @@ internal sealed record FinishTreeCleanup : INoSerializationVerificationNeeded;
 /// <summary>Timer message: max_time elapsed for the current run.</summary>
 internal sealed record MaxTimeElapsed(int Pid) : INoSerializationVerificationNeeded;
 
+/// <summary>Published on the event stream when a run of an entry starts, so that its figures are sampled soon after.</summary>
+internal sealed record RunStarted(long EntryId) : INoSerializationVerificationNeeded;
+
 /// <summary>Timer message: a backoff or a recurring period is over; run the process again.</summary>
 internal sealed record RunAgain : INoSerializationVerificationNeeded;
 

@@ -254,7 +254,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         var restarts = _entry.Restarts + 1;
         var consecutive = _entry.ConsecutiveRestarts + 1;
         var log = spec.EffectiveOutput == OutputModes.Capture ? _output.For(_id) : null;
-        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log)))
+        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log, run: restarts + 1)))
         {
             case Launched launched:
                 if (_entry.Pid is { } previous) _launcher.Release(previous);
@@ -263,6 +263,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                     State = ProcessStates.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
                     Restarts = restarts, ConsecutiveRestarts = consecutive, StartedAt = now, NextRunAt = null, Adopted = false,
                 });
+                Context.System.EventStream.Publish(new RunStarted(_id));
                 _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", spec.Path, launched.Pid, Host, restarts + 1, Describe());
                 var self = Self;
                 var pid = launched.Pid;

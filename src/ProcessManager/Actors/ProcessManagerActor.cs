@@ -121,6 +121,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
                 // Reply first: the entry is in the table, and no other message is handled before Supervise below.
                 Sender.Tell(new ProcessStarted(launched.Pid));
                 Supervise(entry.Id);
+                Context.System.EventStream.Publish(new RunStarted(entry.Id));
                 _log.Info("Started {Path} as pid {Pid} on {Host}", start.Path, launched.Pid, _options.HostName);
                 break;
             case LaunchFailed failed:

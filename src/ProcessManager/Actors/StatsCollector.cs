@@ -10,11 +10,20 @@ namespace BlueZero.ProcessManager.Actors;
 /// <summary>
 /// Samples, once per stats interval, the cpu, memory and threads of every running managed tree (one scan of /proc
 /// for all of them), of the node process, and of the host, and hands the figures to the <see cref="ResourceMonitor"/>.
+/// It also samples shortly after a run starts, so that a run shorter than the interval has a history too.
 /// The scan is file I/O, so it runs on the thread pool and its result comes back as a message.
 /// </summary>
 public sealed class StatsCollector : ReceiveActor, IWithTimers
 {
     public const string Name = "stats-collector";
+
+    /// <summary>
+    /// How long after a run starts it is first sampled: long enough for the program to be past its exec (figures of
+    /// the program, not of the bare spawn), short enough to catch a run of a second or two. Starts within it share one scan.
+    /// </summary>
+    public static readonly TimeSpan StartSampleDelay = TimeSpan.FromMilliseconds(200);
+
+    private const string StartSampleTimer = "start-sample";
 
     private sealed record SampleNow : INoSerializationVerificationNeeded;
 
@@ -31,6 +40,8 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
     private TreeUsageSnapshot? _previousTrees;
     private TreeUsageSnapshot? _previousSelf;
     private bool _sampling;
+    /// <summary>A sample was asked for while one was running: take it when that one is in.</summary>
+    private bool _sampleAgain;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -43,11 +54,15 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
         _monitor = monitor;
         _interval = interval;
         Receive<SampleNow>(_ => Sample());
+        Receive<RunStarted>(_ =>
+        {
+            if (!Timers.IsTimerActive(StartSampleTimer)) Timers.StartSingleTimer(StartSampleTimer, new SampleNow(), StartSampleDelay);
+        });
         Receive<Sampled>(OnSampled);
         Receive<SampleFailed>(failed =>
         {
-            _sampling = false;
             _log.Warning("Could not sample process figures: {Error}", failed.Cause.Message);
+            SampleDone();
         });
     }
 
@@ -55,11 +70,18 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
     {
         Self.Tell(new SampleNow()); // a first figure at once: the host's cpu and the node's own start here
         Timers.StartPeriodicTimer("sample", new SampleNow(), _interval);
+        Context.System.EventStream.Subscribe(Self, typeof(RunStarted));
     }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void Sample()
     {
-        if (_sampling) return; // a slow scan (thousands of processes) is never overlapped by the next one
+        if (_sampling)
+        {
+            _sampleAgain = true; // a slow scan (thousands of processes) is never overlapped by the next one
+            return;
+        }
         _sampling = true;
         var pidByEntry = _table.All().Where(e => e.HasLiveProcess && e.Pid is not null).ToDictionary(e => e.Id, e => e.Pid!.Value);
         var hostCpu = _hostCpu;
@@ -71,9 +93,16 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
         }).PipeTo(Self, failure: ex => new SampleFailed(ex));
     }
 
-    private void OnSampled(Sampled sampled)
+    private void SampleDone()
     {
         _sampling = false;
+        if (!_sampleAgain) return;
+        _sampleAgain = false;
+        Sample();
+    }
+
+    private void OnSampled(Sampled sampled)
+    {
         var byEntry = new Dictionary<long, ResourceUsage>();
         foreach (var (id, pid) in sampled.PidByEntry)
             if (sampled.Trees.UsageOf(pid, _previousTrees) is { } usage)
@@ -83,5 +112,6 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
         _monitor.Record(sampled.At, byEntry, node, sampled.HostCpu, sampled.HostMemory);
         _previousTrees = sampled.Trees;
         _previousSelf = sampled.Self;
+        SampleDone();
     }
 }

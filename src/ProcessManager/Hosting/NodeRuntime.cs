@@ -23,6 +23,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 
     private readonly MeshSetup _setup;
     private readonly ILogger<NodeRuntime> _logger;
+    private readonly ILoggerFactory _loggers;
     private readonly PosixProcessLauncher _launcher = new();
     private readonly ProcessTableFile _tableFile;
     private readonly ProcessTable _table;
@@ -32,10 +33,11 @@ public sealed class NodeRuntime : IHostedService, IDisposable
     private ActorSystem? _system;
     private bool _stopping;
 
-    public NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger, IHostApplicationLifetime lifetime)
+    public NodeRuntime(MeshSetup setup, ILogger<NodeRuntime> logger, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     {
         _setup = setup;
         _logger = logger;
+        _loggers = loggers;
         _lifetime = lifetime;
         _tableFile = new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, logger);
         _table = _tableFile.Load();
@@ -53,14 +55,16 @@ public sealed class NodeRuntime : IHostedService, IDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var (before, after) = _launcher.OpenFileLimit;
-        _logger.LogInformation("Open-file limit {Before} raised to {After}: each managed process holds one descriptor", before, after);
+        if (after != before)
+            _logger.LogInformation("Open-file limit {Before} raised to {After}: each managed process holds one descriptor", before, after);
         StartSystem();
         return Task.CompletedTask;
     }
 
     private void StartSystem()
     {
-        var system = ActorSystem.Create(MeshClusterSettings.SystemName, _setup.ActorSystemSetup());
+        var system = ActorSystem.Create(MeshClusterSettings.SystemName,
+            _setup.ActorSystemSetup(ConsoleLogging.AkkaLoggers).And(ConsoleLogging.AkkaSetup(_loggers)));
         lock (_gate)
         {
             if (_stopping)

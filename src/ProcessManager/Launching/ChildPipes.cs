@@ -47,11 +47,11 @@ internal sealed class ChildPipes : IDisposable
     }
 
     /// <summary>After the spawn: the node's ends go to the pump, which owns them from now on.</summary>
-    public void HandOver(LaunchRequest request, OutputPump pump)
+    public void HandOver(LaunchRequest request, int pid, OutputPump pump)
     {
         if (request.Output is { Mode: OutputModes.Capture, Sink: { } sink })
         {
-            sink.Opened();
+            sink.Opened(pid, request.Output.Run); // before the pump may deliver the run's first line
             // A stream the pump cannot watch (no descriptor left for epoll) is over before it began.
             if (!pump.Capture(Take(_stdout, 0), OutputStreams.Stdout, sink, request.Output.MaxLineBytes)) sink.Closed(OutputStreams.Stdout);
             if (!pump.Capture(Take(_stderr, 0), OutputStreams.Stderr, sink, request.Output.MaxLineBytes)) sink.Closed(OutputStreams.Stderr);

@@ -35,8 +35,8 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
         if (!pipes.Create(request))
             return new LaunchFailed(ErrorTexts.CannotCapture(request.Path, LibC.ErrorText(LibC.LastError)));
         var outcome = Spawn(request, pipes);
-        if (outcome is Launched)
-            pipes.HandOver(request, _pump.Value);
+        if (outcome is Launched launched)
+            pipes.HandOver(request, launched.Pid, _pump.Value);
         return outcome;
     }
 

@@ -9,7 +9,8 @@ namespace BlueZero.ProcessManager.Launching;
 public static class ProcessLaunching
 {
     /// <param name="output">Where captured output goes; required when the spec captures (the default).</param>
-    public static LaunchRequest RequestFor(StartProcess spec, ProcessManagerOptions options, ICapturedOutput? output)
+    /// <param name="run">Which run of the entry this is: 1 for the first start, 2 for the first restart, ...</param>
+    public static LaunchRequest RequestFor(StartProcess spec, ProcessManagerOptions options, ICapturedOutput? output, int run = 1)
     {
         var environment = new Dictionary<string, string>(options.ChildEnvironment, StringComparer.Ordinal);
         foreach (var (key, value) in spec.Env ?? new Dictionary<string, string>()) environment[key] = value;
@@ -17,7 +18,7 @@ public static class ProcessLaunching
         {
             Output = spec.EffectiveOutput switch
             {
-                OutputModes.Capture when output is not null => OutputPlan.Capture(output, options.Output.MaxLineBytes),
+                OutputModes.Capture when output is not null => OutputPlan.Capture(output, options.Output.MaxLineBytes, run),
                 OutputModes.Inherit => OutputPlan.Inherit,
                 _ => OutputPlan.Discard,
             },

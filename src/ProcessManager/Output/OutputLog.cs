@@ -7,6 +7,7 @@ namespace BlueZero.ProcessManager.Output;
 /// The captured output of one managed entry, across all its runs: a bounded ring per stream in memory and rotated
 /// files on disk. Every line gets the next sequence number of the entry (shared by both streams), so a reader pages
 /// forward with since_seq without gaps or duplicates, and a reader of both streams sees them in the order they were read.
+/// The node's own lines (a run's start) go into both streams.
 /// Written by the pump thread; read from anywhere. A follower waits here for the next line without any actor.
 /// </summary>
 public sealed class OutputLog : ICapturedOutput
@@ -48,11 +49,27 @@ public sealed class OutputLog : ICapturedOutput
         get { lock (_gate) return _waiters.Count; }
     }
 
-    /// <summary>A new run starts writing to both streams.</summary>
-    public void Opened()
+    /// <summary>
+    /// Run <paramref name="run"/> of the entry, as <paramref name="pid"/>, starts writing to both streams. Every run
+    /// after the first is marked with a line of the node's own, before any line of the run, so runs can be told apart.
+    /// </summary>
+    public void Opened(int pid, int run)
     {
-        lock (_gate) _stdout.Open = _stderr.Open = true;
+        List<TaskCompletionSource> woken = [];
+        lock (_gate)
+        {
+            _stdout.Open = _stderr.Open = true;
+            if (run > 1 && !_deleted)
+            {
+                AddMarker(RunStartedLine(run, pid));
+                woken = TakeWaiters();
+            }
+        }
+        Wake(woken);
     }
+
+    /// <summary>The line that opens every run after the first.</summary>
+    public static string RunStartedLine(int run, int pid) => $"[bluezero] run {run} started: pid {pid}";
 
     /// <summary>True while a stream of the current run may still deliver lines.</summary>
     public bool Open
@@ -69,25 +86,40 @@ public sealed class OutputLog : ICapturedOutput
         lock (_gate)
         {
             if (_deleted) return;
-            var line = new OutputLine(++_lastSeq, buffer.Name, at, text);
-            buffer.Lines.Enqueue(line);
-            buffer.Bytes += text.Length;
-            while (buffer.Lines.Count > _settings.BufferLines || (buffer.Bytes > _settings.BufferBytes && buffer.Lines.Count > 1))
-            {
-                buffer.Bytes -= buffer.Lines.Dequeue().Text.Length;
-                buffer.Dropped++;
-            }
-            try
-            {
-                buffer.File?.WriteLine(at, text);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                FileErrors++; // a full or read-only disk: the ring in memory still has the line
-            }
+            Keep(buffer, new OutputLine(++_lastSeq, buffer.Name, at, text));
             woken = TakeWaiters();
         }
         Wake(woken);
+    }
+
+    /// <summary>
+    /// A line of the node's own goes into both streams under one seq, so a reader of either stream sees it, and a
+    /// reader of both sees it once.
+    /// </summary>
+    private void AddMarker(string text)
+    {
+        var line = new OutputLine(++_lastSeq, OutputStreams.Node, DateTimeOffset.UtcNow, text);
+        Keep(_stdout, line);
+        Keep(_stderr, line);
+    }
+
+    private void Keep(StreamBuffer buffer, OutputLine line)
+    {
+        buffer.Lines.Enqueue(line);
+        buffer.Bytes += line.Text.Length;
+        while (buffer.Lines.Count > _settings.BufferLines || (buffer.Bytes > _settings.BufferBytes && buffer.Lines.Count > 1))
+        {
+            buffer.Bytes -= buffer.Lines.Dequeue().Text.Length;
+            buffer.Dropped++;
+        }
+        try
+        {
+            buffer.File?.WriteLine(line.Ts, line.Text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            FileErrors++; // a full or read-only disk: the ring in memory still has the line
+        }
     }
 
     /// <summary>Files that could not be written (full disk, permissions), counted instead of failing capture.</summary>
@@ -125,7 +157,9 @@ public sealed class OutputLog : ICapturedOutput
 
     /// <summary>
     /// Lines of <paramref name="stream"/> with seq above <paramref name="sinceSeq"/>; with <paramref name="tail"/>, only
-    /// the last N of them. At most a reply's worth: the next page starts after the returned next_seq.
+    /// the last N of them. At most a reply's worth. next_seq is the since_seq of the next page: the seq of the page's
+    /// last line when the page was cut short, else the entry's newest seq of either stream (never the seq asked for,
+    /// which may lie beyond it), so that every line of the selection up to it has been returned.
     /// </summary>
     public (IReadOnlyList<OutputLine> Lines, long NextSeq, long Dropped) Read(string stream, long? sinceSeq, int? tail)
     {
@@ -149,7 +183,7 @@ public sealed class OutputLog : ICapturedOutput
                 bytes += line.Text.Length;
             }
             // Everything up to the newest line has been considered unless the page was cut short.
-            var nextSeq = page.Count < candidates.Count ? page[^1].Seq : Math.Max(since, _lastSeq);
+            var nextSeq = page.Count < candidates.Count ? page[^1].Seq : _lastSeq;
             var dropped = stream switch
             {
                 OutputStreams.Stdout => _stdout.Dropped,
@@ -241,7 +275,13 @@ public sealed class OutputLog : ICapturedOutput
         var hasB = b.MoveNext();
         while (hasA || hasB)
         {
-            if (hasA && (!hasB || a.Current.Seq < b.Current.Seq))
+            if (hasA && hasB && a.Current.Seq == b.Current.Seq)
+            {
+                yield return a.Current; // a marker, kept in both streams
+                hasA = a.MoveNext();
+                hasB = b.MoveNext();
+            }
+            else if (hasA && (!hasB || a.Current.Seq < b.Current.Seq))
             {
                 yield return a.Current;
                 hasA = a.MoveNext();

@@ -5,8 +5,8 @@ namespace BlueZero.ProcessManager.Output;
 /// <summary>Where the pump delivers one captured stream. Called on the pump thread only; must not block for long.</summary>
 public interface ICapturedOutput
 {
-    /// <summary>A run's stdout and stderr are about to be read.</summary>
-    void Opened();
+    /// <summary>Run <paramref name="run"/> of the entry (1 for the first) started as <paramref name="pid"/>; its stdout and stderr are about to be read.</summary>
+    void Opened(int pid, int run);
 
     void Append(string stream, ReadOnlySpan<byte> line);
 

@@ -20,7 +20,9 @@ public static class OutputReading
         if (read.WaitMs > 0)
         {
             var wait = TimeSpan.FromMilliseconds(Math.Min(read.WaitMs, MaxWait.TotalMilliseconds));
-            await log.WaitForLines(read.SinceSeq ?? log.LastSeq, wait, () => IsOver(table.Get(entryId), log));
+            // A since_seq beyond the newest line counts as the newest line, as next_seq does.
+            var after = Math.Min(read.SinceSeq ?? long.MaxValue, log.LastSeq);
+            await log.WaitForLines(after, wait, () => IsOver(table.Get(entryId), log));
         }
         var (lines, nextSeq, dropped) = log.Read(read.Stream, read.SinceSeq, read.Tail);
         var entry = table.Get(entryId);

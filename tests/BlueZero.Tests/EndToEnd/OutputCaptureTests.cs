@@ -122,7 +122,7 @@ public sealed partial class OutputCaptureTests(ObservationFixture fixture) : ICl
 
         var directory = await Polling.UntilValue(() => Task.FromResult(FindOutputDirectory("rotation-marker 03000")), d => d is not null, Settle,
             "the output files to hold the last line", Mesh.Diagnostics);
-        var files = Directory.GetFiles(directory!, "stdout.log*").Select(Path.GetFileName).Order().ToArray();
+        var files = Directory.GetFiles(directory!, "stdout.log*").Select(f => Path.GetFileName(f)).Order().ToArray();
         Assert.Equal(["stdout.log", "stdout.log.1", "stdout.log.2"], files);
         foreach (var file in files)
             Assert.InRange(new FileInfo(Path.Combine(directory!, file!)).Length, 1, ObservationFixture.FileBytes);
@@ -288,6 +288,72 @@ public sealed partial class OutputCaptureTests(ObservationFixture fixture) : ICl
         var joinedAt = int.Parse(late[0]["line ".Length..]);
         Assert.InRange(joinedAt, 2, 450);
         Assert.Equal(Enumerable.Range(joinedAt, 901 - joinedAt).Select(i => $"line {i}").Append(exitLine), late);
+    }
+
+    private static JObject Restarting(string name) => new()
+    {
+        ["path"] = "/bin/sh", ["args"] = new JArray("-c", "echo hi; exit 1"), ["name"] = name,
+        ["restart"] = JObject.Parse("""{"policy":"on-failure","max_restarts":2,"backoff":{"initial_ms":100,"jitter":0}}"""),
+    };
+
+    [Fact]
+    public async Task Following_a_restarting_process_marks_the_start_of_runs_2_and_3_in_order()
+    {
+        await Start(Restarting("marked-follow"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var followed = await http.GetStringAsync($"{Mesh.Hub.BaseUrl}/hosts/{Node}/processes/marked-follow/output?follow=true").WaitAsync(Settle);
+
+        var lines = followed.TrimEnd('\n').Split('\n');
+        Assert.Equal(6, lines.Length);
+        Assert.Equal("hi", lines[0]);
+        Assert.Matches(@"^\[bluezero\] run 2 started: pid \d+$", lines[1]);
+        Assert.Equal("hi", lines[2]);
+        Assert.Matches(@"^\[bluezero\] run 3 started: pid \d+$", lines[3]);
+        Assert.Equal("hi", lines[4]);
+        var lastPid = lines[3].Split(' ')[^1];
+        Assert.Equal($"[bluezero] pid {lastPid} exited: exit_code=1", lines[5]);
+    }
+
+    [Fact]
+    public async Task Read_output_of_a_restarting_process_holds_the_run_markers_in_either_stream()
+    {
+        await Start(Restarting("marked-read"));
+        await Polling.Until(async () => (await ReadOutput(new JObject { ["name"] = "marked-read" }))["final"]?.Value<bool>() == true,
+            Settle, "marked-read to fail for good", Mesh.Diagnostics, Polling.FinePollInterval);
+
+        var stdout = await ReadOutput(new JObject { ["name"] = "marked-read", ["stream"] = "stdout" });
+        Assert.Equal(["stdout", "bluezero", "stdout", "bluezero", "stdout"], ((JArray)stdout["lines"]!).Select(l => (string)l["stream"]!));
+        Assert.Matches(@"^\[bluezero\] run 2 started: pid \d+$", Texts(stdout)[1]);
+        Assert.Matches(@"^\[bluezero\] run 3 started: pid \d+$", Texts(stdout)[3]);
+        var stderr = await ReadOutput(new JObject { ["name"] = "marked-read", ["stream"] = "stderr" });
+        Assert.Equal([Texts(stdout)[1], Texts(stdout)[3]], Texts(stderr));
+    }
+
+    [Fact]
+    public async Task Next_seq_of_one_stream_is_the_newest_seq_of_either_stream()
+    {
+        await Start(Shell("seq-one-stream", "i=1; while [ $i -le 20 ]; do echo out $i; i=$((i+1)); done; echo err >&2"));
+        await AwaitExit("seq-one-stream");
+        await Polling.Until(async () => (await ReadOutput(new JObject { ["name"] = "seq-one-stream" }))["final"]?.Value<bool>() == true,
+            Settle, "the output to be complete", Mesh.Diagnostics, Polling.FinePollInterval);
+
+        var stdout = await ReadOutput(new JObject { ["name"] = "seq-one-stream", ["stream"] = "stdout" });
+        Assert.Equal(20, ((JArray)stdout["lines"]!).Last!["seq"]!.Value<long>());
+        Assert.Equal(21, stdout["next_seq"]!.Value<long>()); // line 21 is stderr's: nothing of stdout is skipped
+        Assert.Empty(Texts(await ReadOutput(new JObject { ["name"] = "seq-one-stream", ["stream"] = "stdout", ["since_seq"] = 21 })));
+    }
+
+    [Fact]
+    public async Task Since_seq_beyond_the_newest_line_gets_no_lines_and_the_newest_seq_as_next_seq()
+    {
+        await Start(Shell("seq-beyond", "echo one; echo two"));
+        await AwaitExit("seq-beyond");
+        await Polling.Until(async () => (await ReadOutput(new JObject { ["name"] = "seq-beyond" }))["final"]?.Value<bool>() == true,
+            Settle, "the output to be complete", Mesh.Diagnostics, Polling.FinePollInterval);
+
+        var beyond = await ReadOutput(new JObject { ["name"] = "seq-beyond", ["since_seq"] = 100 });
+        Assert.Empty(Texts(beyond));
+        Assert.Equal(2, beyond["next_seq"]!.Value<long>());
     }
 
     [GeneratedRegex(@"^tick \d (\d+)$")]

@@ -417,7 +417,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         // A stop of a settled entry is answered from the table and must not reach the stranger holding the pid.
         Assert.Equal(new ProcessStopped(recycled, ProcessExit.Unknown),
             Request<ProcessStopped>(manager, new StopProcess(ProcessTarget.ByPid(recycled))));
-        Assert.Equal(0, Request<AllKilled>(manager, new KillAll()).Pids.Count);
+        Assert.Empty(Request<AllKilled>(manager, new KillAll()).Pids);
         Wait(TimeSpan.FromMilliseconds(300));
         Assert.Empty(Launcher.Signals);
         Assert.Empty(Launcher.Launches);

@@ -43,7 +43,7 @@ public sealed class RunAsTests
     }
 
     [Fact]
-    public void A_root_node_starts_children_as_the_run_as_user()
+    public async Task A_root_node_starts_children_as_the_run_as_user()
     {
         if (!IsRoot || !File.Exists(RunAsUser.SetprivPath)) return; // only meaningful where the node can switch users
         var setup = Build(["--run-as", "nobody"]);
@@ -58,11 +58,11 @@ public sealed class RunAsTests
             var launched = Assert.IsType<Launched>(launcher.Launch(request));
             var exited = new TaskCompletionSource<ProcessExit>();
             launcher.WatchExit(launched.Pid, exit => exited.TrySetResult(exit));
-            Assert.True(exited.Task.Wait(TimeSpan.FromSeconds(10)));
+            await exited.Task.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.True(File.Exists(marker), "the child did not run");
             using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u", marker]) { RedirectStandardOutput = true })!;
-            var owner = stat.StandardOutput.ReadToEnd().Trim();
-            stat.WaitForExit();
+            var owner = (await stat.StandardOutput.ReadToEndAsync()).Trim();
+            await stat.WaitForExitAsync();
             Assert.Equal(user.Uid.ToString(), owner);
         }
         finally

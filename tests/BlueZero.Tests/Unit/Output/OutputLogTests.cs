@@ -62,6 +62,71 @@ public sealed class OutputLogTests : IDisposable
     }
 
     [Fact]
+    public void Next_seq_of_one_stream_is_the_newest_seq_of_either_stream_so_paging_on_skips_nothing()
+    {
+        var log = new OutputLog(OutputSettings.Default, null);
+        for (var i = 1; i <= 20; i++) Write(log, OutputStreams.Stdout, $"o{i}");
+        Write(log, OutputStreams.Stderr, "e21");
+
+        var stdout = log.Read(OutputStreams.Stdout, null, null);
+        Assert.Equal(20, stdout.Lines[^1].Seq);
+        Assert.Equal(21, stdout.NextSeq);
+        Write(log, OutputStreams.Stdout, "o22");
+        Assert.Equal(["o22"], log.Read(OutputStreams.Stdout, stdout.NextSeq, null).Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public void Since_seq_beyond_the_newest_line_answers_the_newest_seq_not_the_one_asked_for()
+    {
+        var log = new OutputLog(OutputSettings.Default, null);
+        for (var i = 1; i <= 5; i++) Write(log, OutputStreams.Stdout, $"o{i}");
+
+        var beyond = log.Read(OutputStreams.Both, 100, null);
+        Assert.Empty(beyond.Lines);
+        Assert.Equal(5, beyond.NextSeq);
+        Write(log, OutputStreams.Stdout, "o6");
+        Assert.Equal(["o6"], log.Read(OutputStreams.Both, beyond.NextSeq, null).Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public void A_page_cut_short_ends_next_seq_at_its_last_line()
+    {
+        var log = new OutputLog(OutputSettings.Default with { BufferLines = OutputSettings.MaxReplyLines + 10 }, null);
+        for (var i = 0; i < OutputSettings.MaxReplyLines + 10; i++) Write(log, OutputStreams.Stdout, "x");
+        var page = log.Read(OutputStreams.Stdout, null, null);
+        Assert.Equal(OutputSettings.MaxReplyLines, page.Lines.Count);
+        Assert.Equal(page.Lines[^1].Seq, page.NextSeq);
+    }
+
+    [Fact]
+    public void A_run_after_the_first_opens_with_a_marker_line_in_either_stream_and_once_in_both()
+    {
+        var log = new OutputLog(OutputSettings.Default, null);
+        log.Opened(pid: 100, run: 1);
+        Write(log, OutputStreams.Stdout, "first");
+        log.Opened(pid: 101, run: 2);
+        Write(log, OutputStreams.Stderr, "second");
+
+        var marker = (2L, OutputStreams.Node, "[bluezero] run 2 started: pid 101");
+        Assert.Equal([(1L, "stdout", "first"), marker, (3L, "stderr", "second")],
+            log.Read(OutputStreams.Both, null, null).Lines.Select(l => (l.Seq, l.Stream, l.Text)));
+        Assert.Equal([marker], log.Read(OutputStreams.Stdout, 1, null).Lines.Select(l => (l.Seq, l.Stream, l.Text)));
+        Assert.Equal([marker, (3L, "stderr", "second")], log.Read(OutputStreams.Stderr, null, null).Lines.Select(l => (l.Seq, l.Stream, l.Text)));
+    }
+
+    [Fact]
+    public void The_run_marker_is_written_to_both_output_files()
+    {
+        var directory = Path.Combine(_directory, "8");
+        var log = new OutputLog(OutputSettings.Default, directory);
+        log.Opened(pid: 101, run: 2);
+        log.Flush();
+        Assert.EndsWith(" [bluezero] run 2 started: pid 101\n", File.ReadAllText(Path.Combine(directory, "stdout.log")));
+        Assert.EndsWith(" [bluezero] run 2 started: pid 101\n", File.ReadAllText(Path.Combine(directory, "stderr.log")));
+        log.Delete();
+    }
+
+    [Fact]
     public void Lines_beyond_the_ring_are_counted_as_dropped_per_stream()
     {
         var log = new OutputLog(OutputSettings.Default with { BufferLines = 5 }, null);
@@ -118,7 +183,7 @@ public sealed class OutputLogTests : IDisposable
     {
         var directory = Path.Combine(_directory, "7");
         var log = new OutputLog(OutputSettings.Default, directory);
-        log.Opened();
+        log.Opened(pid: 1, run: 1);
         Write(log, OutputStreams.Stdout, "to stdout");
         Write(log, OutputStreams.Stderr, "to stderr");
         log.Flush();

@@ -20,7 +20,7 @@ public sealed class RotatingLogFileTests : IDisposable
             for (var i = 0; i < 45; i++) file.WriteLine(at, $"{i:D4}".PadRight(74, '.'));
         }
 
-        Assert.Equal(["stdout.log", "stdout.log.1", "stdout.log.2"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["stdout.log", "stdout.log.1", "stdout.log.2"], Directory.GetFiles(_directory).Select(f => Path.GetFileName(f)).Order().ToArray());
         foreach (var name in Directory.GetFiles(_directory)) Assert.True(new FileInfo(name).Length <= 1000, $"{name} is over the limit");
         var current = File.ReadAllLines(path);
         Assert.Equal(5, current.Length);

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using BlueZero.Tests.Support;
+using Xunit;
+
+namespace BlueZero.Tests.EndToEnd;
+
+/// <summary>A node's console log reads cleanly: ISO 8601 UTC on every line, and a hub that stops cleanly is no error.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed partial class NodeLogTests : IAsyncLifetime
+{
+    private readonly LocalMesh _mesh = LocalMesh.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task After_a_clean_hub_stop_the_node_log_has_no_errors_and_every_line_starts_with_an_ISO_8601_UTC_time()
+    {
+        var hub = await _mesh.StartHub("log-hub", localNode: false);
+        var node = await _mesh.StartNode("log-node");
+        await LocalMesh.LetHeartbeatsSettle();
+
+        hub.Signal(PosixSignal.SIGTERM);
+        Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(20)), "the hub did not stop\n" + hub.OutputTail());
+        // The node sees the hub leave, then loses its connection: both are logged by the time it has removed the hub.
+        await Polling.Until(() => node.Output.Any(l => l.Contains("Leader is removing confirmed Exiting node", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "the node to see the hub leave", () => node.OutputTail());
+
+        // MeshProcess prefixes each captured line with the time it read it and the stream: "HH:mm:ss.fff out: ".
+        var lines = node.Output.Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ToList();
+        Assert.DoesNotContain(lines, l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains(" fail: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("   at ", StringComparison.Ordinal));
+        Assert.All(lines.Where(l => !l.StartsWith("BlueZero process-manager node ready:", StringComparison.Ordinal)),
+            l => Assert.Matches(IsoUtcStart(), l));
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ")]
+    private static partial Regex IsoUtcStart();
+}
