@@ -63,7 +63,7 @@ public sealed class HubRestartTests(ITestOutputHelper output) : IAsyncLifetime
         }
         // A SIGKILLed hub is found by failure detection, which judges a member that joined within the last second
         // later than one with a heartbeat history; the others need no settling, but one setup serves all three.
-        await LocalMesh.LetHeartbeatsSettle();
+        await _mesh.AwaitHeartbeatHistory(_nodes.Values.ToArray());
     }
 
     private async Task RestartHub(PosixSignal signal)

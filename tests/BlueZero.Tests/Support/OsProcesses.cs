@@ -1,3 +1,5 @@
+using BlueZero.ProcessManager.Launching;
+
 namespace BlueZero.Tests.Support;
 
 /// <summary>Facts about OS processes read straight from /proc, to check what the system under test did.</summary>
@@ -23,6 +25,25 @@ public static class OsProcesses
         File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.None) is var parts && parts.Length > 0 && parts[^1] == ""
             ? parts[..^1]
             : [];
+
+    /// <summary>Every live process below <paramref name="pid"/> in the parent tree now, children first.</summary>
+    public static IReadOnlyList<ProcStat> Descendants(int pid)
+    {
+        var byParent = ProcStat.ReadAll().Where(stat => stat.State is not ('Z' or 'X')).ToLookup(stat => stat.ParentPid);
+        var found = new List<ProcStat>();
+        var next = new Queue<int>([pid]);
+        while (next.TryDequeue(out var parent))
+            foreach (var child in byParent[parent])
+            {
+                found.Add(child);
+                next.Enqueue(child.Pid);
+            }
+        return found;
+    }
+
+    /// <summary>True while the very process of <paramref name="stat"/> lives: same pid and same start time, not a zombie.</summary>
+    public static bool IsAlive(ProcStat stat) =>
+        ProcStat.Read(stat.Pid) is { State: not ('Z' or 'X') } now && now.StartTimeTicks == stat.StartTimeTicks;
 
     /// <summary>Kills a process outright, ignoring one that is already gone; for test clean-up.</summary>
     public static void KillHard(int pid)
