@@ -211,10 +211,13 @@ public sealed class LocalMesh : IAsyncDisposable
             var stopped = await Task.WhenAll(group.Select(async p => (Process: p, Leftovers: await p.StopAndFindLeftovers())));
             foreach (var (process, leftovers) in stopped.Where(s => s.Leftovers.Count > 0))
             {
-                leaks.Add($"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after its graceful stop");
+                leaks.Add($"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM");
                 foreach (var leftover in leftovers) OsProcesses.KillHard(leftover.Stat.Pid);
             }
         }
+        // Read before disposal: the tails name each exit code.
+        var leakReport = leaks.Count == 0 ? null
+            : "Leaked processes: " + string.Join("; ", leaks) + "\n" + string.Join("\n", processes.Select(p => p.OutputTail(15)));
         await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
         KeepLogs(processes);
         foreach (var pid in _trackedPids) OsProcesses.KillHard(pid);
@@ -225,8 +228,6 @@ public sealed class LocalMesh : IAsyncDisposable
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-        if (leaks.Count > 0)
-            throw new InvalidOperationException("Leaked processes: " + string.Join("; ", leaks) + "\n" +
-                string.Join("\n", processes.Select(p => p.OutputTail(15))));
+        if (leakReport is not null) throw new InvalidOperationException(leakReport);
     }
 }
