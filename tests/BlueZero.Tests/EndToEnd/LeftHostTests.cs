@@ -136,7 +136,7 @@ public sealed class LeftHostTests : IAsyncLifetime
     {
         await _mesh.StartHub("left-hub");
         var node = await _mesh.StartNode(Node);
-        await LocalMesh.LetHeartbeatsSettle();
+        await _mesh.AwaitHeartbeatHistory(node);
 
         node.Signal(PosixSignal.SIGKILL);
         await _mesh.WaitForStatus(Node, "unreachable", TimeSpan.FromSeconds(10));

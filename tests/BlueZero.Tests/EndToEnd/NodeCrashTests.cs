@@ -6,13 +6,15 @@ using Xunit.Abstractions;
 namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
-/// A node killed with SIGKILL (DESIGN.md §5): the hub reports it unreachable within 5 s and answers requests to it
+/// A node killed with SIGKILL (DESIGN.md §5): the hub reports it unreachable within a second and answers requests to it
 /// at once; its managed processes live on (cluster events never kill them); the same host-id started again is routable.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Node = "crash-node";
+    /// <summary>Twice the documented "within a second" (docs/OPERATIONS.md): its kernel closes its sockets, the hub sees the drop.</summary>
+    private static readonly TimeSpan NoticedWithin = TimeSpan.FromSeconds(2);
     private readonly LocalMesh _mesh = LocalMesh.Create();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -20,12 +22,12 @@ public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
     public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
 
     [Fact]
-    public async Task Killed_node_is_unreachable_within_5_s_fails_fast_keeps_its_processes_and_is_routable_after_a_restart()
+    public async Task Killed_node_is_unreachable_within_2_s_fails_fast_keeps_its_processes_and_is_routable_after_a_restart()
     {
         await _mesh.StartHub("crash-hub");
         var node = await _mesh.StartNode(Node);
         var sleeper = await _mesh.StartSleep(Node);
-        await LocalMesh.LetHeartbeatsSettle();
+        await _mesh.AwaitHeartbeatHistory(node);
 
         var clock = Stopwatch.StartNew();
         node.Signal(PosixSignal.SIGKILL);
@@ -34,7 +36,7 @@ public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
         var detected = clock.Elapsed;
         output.WriteLine($"unreachable after {detected.TotalSeconds:0.00} s");
         Assert.Equal("unreachable", status);
-        Assert.True(detected <= TimeSpan.FromSeconds(5), $"the hub took {detected.TotalSeconds:0.0} s to notice the crash (bound: 5 s)");
+        Assert.True(detected <= NoticedWithin, $"the hub took {detected.TotalSeconds:0.00} s to notice the crash (bound: {NoticedWithin.TotalSeconds} s)");
 
         var reply = await _mesh.Hub.Control($$$"""{"host_name":"{{{Node}}}","query_process_status":{"pid":{{{sleeper}}}}}""");
         output.WriteLine($"request to the unreachable host: {reply}");
@@ -46,7 +48,9 @@ public sealed class NodeCrashTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(await node.WaitForExit(TimeSpan.FromSeconds(5)), "the node survived SIGKILL");
         Assert.True(OsProcesses.IsAlive(sleeper), $"the crashed node's sleep {sleeper} was killed; cluster events must never kill processes");
 
+        var restart = Stopwatch.StartNew();
         await _mesh.StartNode(Node); // waits until the hub lists it up again
+        output.WriteLine($"up again {restart.Elapsed.TotalSeconds:0.00} s after the new node was launched");
         var started = await _mesh.StartSleep(Node);
         Assert.Contains(started, await _mesh.Hub.ActivePids(Node));
         Assert.True((bool)(await _mesh.Hub.QueryStatus(Node, started))["running"]!);

@@ -19,7 +19,7 @@ public sealed partial class NodeLogTests : IAsyncLifetime
     {
         var hub = await _mesh.StartHub("log-hub", localNode: false);
         var node = await _mesh.StartNode("log-node");
-        await LocalMesh.LetHeartbeatsSettle();
+        await _mesh.AwaitHeartbeatHistory(node);
 
         hub.Signal(PosixSignal.SIGTERM);
         Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(20)), "the hub did not stop\n" + hub.OutputTail());

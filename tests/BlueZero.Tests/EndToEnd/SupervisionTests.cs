@@ -88,8 +88,10 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
         var stop = await _mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "backing" });
         Assert.True(stop["success"]!.Value<bool>());
 
-        // A negative assertion needs the moment the restart would have come: 2 s backoff, checked at 3 s.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The positive control: the same backoff, begun after the stop, so its restart falls due after the cancelled one
+        // would have. Once it has come, a restart of "backing" would have come too, however slow the machine.
+        await Start(Shell("control", "exit 1", JObject.Parse("""{"restart":{"policy":"on-failure","max_restarts":1,"backoff":{"initial_ms":2000,"jitter":0}}}""")));
+        await AwaitState("control", "failed", Settle);
         var after = await Query("backing");
         Assert.Equal("stopped", (string?)after["state"]);
         Assert.Equal(0, after["restarts"]!.Value<int>());
@@ -123,8 +125,12 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
         var exited = await AwaitState("cron", "exited", Settle);
         var runs = File.ReadAllLines(ticks).Length;
         Assert.Equal(0, exited["last_exit_code"]!.Value<int>());
-        // Three more periods pass without a run.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Three more periods pass without a run, counted by a control job with the same period started only now.
+        var controlTicks = Path.Combine(_mesh.WorkDir, "control-ticks");
+        await Start(Shell("control", $"echo tick >> '{controlTicks}'", new JObject { ["recurring_period"] = 0.3 }));
+        await Polling.Until(() => File.Exists(controlTicks) && File.ReadAllLines(controlTicks).Length >= 3, Settle, "three runs of the control",
+            _mesh.Diagnostics);
+        await _mesh.Hub.Routed(Node, "unschedule", new JObject { ["name"] = "control" });
         Assert.Equal(runs, File.ReadAllLines(ticks).Length);
         Assert.Equal(runs - 1, (await Query("cron"))["restarts"]!.Value<int>());
     }

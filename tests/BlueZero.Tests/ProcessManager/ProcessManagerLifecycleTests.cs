@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
@@ -29,6 +30,41 @@ public sealed class ProcessManagerLifecycleTests(ITestOutputHelper output) : Pro
         Assert.Equal(new AllProcessesStopped(3), stopped);
         Assert.All([obedient, ignoresInt, ignoresIntAndTerm], pid => Assert.False(OsProcesses.IsAlive(pid), $"pid {pid} alive"));
         Assert.Empty(ListRunning(manager));
+    }
+
+    [Fact]
+    public void StopAllProcesses_stops_every_process_at_once_not_one_after_another()
+    {
+        // Each ignores SIGINT, so each stop takes a full stop grace until SIGTERM ends it (and a kill grace when part of
+        // its tree outlives the root): one after another, four of them would take at least four stop graces, 8 s.
+        const int count = 4;
+        var options = DefaultOptions with { StopGrace = TimeSpan.FromSeconds(2) };
+        var oneStop = options.StopGrace + options.KillGrace;
+        var manager = CreateManager(options);
+        var directory = CreateTempDirectory();
+        var pids = Enumerable.Range(0, count).Select(i =>
+        {
+            var ready = Path.Combine(directory, $"ready-{i}");
+            var pid = Start(manager, "/bin/sh", "-c", "trap '' INT; /bin/sleep 60 & echo $! > \"$1\"; wait", "bz-ignores-int", ready);
+            ReadPidFile(ready);
+            return pid;
+        }).ToList();
+        var clock = Stopwatch.StartNew();
+
+        var stopped = Request<AllProcessesStopped>(manager, new StopAllProcesses(), options.FullStopTime);
+
+        var took = clock.Elapsed;
+        Output?.WriteLine($"{count} stops took {took.TotalSeconds:0.00} s (stop grace {options.StopGrace.TotalSeconds} s)");
+        Assert.Equal(new AllProcessesStopped(count), stopped);
+        // Independent of load: every process had its SIGINT before the first SIGTERM went out.
+        var signals = Launcher.Signals.Where(call => pids.Contains(call.Pid)).ToList();
+        var interrupts = signals.Where(call => call.Signal == SIGINT).ToList();
+        Assert.Equal(pids.Order(), interrupts.Select(call => call.Pid).Order());
+        Assert.True(interrupts.Max(call => call.At) < signals.Where(call => call.Signal == SIGTERM).Min(call => call.At),
+            $"a SIGTERM went out before every process had its SIGINT: {string.Join(", ", signals)}");
+        Assert.True(took < oneStop * 2,
+            $"{count} stops took {took.TotalSeconds:0.00} s; at once they take about one stop ({oneStop.TotalSeconds} s), " +
+            $"one after another at least {(options.StopGrace * count).TotalSeconds} s");
     }
 
     [Fact]

@@ -46,8 +46,21 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     private IReadOnlyList<RecordingLauncher.LaunchCall> LaunchesOf(params string[] args) =>
         Launcher.Launches.Where(call => call.Request.Args.SequenceEqual(args)).ToList();
 
-    /// <summary>Lets time pass without sleeping the thread: nothing is sent to the test actor.</summary>
-    private void Wait(TimeSpan duration) => ExpectNoMsg(duration);
+    /// <summary>
+    /// The positive control that closes a "nothing happens" window: starts <paramref name="control"/>, an entry that
+    /// runs again after the same delay the entry under test would have waited, and returns once its second run was
+    /// launched. That run fell due after any run the entry under test (whose delay began earlier) could have made, on
+    /// the same scheduler, so a slow machine makes the window longer instead of letting it pass without looking.
+    /// </summary>
+    private void AwaitSecondRunOf(IActorRef manager, StartProcess control)
+    {
+        StartSpec(manager, control);
+        AwaitCondition(() => LaunchesOf([.. control.Args]).Count >= 2, ExitTimeout, Poll, $"a second run of the control {control.Name}");
+    }
+
+    /// <summary>A control for restart windows: fails once, is restarted once after <paramref name="initialMs"/>.</summary>
+    private static StartProcess FailsOnceControl(int initialMs) =>
+        new("/bin/sh", ["-c", "exit 1", "bz-control"], Name: "control", Restart: Policy(RestartPolicies.OnFailure, maxRestarts: 1, initialMs: initialMs));
 
     // ---------------------------------------------------------------- restart policies
 
@@ -106,8 +119,8 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var stopped = Request<ProcessStopped>(manager, new StopProcess(ProcessTarget.ByName("phoenix"), Wait: true), DefaultOptions.FullStopTime);
         Assert.Equal(new ProcessStopped(second, ProcessExit.Killed(SIGINT)), stopped);
         AwaitState(manager, "phoenix", ProcessStates.Stopped);
-        Wait(InitialBackoff * 2);
-        Assert.Equal(2, Launcher.Launches.Count);
+        AwaitSecondRunOf(manager, FailsOnceControl((int)InitialBackoff.TotalMilliseconds));
+        Assert.Equal(2, LaunchesOf(args).Count);
         Assert.Equal(ProcessStates.Stopped, ByName(manager, "phoenix").State);
     }
 
@@ -128,7 +141,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var info = ByName(manager, "backoff");
         Assert.Equal(ProcessStates.Stopped, info.State);
         Assert.Null(info.NextRunAt);
-        Wait(TimeSpan.FromMilliseconds(900));
+        AwaitSecondRunOf(manager, FailsOnceControl(600));
         Assert.Single(LaunchesOf(args));
         Assert.Equal(ProcessStates.Stopped, ByName(manager, "backoff").State);
         Assert.Equal(0, ByName(manager, "backoff").Restarts);
@@ -213,7 +226,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         Assert.Null(final.NextRunAt);
         var runs = LaunchesOf(args).Count;
         Assert.Equal(runs - 1, final.Restarts);
-        Wait(TimeSpan.FromMilliseconds(400));
+        AwaitSecondRunOf(manager, new StartProcess("/bin/sh", ["-c", "exit 0", "bz-control"], Name: "control", RecurringPeriodS: 0.1));
         Assert.Equal(runs, LaunchesOf(args).Count);
         Assert.Equal(ProcessStates.Exited, ByName(manager, "tick").State);
     }
@@ -417,10 +430,12 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         // A stop of a settled entry is answered from the table and must not reach the stranger holding the pid.
         Assert.Equal(new ProcessStopped(recycled, ProcessExit.Unknown),
             Request<ProcessStopped>(manager, new StopProcess(ProcessTarget.ByPid(recycled))));
-        Assert.Empty(Request<AllKilled>(manager, new KillAll()).Pids);
-        Wait(TimeSpan.FromMilliseconds(300));
-        Assert.Empty(Launcher.Signals);
-        Assert.Empty(Launcher.Launches);
+        // kill_all signals a live control; once its SIGINT went out, kill_all is done with every entry.
+        var control = StartSpec(manager, new StartProcess("/bin/sleep", ["60"], Name: "control"));
+        Assert.Equal([control], Request<AllKilled>(manager, new KillAll()).Pids);
+        AwaitCondition(() => Launcher.SignalsTo(control).Count > 0, ReplyTimeout, Poll, "kill_all to signal the control");
+        Assert.Equal([control], Launcher.Signals.Select(call => call.Pid).Distinct());
+        Assert.Equal([control], Launcher.LaunchedPids);
         Assert.True(OsProcesses.IsAlive(recycled), "a process that only shares the pid must be left alone");
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Akka.Configuration;
 
 namespace BlueZero.Tests.Support;
 
@@ -7,7 +8,8 @@ namespace BlueZero.Tests.Support;
 /// A BlueZero mesh of real executables on loopback, for one test (or one test class): a hub, any number of
 /// nodes, the hocon they read, and every pid the test caused to exist. Disposal stops all of it, even when the
 /// test failed half-way: executables get SIGTERM then SIGKILL, tracked managed processes are killed outright
-/// (a node killed with SIGKILL leaves its children running, by design), and the temp directory is deleted.
+/// (a node killed with SIGKILL leaves its children running, by design), and the temp directory is deleted; a process
+/// that outlived the graceful stop of the executable that started it fails the test (see <see cref="DisposeAsync"/>).
 /// </summary>
 public sealed class LocalMesh : IAsyncDisposable
 {
@@ -24,10 +26,12 @@ public sealed class LocalMesh : IAsyncDisposable
     private readonly ConcurrentBag<int> _trackedPids = new();
     private HubClient? _hub;
 
-    private LocalMesh(string workDir)
+    private LocalMesh(string workDir, TimeSpan stopGrace, TimeSpan killGrace)
     {
         WorkDir = workDir;
         ConfigDir = Path.Combine(workDir, "hocon");
+        StopGrace = stopGrace;
+        KillGrace = killGrace;
     }
 
     /// <summary>
@@ -37,7 +41,7 @@ public sealed class LocalMesh : IAsyncDisposable
     /// </summary>
     public static LocalMesh Create(TimeSpan stopGrace, TimeSpan killGrace)
     {
-        var mesh = new LocalMesh(Directory.CreateTempSubdirectory("bluezero-e2e-").FullName);
+        var mesh = new LocalMesh(Directory.CreateTempSubdirectory("bluezero-e2e-").FullName, stopGrace, killGrace);
         Directory.CreateDirectory(mesh.ConfigDir);
         foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "hocon"), "*.hocon"))
             File.Copy(file, Path.Combine(mesh.ConfigDir, Path.GetFileName(file)));
@@ -52,6 +56,10 @@ public sealed class LocalMesh : IAsyncDisposable
 
     public string WorkDir { get; }
     public string ConfigDir { get; }
+
+    /// <summary>The nodes' stop-grace and kill-grace in this mesh.</summary>
+    public TimeSpan StopGrace { get; }
+    public TimeSpan KillGrace { get; }
 
     /// <summary>Every executable this mesh started, oldest first.</summary>
     public IReadOnlyList<MeshProcess> Processes
@@ -108,12 +116,38 @@ public sealed class LocalMesh : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Heartbeats a failure detector has seen before the tests treat a member as "running for a while".</summary>
+    private const int SettledHeartbeats = 3;
+
+    /// <summary>The line a node logs once it sees itself Up in the cluster.</summary>
+    private const string JoinedLine = "joined the cluster as";
+
     /// <summary>
-    /// A precondition, not an assertion: lets a few cluster heartbeats pass so every member's failure detector has a
-    /// history. A member that dies within about a second of joining is judged only after expected-response-after (1 s)
-    /// on top of the usual detection time; the crash tests model nodes and hubs that have been running for a while.
+    /// A precondition, not an assertion: waits until the failure detectors between the hub and each of
+    /// <paramref name="nodes"/> have a heartbeat history. A member that dies within about a second of joining is
+    /// judged only after expected-response-after (1 s) on top of the usual detection time, from a guessed first
+    /// interval rather than measured ones; the crash and partition tests model members that have been running a while.
+    /// Akka shows heartbeats to no one outside the process, so the observable anchor is each node's own
+    /// "joined the cluster as" line: the node logs it when it sees itself Up, and the leader moves a member Up only on
+    /// convergence, when every member has seen it join, so both sides heartbeat each other from then on. The history is
+    /// there <see cref="SettledHeartbeats"/> heartbeat-intervals (read from the mesh's hocon) after the newest such line
+    /// of every node; the wait ends then, or at once if the test's own setup took that long already.
     /// </summary>
-    public static Task LetHeartbeatsSettle() => Task.Delay(TimeSpan.FromSeconds(3));
+    public async Task AwaitHeartbeatHistory(params MeshProcess[] nodes)
+    {
+        var history = HeartbeatInterval * SettledHeartbeats;
+        foreach (var node in nodes)
+        {
+            await Polling.Until(() => node.LastLineAt(JoinedLine) is not null, UpTimeout, $"{node.Label} logs \"{JoinedLine}\"", Diagnostics);
+            var settled = node.LastLineAt(JoinedLine)!.Value + history;
+            if (settled > DateTime.Now) await Task.Delay(settled - DateTime.Now);
+        }
+    }
+
+    /// <summary>akka.cluster.failure-detector.heartbeat-interval as the mesh's executables read it.</summary>
+    private TimeSpan HeartbeatInterval =>
+        ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(ConfigDir, "common.hocon")))
+            .GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval");
 
     /// <summary>Waits until GET /hosts shows <paramref name="hostName"/> with <paramref name="status"/>; returns how long it took.</summary>
     public Task<TimeSpan> WaitForStatus(string hostName, string status, TimeSpan within) =>
@@ -160,13 +194,31 @@ public sealed class LocalMesh : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Stops every executable still running (nodes first, so they can leave through a hub that still runs; then the
+    /// hubs), then kills the tracked pids and deletes the directory. Throws, after all of that, when an executable
+    /// that was stopped gracefully here left a process it had started running (see
+    /// <see cref="MeshProcess.StopAndFindLeftovers"/>): the clean-up must not hide a leak. Processes of an executable
+    /// the test killed itself (SIGKILL) are meant to outlive it; they are tracked pids and killed without complaint.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         MeshProcess[] processes;
         lock (_processes) processes = _processes.ToArray();
-        // Nodes first, so they can leave through a hub that still runs; then the hubs.
-        await Task.WhenAll(processes.Where(p => !p.IsHub).Select(p => p.DisposeAsync().AsTask()));
-        await Task.WhenAll(processes.Where(p => p.IsHub).Select(p => p.DisposeAsync().AsTask()));
+        var leaks = new List<string>();
+        foreach (var group in new[] { processes.Where(p => !p.IsHub), processes.Where(p => p.IsHub) })
+        {
+            var stopped = await Task.WhenAll(group.Select(async p => (Process: p, Leftovers: await p.StopAndFindLeftovers())));
+            foreach (var (process, leftovers) in stopped.Where(s => s.Leftovers.Count > 0))
+            {
+                leaks.Add($"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM");
+                foreach (var leftover in leftovers) OsProcesses.KillHard(leftover.Stat.Pid);
+            }
+        }
+        // Read before disposal: the tails name each exit code.
+        var leakReport = leaks.Count == 0 ? null
+            : "Leaked processes: " + string.Join("; ", leaks) + "\n" + string.Join("\n", processes.Select(p => p.OutputTail(15)));
+        await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
         KeepLogs(processes);
         foreach (var pid in _trackedPids) OsProcesses.KillHard(pid);
         _hub?.Dispose();
@@ -176,5 +228,6 @@ public sealed class LocalMesh : IAsyncDisposable
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
+        if (leakReport is not null) throw new InvalidOperationException(leakReport);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using BlueZero.ProcessManager.Launching;
 
 namespace BlueZero.Tests.Support;
 
@@ -9,15 +10,14 @@ namespace BlueZero.Tests.Support;
 /// Stdout and stderr are captured line by line in the background. A node prints its ready line once a hub has
 /// acknowledged its registration, and again each time it rejoins with a fresh actor system, so
 /// <see cref="ReadyLines"/> counts those too.
-/// Disposal: SIGCONT (in case a test left it stopped), SIGTERM, up to 15 s for a graceful exit, then SIGKILL to the
-/// whole process tree.
+/// Disposal stops it (see <see cref="StopAndFindLeftovers"/>).
 /// </summary>
 public sealed partial class MeshProcess : IAsyncDisposable
 {
     private static readonly TimeSpan GracefulExit = TimeSpan.FromSeconds(15);
 
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<CapturedLine> _output = new();
     private readonly ConcurrentQueue<ReadyLine> _readyLines = new();
     private readonly TaskCompletionSource<ReadyLine> _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,7 +98,7 @@ public sealed partial class MeshProcess : IAsyncDisposable
     private void OnLine(string? line, string stream)
     {
         if (line is null) return;
-        _output.Enqueue($"{DateTime.Now:HH:mm:ss.fff} {stream}: {line}");
+        _output.Enqueue(new CapturedLine(DateTime.Now, stream, line));
         while (_output.Count > 2000) _output.TryDequeue(out _);
         if (stream == "out" && ReadyLine.TryParse(line) is { } ready)
         {
@@ -140,14 +140,76 @@ public sealed partial class MeshProcess : IAsyncDisposable
     public bool Signal(PosixSignal signal) => !HasExited && PosixSignals.Send(Pid, signal);
 
     /// <summary>Everything captured from stdout and stderr (the newest 2000 lines), one timestamped line each.</summary>
-    public IReadOnlyList<string> Output => _output.ToArray();
+    public IReadOnlyList<string> Output => _output.Select(line => line.ToString()).ToArray();
+
+    /// <summary>When the newest captured line containing <paramref name="fragment"/> arrived; null if none did.</summary>
+    public DateTime? LastLineAt(string fragment) =>
+        _output.LastOrDefault(line => line.Text.Contains(fragment, StringComparison.Ordinal))?.At;
 
     /// <summary>The last captured lines of stdout and stderr, for failure messages.</summary>
     public string OutputTail(int lines = 40)
     {
-        var all = _output.ToArray();
-        return $"--- {Label} (pid {Pid}{(HasExited ? $", exited {_process.ExitCode}" : "")}), last {Math.Min(lines, all.Length)} of {all.Length} lines:\n" +
+        var all = Output;
+        return $"--- {Label} (pid {Pid}{(HasExited ? $", exited {_process.ExitCode}" : "")}), last {Math.Min(lines, all.Count)} of {all.Count} lines:\n" +
                string.Join("\n", all.TakeLast(lines));
+    }
+
+    /// <summary>
+    /// Stops it as a supervisor would: SIGCONT (in case a test left it stopped), SIGTERM, up to 15 s for a graceful
+    /// exit, then SIGKILL to the whole process tree. Returns the processes it had started (its descendants when SIGTERM
+    /// was sent) that are still alive after it exited: a graceful stop runs the escalation on every managed process,
+    /// so these leaked. They are left running for the caller to report and kill. Empty when it had already exited.
+    /// </summary>
+    public async Task<IReadOnlyList<Leftover>> StopAndFindLeftovers()
+    {
+        if (HasExited) return [];
+        var started = OsProcesses.Descendants(Pid).Select(stat => new Leftover(stat, DescribeProcess(stat.Pid))).ToList();
+        Signal(PosixSignal.SIGCONT);
+        Signal(PosixSignal.SIGTERM);
+        if (!await WaitForExit(GracefulExit))
+        {
+            // The escalation had its whole time and more: whatever it started and still runs has leaked, and the tree
+            // kill below would hide it.
+            var stillAlive = started.Where(leftover => OsProcesses.IsAlive(leftover.Stat)).ToList();
+            KillTree();
+            return stillAlive;
+        }
+        // Its exit came after the last SIGKILL of the escalation; a tree still dying gets a moment.
+        try
+        {
+            await Polling.Until(() => !started.Any(leftover => OsProcesses.IsAlive(leftover.Stat)), LeftoverExitTime, "");
+        }
+        catch (TimeoutException) { }
+        return started.Where(leftover => OsProcesses.IsAlive(leftover.Stat)).ToList();
+    }
+
+    private static readonly TimeSpan LeftoverExitTime = TimeSpan.FromSeconds(2);
+
+    private static string DescribeProcess(int pid)
+    {
+        try
+        {
+            return string.Join(' ', OsProcesses.CommandLine(pid));
+        }
+        catch (IOException)
+        {
+            return "(gone)";
+        }
+    }
+
+    private void KillTree()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { } // already gone
+    }
+
+    /// <summary>A process an executable started that outlived the executable's graceful stop.</summary>
+    public sealed record Leftover(ProcStat Stat, string CommandLine)
+    {
+        public override string ToString() => $"pid {Stat.Pid} ({CommandLine})";
     }
 
     public async ValueTask DisposeAsync()
@@ -156,13 +218,8 @@ public sealed partial class MeshProcess : IAsyncDisposable
         {
             if (!HasExited)
             {
-                Signal(PosixSignal.SIGCONT);
-                Signal(PosixSignal.SIGTERM);
-                if (!await WaitForExit(GracefulExit))
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await WaitForExit(TimeSpan.FromSeconds(5));
-                }
+                foreach (var leftover in await StopAndFindLeftovers()) OsProcesses.KillHard(leftover.Stat.Pid);
+                await WaitForExit(TimeSpan.FromSeconds(5));
             }
         }
         catch (InvalidOperationException) { } // already gone
@@ -170,6 +227,11 @@ public sealed partial class MeshProcess : IAsyncDisposable
         {
             _process.Dispose();
         }
+    }
+
+    private sealed record CapturedLine(DateTime At, string Stream, string Text)
+    {
+        public override string ToString() => $"{At:HH:mm:ss.fff} {Stream}: {Text}";
     }
 
     /// <summary>

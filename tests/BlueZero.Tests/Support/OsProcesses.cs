@@ -1,3 +1,5 @@
+using BlueZero.ProcessManager.Launching;
+
 namespace BlueZero.Tests.Support;
 
 /// <summary>Facts about OS processes read straight from /proc, to check what the system under test did.</summary>
@@ -26,6 +28,25 @@ public static class OsProcesses
 
     /// <summary>The working directory of a running process.</summary>
     public static string? WorkingDirectory(int pid) => new FileInfo($"/proc/{pid}/cwd").LinkTarget;
+
+    /// <summary>Every live process below <paramref name="pid"/> in the parent tree now, children first.</summary>
+    public static IReadOnlyList<ProcStat> Descendants(int pid)
+    {
+        var byParent = ProcStat.ReadAll().Where(stat => stat.State is not ('Z' or 'X')).ToLookup(stat => stat.ParentPid);
+        var found = new List<ProcStat>();
+        var next = new Queue<int>([pid]);
+        while (next.TryDequeue(out var parent))
+            foreach (var child in byParent[parent])
+            {
+                found.Add(child);
+                next.Enqueue(child.Pid);
+            }
+        return found;
+    }
+
+    /// <summary>True while the very process of <paramref name="stat"/> lives: same pid and same start time, not a zombie.</summary>
+    public static bool IsAlive(ProcStat stat) =>
+        ProcStat.Read(stat.Pid) is { State: not ('Z' or 'X') } now && now.StartTimeTicks == stat.StartTimeTicks;
 
     /// <summary>Kills a process outright, ignoring one that is already gone; for test clean-up.</summary>
     public static void KillHard(int pid)
