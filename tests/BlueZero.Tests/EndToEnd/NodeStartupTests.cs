@@ -30,6 +30,8 @@ public sealed class NodeStartupTests : IAsyncLifetime
         var joining = lines.FindIndex(l => l.Contains("BlueZero process-manager node joining: host_name=ready-node", StringComparison.Ordinal));
         var ready = lines.FindIndex(l => l.Contains("BlueZero process-manager node ready: host_name=ready-node", StringComparison.Ordinal));
         Assert.True(joining >= 0 && joining < ready, $"expected a joining line before the ready line\n{node.OutputTail()}");
+        // The open-file limit is mentioned only when the node changed it.
+        Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Open-file limit (\d+) raised to \1\b"));
     }
 
     [Fact]
