@@ -88,7 +88,7 @@ for i in "${!names[@]}"; do
         result="SURVIVED: every test of '$filter' stayed green"
         failures=$((failures + 1))
     else
-        result="killed: $(grep -cE '^\s+Failed ' "$log") failing test(s), e.g. $(grep -m1 -oE '^\s+Failed \S+' "$log" | awk '{print $2}')"
+        result="killed: $(grep -cE '^\s+Failed ' "$log") failing test(s), e.g. $(grep -m1 -E '^\s+Failed ' "$log" | sed -E 's/^\s+Failed //; s/ \[[^]]*\]$//')"
     fi
     printf '%-32s %s (%d s)\n' "$name" "$result" $((SECONDS - started))
     git checkout --quiet -- "$file"
