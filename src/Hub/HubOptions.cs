@@ -11,9 +11,10 @@ namespace BlueZero.Hub;
 /// <param name="Tokens">Null when the front door runs open (allowed on loopback only).</param>
 /// <param name="HttpsCertificate">Null for plain HTTP.</param>
 /// <param name="ForgetAfter">How long a left or removed host stays listed; null means <see cref="DefaultForgetAfter"/>.</param>
+/// <param name="MaxQueuedRequestsPerClient">Requests of one client address that wait for a slot before 429 (hub.hocon).</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
     TokenFile? Tokens = null, X509Certificate2? HttpsCertificate = null, int MaxConcurrentRequestsPerClient = 64, WireLimits? WireLimits = null,
-    TimeSpan? ForgetAfter = null)
+    TimeSpan? ForgetAfter = null, int MaxQueuedRequestsPerClient = 0)
 {
     public static readonly TimeSpan DefaultForgetAfter = TimeSpan.FromHours(1);
 
@@ -42,6 +43,9 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         if (maxBody <= 0) throw new SetupException("bluezero.hub.max-body-bytes must be positive");
         var perClient = source.Hocon.GetInt("bluezero.hub.max-concurrent-requests-per-client", 64);
         if (perClient <= 0) throw new SetupException("bluezero.hub.max-concurrent-requests-per-client must be positive");
+        // The default is in hub.hocon, which is always read (the built-in copy when no file is found).
+        var queuedPerClient = source.Hocon.GetInt("bluezero.hub.max-queued-requests-per-client");
+        if (queuedPerClient < 0) throw new SetupException("bluezero.hub.max-queued-requests-per-client must not be negative");
         var forgetAfter = MeshSetup.Duration(source.Hocon, "bluezero.hub.forget-after", DefaultForgetAfter);
         if (forgetAfter <= TimeSpan.Zero) throw new SetupException("bluezero.hub.forget-after must be positive");
 
@@ -60,7 +64,7 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxPathBytes: source.Hocon.GetInt($"{limitsRoot}.max-path-bytes", WireLimits.DefaultMaxPathBytes),
             MaxStdinBytes: source.Hocon.GetInt($"{limitsRoot}.max-stdin-bytes", WireLimits.DefaultMaxStdinBytes));
         if (limits.FirstInvalid() is { } bad) throw new SetupException($"{limitsRoot}.{bad} must be positive");
-        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter);
+        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient);
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

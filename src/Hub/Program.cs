@@ -4,6 +4,7 @@ using Akka.Hosting;
 using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Hub.Http;
+using BlueZero.Hub.Security;
 using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Configuration;
 using BlueZero.ProcessManager.Hosting;
@@ -56,6 +57,8 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 ConsoleLogging.Configure(builder.Logging);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
+builder.Services.AddRateLimiter(options =>
+    ClientRateLimit.Configure(options, hub.MaxConcurrentRequestsPerClient, hub.MaxQueuedRequestsPerClient));
 builder.Services.AddSingleton<PosixProcessLauncher>();
 builder.Services.AddSingleton(services => new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName,
     services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessTableFile>()));

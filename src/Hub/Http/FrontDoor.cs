@@ -11,8 +11,9 @@ namespace BlueZero.Hub.Http;
 /// <summary>
 /// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health. Bodies are capped before parsing; every answer,
 /// including 401, 403, 404, 405, 413, 422 and 429, is a JSON object. In front of the endpoints: the per-client
-/// concurrency limit (429), then bearer-token authentication (401, all but GET /health); the role check (403)
-/// comes after parsing, when the operation is known. Requests that change something are audited.
+/// rate limit (<see cref="ClientRateLimit"/>: queued, 429 beyond the queue), then bearer-token authentication (401,
+/// all but GET /health); the role check (403) comes after parsing, when the operation is known. Requests that
+/// change something are audited.
 /// </summary>
 public static class FrontDoor
 {
@@ -31,8 +32,9 @@ public static class FrontDoor
             var status => JsonReply.Error(context.HttpContext, status, $"HTTP {status}"),
         });
 
-        var limit = new ClientConcurrencyLimit(options.MaxConcurrentRequestsPerClient);
-        app.Use(limit.Invoke);
+        // Before authentication, so that every request counts against its address, one without a valid token too: a
+        // client flooding the hub with bad tokens waits in its own queue like any other burst.
+        app.UseRateLimiter();
         var authentication = new BearerAuthentication(options.Tokens);
         app.Use(authentication.Invoke);
         var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());

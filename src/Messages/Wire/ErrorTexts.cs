@@ -89,7 +89,6 @@ public static class ErrorTexts
     /// <summary>Recognises <see cref="OutputNotCaptured"/> in a node's reply (the hub answers it 409, not 404).</summary>
     public static bool IsOutputNotCaptured(string message) =>
         message.StartsWith(OutputOf, StringComparison.Ordinal) && message.Contains(IsNotCaptured, StringComparison.Ordinal);
-    public static string NotFollowable(string operation) => $"{operation} needs a host_name";
 
     // Size limits (WireLimits, ProcessManagerOptions.MaxProcesses).
     public static string TooManyBytes(string field, long bytes, long limit) => $"invalid value for field {field}: {bytes} bytes in total; the limit is {limit}";
@@ -101,5 +100,6 @@ public static class ErrorTexts
     public const string MissingToken = "unauthorized: this hub needs a bearer token (Authorization: Bearer TOKEN)";
     public const string InvalidToken = "unauthorized: the bearer token is not valid";
     public static string Forbidden(string operation, string caller) => $"forbidden: {operation} needs an admin token; '{caller}' may only read";
-    public static string TooManyRequests(int limit) => $"too many requests: at most {limit} at a time from one client address";
+    public static string TooManyRequests(int limit, int queued) =>
+        $"too many requests: at most {limit} at a time and {queued} waiting from one client address";
 }

@@ -8,11 +8,7 @@ namespace BlueZero.Messages.Wire;
 /// <summary>Turns typed replies into the wire JSON of docs/PROTOCOL.md. The only place responses are shaped.</summary>
 public static class WireResponseWriter
 {
-    /// <summary>The node form: <c>{"start_process":{"success":true,"pid":42}}</c>.</summary>
-    public static string NodeForm(string operation, INodeReply reply) =>
-        Serialize(new JObject { [operation] = ReplyBody(reply) });
-
-    /// <summary>The hub form wraps the node's reply: <c>{"success":true,"start_process":{...}}</c>.</summary>
+    /// <summary>A routed reply wraps the node's reply: <c>{"success":true,"start_process":{...}}</c>.</summary>
     public static string HubForm(string operation, INodeReply reply) =>
         Serialize(new JObject { ["success"] = true, [operation] = ReplyBody(reply) });
 

@@ -1,6 +1,6 @@
 namespace BlueZero.ProcessManager.Configuration;
 
-/// <summary>The flags both executables share (DESIGN.md §5).</summary>
+/// <summary>The flags both executables share (README.md, "Configuration").</summary>
 public static class MeshFlags
 {
     public static readonly FlagSpec HostId = new("--host-id", "B0_HOST_ID", "this node's host_name (default: the machine's host name)");

@@ -11,12 +11,15 @@ namespace BlueZero.ProcessManager.Hosting;
 /// Akka's logger: hands each log event to Microsoft.Extensions.Logging as its source and text only, so the console
 /// formatter (<see cref="ConsoleLogging"/>) gives it the same timestamp as every other line. Akka.Hosting's own bridge
 /// would repeat Akka's whole prefix, month-first date included. A peer that went away (a hub stopped cleanly) is an
-/// expected departure: one Info line instead of an Error with a stack trace.
+/// expected departure: one Info line instead of an Error with a stack trace. A warning that Akka repeats on every
+/// retry (a hub outage) is shown once a minute, with how many were held back (<see cref="RepeatedWarnings"/>);
+/// the repeats in between go out at Debug.
 /// </summary>
 public sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<Type, ILogger> _byClass = new();
+    private readonly RepeatedWarnings _repeats = new(RepeatedWarnings.DefaultQuiet);
 
     public AkkaLogBridge()
     {
@@ -48,8 +51,14 @@ public sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMess
         var text = log.Message?.ToString() ?? "";
         if (IsDeparture(log.Cause))
             logger.LogInformation("[{Source}] {Message} (the peer went away)", log.LogSource, FirstLine(text));
-        else
+        else if (log.LogLevel() != Akka.Event.LogLevel.WarningLevel)
             logger.Log(LevelOf(log.LogLevel()), log.Cause, "[{Source}] {Message}", log.LogSource, text);
+        else if (!_repeats.ShouldShow(log.LogClass.FullName!, text, log.Timestamp, out var heldBack))
+            logger.LogDebug(log.Cause, "[{Source}] {Message}", log.LogSource, text);
+        else if (heldBack > 0)
+            logger.LogWarning(log.Cause, "[{Source}] {Message} ({HeldBack} more like it since this was last shown)", log.LogSource, text, heldBack);
+        else
+            logger.LogWarning(log.Cause, "[{Source}] {Message}", log.LogSource, text);
     }
 
     /// <summary>Akka.Remote's EndpointDisassociatedException is internal, so it is known by name.</summary>

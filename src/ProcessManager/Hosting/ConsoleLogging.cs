@@ -14,13 +14,18 @@ public static class ConsoleLogging
 {
     public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 
-    public static void Configure(ILoggingBuilder logging) =>
+    public static void Configure(ILoggingBuilder logging)
+    {
         logging.AddSimpleConsole(console =>
         {
             console.TimestampFormat = TimestampFormat;
             console.UseUtcTimestamp = true;
             console.SingleLine = true;
         });
+        // Its Info lines are internal bookkeeping ("Removing receive buffers ...") written on every failed connection
+        // attempt, every 2 s while a hub is down; its warnings still show.
+        logging.AddFilter("Akka.Remote.ReliableDeliverySupervisor", LogLevel.Warning);
+    }
 
     /// <summary>For an actor system created under Akka.Hosting.</summary>
     public static void RouteAkkaLogs(AkkaConfigurationBuilder akka, ILoggerFactory loggers)

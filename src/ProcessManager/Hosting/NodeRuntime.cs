@@ -47,11 +47,6 @@ public sealed class NodeRuntime : IHostedService, IDisposable
     /// <summary>What the executable should exit with once the host has stopped (<see cref="ExitCodes"/>).</summary>
     public int ExitCode { get; private set; } = ExitCodes.Stopped;
 
-    public ActorSystem? CurrentSystem
-    {
-        get { lock (_gate) return _system; }
-    }
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var (before, after) = _launcher.OpenFileLimit;

@@ -26,9 +26,6 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
     private readonly ProcessTree _tree = new();
     private readonly object _spawnGate = new();
 
-    /// <summary>Captured streams being read right now.</summary>
-    public int ActiveOutputStreams => _pump.IsValueCreated ? _pump.Value.ActiveStreams : 0;
-
     public LaunchOutcome Launch(LaunchRequest request)
     {
         using var pipes = new ChildPipes();

@@ -64,12 +64,6 @@ public sealed class OutputPump : IDisposable
     public int FaultCount { get; private set; }
     public Exception? LastFault { get; private set; }
 
-    /// <summary>Streams being read right now (for tests and figures).</summary>
-    public int ActiveStreams
-    {
-        get { lock (_gate) return _registrations.Count; }
-    }
-
     /// <summary>Takes ownership of <paramref name="fd"/>, the read end of a pipe, and reads it until its end.</summary>
     public bool Capture(int fd, string stream, ICapturedOutput sink, int maxLineBytes) =>
         Register(new CapturedStream(fd, stream, sink, maxLineBytes), LibC.EPOLLIN);

@@ -4,7 +4,7 @@ using Xunit;
 namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
-/// A node starts another node as an ordinary managed process (DESIGN.md §4, "nodes spawning nodes"): the child
+/// A node starts another node as an ordinary managed process (docs/ARCHITECTURE.md, "Nodes spawning nodes"): the child
 /// joins the same cluster with nothing but --host-id, serves requests, and leaves cleanly when stopped.
 /// </summary>
 [Collection(ClusterCollection.Name)]

@@ -172,7 +172,7 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
                 await Task.Delay(50);
             }
             Assert.True(refused is not null, "GET /hosts did not get 429 while two requests were held open\n" + Mesh.Diagnostics());
-            Assert.Equal("too many requests: at most 2 at a time from one client address", (string?)refused!.Json["error_message"]);
+            Assert.Equal("too many requests: at most 2 at a time and 0 waiting from one client address", (string?)refused!.Json["error_message"]);
 
             foreach (var client in held)
             {

@@ -170,7 +170,8 @@ public sealed class HostileClientTests(HubAndRemoteNodeFixture fixture, ITestOut
 
     /// <summary>
     /// Opens <see cref="Concurrent"/> connections, then sends a small valid request on each at once; every one must be
-    /// answered within <see cref="ConcurrentWithin"/>. Non-2xx answers are counted and reported; only the per-client limit's 429 is allowed.
+    /// answered within <see cref="ConcurrentWithin"/>, and every one succeeds: the per-client limit (64 in progress by
+    /// default) queues the rest of a burst from one address (1024 by default) instead of refusing it.
     /// </summary>
     private async Task ConcurrentConnections()
     {
@@ -195,12 +196,10 @@ public sealed class HostileClientTests(HubAndRemoteNodeFixture fixture, ITestOut
 
             Assert.True(answered == Concurrent, $"{Concurrent - answered} of {Concurrent} connections got no reply within {ConcurrentWithin.TotalSeconds} s: " +
                                                 string.Join("; ", results.Where(r => r.Status == 0).Take(5)));
-            // One client address opening 200 connections at once meets the per-client concurrency limit (64 by default):
-            // the only refusal allowed is that limit's 429 with its JSON error; anything else (5xx, resets) is a failure.
-            var unexpected = results.Where(r => r.Status is < 200 or > 299 && !(r.Status == 429 && r.ToString().Contains("too many requests"))).ToList();
-            Assert.True(unexpected.Count == 0, $"{unexpected.Count} of {Concurrent} valid requests got neither 2xx nor the per-client 429 " +
-                                               $"({string.Join(", ", byStatus)}): " + string.Join("; ", unexpected.Take(5)));
-            Assert.True(results.Count(r => r.Status is >= 200 and <= 299) >= 64, $"fewer than 64 requests were served ({string.Join(", ", byStatus)})");
+            // One client address opening 200 connections at once is past the per-client limit (64 by default) but within
+            // its queue: every request waits its turn and succeeds; a 429, a 5xx or a reset is a failure.
+            Assert.True(nonSuccess == 0, $"{nonSuccess} of {Concurrent} valid requests did not succeed ({string.Join(", ", byStatus)}): " +
+                                         string.Join("; ", results.Where(r => r.Status is < 200 or > 299).Take(5)));
             Assert.True(total < ConcurrentWithin);
         }
         finally

@@ -6,7 +6,7 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// The hub is the only seed. Stopped in any way a user stops it (SIGTERM as systemctl restart does, SIGINT as Ctrl-C
-/// does, or SIGKILL) and started again on the same ports, it sees every live node again within 10 s (DESIGN.md §5), and
+/// does, or SIGKILL) and started again on the same ports, it sees every live node again within 10 s (docs/ARCHITECTURE.md, "Downing, and why"), and
 /// the nodes' processes are untouched. A hub that leaves cleanly is removed by the remaining members; before the fix
 /// they lived on as a hub-less cluster of their own that the new hub never saw.
 /// </summary>

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
-/// A node killed with SIGKILL (DESIGN.md §5): the hub reports it unreachable within a second and answers requests to it
+/// A node killed with SIGKILL (docs/ARCHITECTURE.md, "Downing, and why"): the hub reports it unreachable within a second and answers requests to it
 /// at once; its managed processes live on (cluster events never kill them); the same host-id started again is routable.
 /// </summary>
 [Collection(ClusterCollection.Name)]

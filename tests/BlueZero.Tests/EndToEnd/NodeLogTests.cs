@@ -4,7 +4,10 @@ using Xunit;
 
 namespace BlueZero.Tests.EndToEnd;
 
-/// <summary>A node's console log reads cleanly: ISO 8601 UTC on every line, and a hub that stops cleanly is no error.</summary>
+/// <summary>
+/// A node's console log reads cleanly: ISO 8601 UTC on every line, a hub that stops cleanly is no error, and a hub that
+/// is down is not a warning every 2 s.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed partial class NodeLogTests : IAsyncLifetime
 {
@@ -33,6 +36,24 @@ public sealed partial class NodeLogTests : IAsyncLifetime
         Assert.DoesNotContain(lines, l => l.StartsWith("   at ", StringComparison.Ordinal));
         // The joining and ready lines are status lines for scripts to wait for, not log lines: they start with "BlueZero".
         Assert.All(lines.Where(l => !StatusLine().IsMatch(l)), l => Assert.Matches(IsoUtcStart(), l));
+    }
+
+    [Fact]
+    public async Task While_no_hub_answers_a_node_warns_about_it_once_not_on_every_retry()
+    {
+        // Nothing listens on port 1, so the node retries its seed every 2 s. Akka's categories at Debug make the
+        // repeats that are held back visible as debug lines: the test counts retries by them instead of waiting blind.
+        await using var node = MeshProcess.StartNode("lonely-node", "akka.tcp://bluezero@127.0.0.1:1", _mesh.WorkDir, _mesh.ConfigDir,
+            environment: new Dictionary<string, string> { ["Logging__LogLevel__Akka"] = "Debug" });
+        const string unreachable = "Tried to associate with unreachable remote address [akka.tcp://bluezero@127.0.0.1:1]";
+        int Count(string level, string text) => node.Output.Count(l => l.Contains($" {level}: ", StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal));
+
+        await Polling.Until(() => Count("dbug", unreachable) >= 3, TimeSpan.FromSeconds(30), "three held-back retries", () => node.OutputTail());
+
+        Assert.True(Count("warn", unreachable) == 1, node.OutputTail());
+        Assert.True(Count("warn", "Couldn't join seed nodes") <= 1, node.OutputTail());
+        Assert.True(Count("warn", "AssociationError") <= 1, node.OutputTail());
+        Assert.True(Count("info", "Removing receive buffers") == 0, node.OutputTail());
     }
 
     [GeneratedRegex("^BlueZero process-manager node (joining|ready): ")]

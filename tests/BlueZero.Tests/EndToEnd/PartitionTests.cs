@@ -6,7 +6,7 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// A node cut off from the cluster (here: frozen with SIGSTOP, so its heartbeats stop) and then let back
-/// (SIGCONT) is routable again without anyone restarting it, and its processes are untouched (DESIGN.md §5).
+/// (SIGCONT) is routable again without anyone restarting it, and its processes are untouched (docs/ARCHITECTURE.md, "Downing, and why").
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class PartitionTests(ITestOutputHelper output) : IAsyncLifetime

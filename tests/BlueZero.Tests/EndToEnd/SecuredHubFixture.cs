@@ -5,7 +5,8 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// A hub (with its local node) started with a token file holding one admin and one read token, and a per-client
-/// limit of <see cref="PerClientLimit"/> requests in progress. <see cref="LocalMesh.Hub"/> sends the admin token.
+/// limit of <see cref="PerClientLimit"/> requests in progress with no queue, so one more is refused at once.
+/// <see cref="LocalMesh.Hub"/> sends the admin token.
 /// </summary>
 public sealed class SecuredHubFixture : IAsyncLifetime
 {
@@ -29,7 +30,7 @@ public sealed class SecuredHubFixture : IAsyncLifetime
             $"{ReadName}:read:{ReadToken}",
         ]);
         File.AppendAllText(Path.Combine(Mesh.ConfigDir, "hub.hocon"),
-            $"\nbluezero.hub.max-concurrent-requests-per-client = {PerClientLimit}\n");
+            $"\nbluezero.hub.max-concurrent-requests-per-client = {PerClientLimit}\nbluezero.hub.max-queued-requests-per-client = 0\n");
         await Mesh.StartHub(HubHost, extraArgs: ["--token-file", TokenFilePath], token: AdminToken);
         await Polling.Until(async () => await Mesh.Hub.StatusOf(HubHost) == "up", LocalMesh.UpTimeout,
             $"{HubHost} is up at GET /hosts", Mesh.Diagnostics);

@@ -3,7 +3,8 @@ using Newtonsoft.Json.Linq;
 namespace BlueZero.Tests.Support;
 
 /// <summary>One HTTP exchange with the hub: status, content type, raw body, and how long it took.</summary>
-public sealed record HubReply(int Status, string? ContentType, string Body, TimeSpan Elapsed)
+/// <param name="Headers">The response headers, where the exchange kept them (raw exchanges do).</param>
+public sealed record HubReply(int Status, string? ContentType, string Body, TimeSpan Elapsed, IReadOnlyDictionary<string, string>? Headers = null)
 {
     /// <summary>The body as a JSON object; throws with the raw body when it is not one.</summary>
     public JObject Json => JToken.Parse(Body) as JObject ?? throw new InvalidOperationException($"not a JSON object: {Body}");

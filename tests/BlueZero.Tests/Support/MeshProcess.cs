@@ -52,10 +52,11 @@ public sealed partial class MeshProcess : IAsyncDisposable
 
     /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>; <paramref name="extraArgs"/> come last.</summary>
     /// <param name="sigintIgnored">Start it as a shell without job control starts a background command: with SIGINT ignored.</param>
+    /// <param name="environment">Environment variables for the node, as for <see cref="StartHub"/>.</param>
     public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir, IReadOnlyList<string>? extraArgs = null,
-        bool sigintIgnored = false) =>
+        bool sigintIgnored = false, IReadOnlyDictionary<string, string>? environment = null) =>
         Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir, .. extraArgs ?? []], workDir,
-            isHub: false, sigintIgnored: sigintIgnored);
+            isHub: false, environment, sigintIgnored);
 
     private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub,
         IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false)

@@ -62,7 +62,7 @@ public static class RawHttpExchange
     }
 
     /// <summary>Status line, headers, and a body framed by Content-Length, chunked encoding or the end of the connection.</summary>
-    private static HubReply Parse(byte[] raw, TimeSpan elapsed)
+    public static HubReply Parse(byte[] raw, TimeSpan elapsed)
     {
         var headEnd = raw.AsSpan().IndexOf("\r\n\r\n"u8);
         if (headEnd < 0) throw new InvalidOperationException($"no complete HTTP reply received: '{Encoding.UTF8.GetString(raw)}'");
@@ -78,7 +78,7 @@ public static class RawHttpExchange
         else
             body = rest.ToArray();
         var contentType = headers.TryGetValue("Content-Type", out var type) ? type.Split(';')[0].Trim() : null;
-        return new HubReply(status, contentType, Encoding.UTF8.GetString(body), elapsed);
+        return new HubReply(status, contentType, Encoding.UTF8.GetString(body), elapsed, headers);
     }
 
     private static byte[] Dechunk(ReadOnlySpan<byte> chunked)

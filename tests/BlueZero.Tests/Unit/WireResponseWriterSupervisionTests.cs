@@ -1,5 +1,6 @@
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
+using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
@@ -56,13 +57,13 @@ public sealed class WireResponseWriterSupervisionTests
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
             "state":"running","restarts":0,"started_at":"{{{StartedAtText}}}","running":true}}
             """,
-            WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Running))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Running))));
     }
 
     [Fact]
     public void Query_of_a_restarted_running_entry_carries_how_the_last_run_ended_but_no_exit_code()
     {
-        var json = WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Running, ProcessExit.Exited(1), restarts: 3)));
+        var json = OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Running, ProcessExit.Exited(1), restarts: 3)));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
@@ -74,7 +75,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_of_a_stopping_entry_is_still_running()
     {
-        var body = Body(WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Stopping))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Stopping))), Query);
 
         Assert.Equal("stopping", (string?)body["state"]);
         Assert.True((bool?)body["running"]);
@@ -84,7 +85,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_of_a_backing_off_entry_carries_next_restart_at_and_the_last_exit()
     {
-        var json = WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.BackingOff, ProcessExit.Exited(2), NextRunAt, 1)));
+        var json = OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.BackingOff, ProcessExit.Exited(2), NextRunAt, 1)));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
@@ -96,7 +97,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_of_a_scheduled_job_carries_next_restart_at()
     {
-        var body = Body(WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Scheduled, ProcessExit.Exited(0), NextRunAt))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Scheduled, ProcessExit.Exited(0), NextRunAt))), Query);
 
         Assert.Equal("scheduled", (string?)body["state"]);
         Assert.Equal(NextRunAtText, (string?)body["next_restart_at"]);
@@ -112,7 +113,7 @@ public sealed class WireResponseWriterSupervisionTests
     public void Next_restart_at_is_absent_in_states_that_wait_for_no_run(string state)
     {
         // ManagedEntry.ToInfo clears NextRunAt outside backing_off and scheduled; the writer prints only what it gets.
-        var body = Body(WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(state, ProcessExit.Exited(0)))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(state, ProcessExit.Exited(0)))), Query);
 
         Assert.False(body.ContainsKey("next_restart_at"));
     }
@@ -124,7 +125,7 @@ public sealed class WireResponseWriterSupervisionTests
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
             "state":"failed","restarts":5,"started_at":"{{{StartedAtText}}}","last_exit_code":1,"running":false,"exit_code":1}}
             """,
-            WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Failed, ProcessExit.Exited(1), restarts: 5))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Failed, ProcessExit.Exited(1), restarts: 5))));
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public sealed class WireResponseWriterSupervisionTests
             "state":"timed_out","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":130,"last_signal":2,
             "running":false,"exit_code":130,"signal":2}}
             """,
-            WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.TimedOut, ProcessExit.Killed(2)))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.TimedOut, ProcessExit.Killed(2)))));
     }
 
     [Fact]
@@ -146,13 +147,13 @@ public sealed class WireResponseWriterSupervisionTests
             "state":"lost","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":null,"last_exit_code_unknown":true,
             "running":false,"exit_code":null,"exit_code_unknown":true}}
             """,
-            WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Lost, ProcessExit.Unknown))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Lost, ProcessExit.Unknown))));
     }
 
     [Fact]
     public void Known_exit_code_carries_no_unknown_flag()
     {
-        var body = Body(WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Exited, ProcessExit.Exited(0)))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Exited, ProcessExit.Exited(0)))), Query);
 
         Assert.False(body.ContainsKey("exit_code_unknown"));
         Assert.False(body.ContainsKey("last_exit_code_unknown"));
@@ -161,7 +162,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Entry_without_a_pid_or_a_name_sends_both_as_null()
     {
-        var body = Body(WireResponseWriter.NodeForm(Query, new ProcessStatus(Info(ProcessStates.Running, pid: null, name: null))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Running, pid: null, name: null))), Query);
 
         Assert.Equal(JTokenType.Null, body["pid"]!.Type);
         Assert.Equal(JTokenType.Null, body["name"]!.Type);
@@ -174,7 +175,7 @@ public sealed class WireResponseWriterSupervisionTests
             new DateTimeOffset(2024, 12, 31, 23, 30, 0, 5, TimeSpan.FromHours(-5)),
             new DateTimeOffset(2025, 1, 1, 6, 0, 0, 0, TimeSpan.FromHours(2)));
 
-        var body = Body(WireResponseWriter.NodeForm(Query, new ProcessStatus(local)), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(local)), Query);
 
         Assert.Equal(JTokenType.String, body["started_at"]!.Type);
         Assert.Equal("2025-01-01T04:30:00.005Z", (string?)body["started_at"]);
@@ -196,7 +197,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void List_processes_carries_every_entry_without_the_BlueZero_query_fields()
     {
-        var json = WireResponseWriter.NodeForm(ListAll, new ProcessList(
+        var json = OperationReply.Of(ListAll, new ProcessList(
         [
             Info(ProcessStates.Running),
             Info(ProcessStates.BackingOff, ProcessExit.Killed(9), NextRunAt, 2, pid: 17, name: "worker"),
@@ -217,13 +218,13 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void List_processes_of_no_entries_is_an_empty_array()
     {
-        AssertJson("""{"list_processes":{"success":true,"processes":[]}}""", WireResponseWriter.NodeForm(ListAll, new ProcessList([])));
+        AssertJson("""{"list_processes":{"success":true,"processes":[]}}""", OperationReply.Of(ListAll, new ProcessList([])));
     }
 
     [Fact]
     public void List_processes_keeps_the_given_order()
     {
-        var body = Body(WireResponseWriter.NodeForm(ListAll, new ProcessList(
+        var body = Body(OperationReply.Of(ListAll, new ProcessList(
             [Info(ProcessStates.Exited, pid: 30), Info(ProcessStates.Running, pid: 10), Info(ProcessStates.Stopped, pid: 20)])), ListAll);
 
         Assert.Equal([30, 10, 20], body["processes"]!.Select(p => (int)p["pid"]!));
@@ -235,13 +236,13 @@ public sealed class WireResponseWriterSupervisionTests
     public void Unscheduled_carries_the_name_of_the_job()
     {
         AssertJson("""{"unschedule":{"success":true,"name":"nightly"}}""",
-            WireResponseWriter.NodeForm(Unschedule, new Unscheduled("nightly")));
+            OperationReply.Of(Unschedule, new Unscheduled("nightly")));
     }
 
     [Fact]
     public void Unscheduled_of_an_unnamed_job_carries_only_success()
     {
-        AssertJson("""{"unschedule":{"success":true}}""", WireResponseWriter.NodeForm(Unschedule, new Unscheduled(null)));
+        AssertJson("""{"unschedule":{"success":true}}""", OperationReply.Of(Unschedule, new Unscheduled(null)));
     }
 
     [Fact]
@@ -254,7 +255,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Kill_all_carries_the_pids_that_were_running()
     {
-        AssertJson("""{"kill_all":{"success":true,"pids":[3,17]}}""", WireResponseWriter.NodeForm(KillAll, new AllKilled([3, 17])));
+        AssertJson("""{"kill_all":{"success":true,"pids":[3,17]}}""", OperationReply.Of(KillAll, new AllKilled([3, 17])));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
+using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
@@ -44,19 +45,19 @@ public sealed class WireResponseWriterTests
         return Assert.IsType<JObject>(root[operation]);
     }
 
-    // ---------------------------------------------------------------- node form
+    // ---------------------------------------------------------------- one node's reply
 
     [Fact]
-    public void Started_in_node_form_carries_success_and_pid()
+    public void A_started_reply_carries_success_and_pid()
     {
         AssertJson("""{"start_process":{"success":true,"pid":42}}""",
-            WireResponseWriter.NodeForm(Start, new ProcessStarted(42)));
+            OperationReply.Of(Start, new ProcessStarted(42)));
     }
 
     [Fact]
     public void Stopped_without_waiting_carries_no_exit_fields()
     {
-        var json = WireResponseWriter.NodeForm(Stop, new ProcessStopped(42, null));
+        var json = OperationReply.Of(Stop, new ProcessStopped(42, null));
 
         AssertJson("""{"stop_process":{"success":true,"pid":42}}""", json);
         var body = NodeBody(json, Stop);
@@ -67,7 +68,7 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Stopped_after_waiting_for_a_normal_exit_carries_exit_code_but_no_signal()
     {
-        var json = WireResponseWriter.NodeForm(Stop, new ProcessStopped(42, ProcessExit.Exited(3)));
+        var json = OperationReply.Of(Stop, new ProcessStopped(42, ProcessExit.Exited(3)));
 
         AssertJson("""{"stop_process":{"success":true,"pid":42,"exit_code":3}}""", json);
         Assert.False(NodeBody(json, Stop).ContainsKey("signal"));
@@ -77,13 +78,13 @@ public sealed class WireResponseWriterTests
     public void Stopped_after_waiting_for_a_signal_carries_exit_code_and_signal()
     {
         AssertJson("""{"stop_process":{"success":true,"pid":42,"exit_code":137,"signal":9}}""",
-            WireResponseWriter.NodeForm(Stop, new ProcessStopped(42, ProcessExit.Killed(9))));
+            OperationReply.Of(Stop, new ProcessStopped(42, ProcessExit.Killed(9))));
     }
 
     [Fact]
     public void Unobservable_exit_code_is_sent_as_null_not_omitted()
     {
-        var json = WireResponseWriter.NodeForm(Stop, new ProcessStopped(42, new ProcessExit(null, null)));
+        var json = OperationReply.Of(Stop, new ProcessStopped(42, new ProcessExit(null, null)));
 
         var body = NodeBody(json, Stop);
         Assert.True(body.ContainsKey("exit_code"));
@@ -95,7 +96,7 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Running_status_carries_no_exit_fields()
     {
-        var json = WireResponseWriter.NodeForm(Query, Status(7, null, ProcessStates.Running, null));
+        var json = OperationReply.Of(Query, Status(7, null, ProcessStates.Running, null));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
@@ -115,13 +116,13 @@ public sealed class WireResponseWriterTests
             {"query_process_status":{"success":true,"pid":7,"name":"web","path":"/bin/sleep","args":["60"],
             "state":"running","restarts":0,"started_at":"{{{StartedAtText}}}","running":true}}
             """,
-            WireResponseWriter.NodeForm(Query, Status(7, "web", ProcessStates.Running, null)));
+            OperationReply.Of(Query, Status(7, "web", ProcessStates.Running, null)));
     }
 
     [Fact]
     public void Exited_status_carries_running_false_and_exit_code_but_no_signal()
     {
-        var json = WireResponseWriter.NodeForm(Query, Status(7, null, ProcessStates.Exited, ProcessExit.Exited(0)));
+        var json = OperationReply.Of(Query, Status(7, null, ProcessStates.Exited, ProcessExit.Exited(0)));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
@@ -139,28 +140,28 @@ public sealed class WireResponseWriterTests
             "state":"stopped","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":143,"last_signal":15,
             "running":false,"exit_code":143,"signal":15}}
             """,
-            WireResponseWriter.NodeForm(Query, Status(7, null, ProcessStates.Stopped, ProcessExit.Killed(15))));
+            OperationReply.Of(Query, Status(7, null, ProcessStates.Stopped, ProcessExit.Killed(15))));
     }
 
     [Fact]
     public void Active_processes_lists_pids_in_the_given_order()
     {
         AssertJson("""{"list_active_processes":{"success":true,"pids":[3,17,4242]}}""",
-            WireResponseWriter.NodeForm(List, new ActiveProcesses([3, 17, 4242])));
+            OperationReply.Of(List, new ActiveProcesses([3, 17, 4242])));
     }
 
     [Fact]
     public void No_active_processes_is_an_empty_pid_array()
     {
         AssertJson("""{"list_active_processes":{"success":true,"pids":[]}}""",
-            WireResponseWriter.NodeForm(List, new ActiveProcesses([])));
+            OperationReply.Of(List, new ActiveProcesses([])));
     }
 
     [Fact]
-    public void Command_failure_in_node_form_carries_the_error_message()
+    public void A_command_failure_carries_the_error_message()
     {
         AssertJson("""{"stop_process":{"success":false,"error_message":"PID 5 is not managed by this process manager (node-a)"}}""",
-            WireResponseWriter.NodeForm(Stop, new CommandFailed(ErrorTexts.PidNotManaged(5, "node-a"))));
+            OperationReply.Of(Stop, new CommandFailed(ErrorTexts.PidNotManaged(5, "node-a"))));
     }
 
     [Fact]
@@ -168,7 +169,7 @@ public sealed class WireResponseWriterTests
     {
         const string message = "cannot start \"/opt/ünï\":\nno such file ☃";
 
-        var body = NodeBody(WireResponseWriter.NodeForm(Start, new CommandFailed(message)), Start);
+        var body = NodeBody(OperationReply.Of(Start, new CommandFailed(message)), Start);
 
         Assert.Equal(message, (string?)body["error_message"]);
     }
@@ -216,7 +217,7 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Reply_without_a_wire_form_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => WireResponseWriter.NodeForm(Start, new UnknownReply()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OperationReply.Of(Start, new UnknownReply()));
     }
 
     private sealed record UnknownReply : INodeReply;
