@@ -64,6 +64,7 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
             MaxDepth = 32,
             NullValueHandling = NullValueHandling.Ignore,
             Converters = { new ActorRefConverter(system), WireNameConverter.Instance },
+            ContractResolver = RequiredEnumsContractResolver.Instance,
         };
     }
 

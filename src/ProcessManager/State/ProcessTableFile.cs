@@ -34,6 +34,7 @@ public sealed class ProcessTableFile : IDisposable
         Formatting = Formatting.None,
         // States and reasons are enums inside, the same strings on disk as ever: a node upgraded in place reads its old file.
         Converters = { WireNameConverter.Instance },
+        ContractResolver = RequiredEnumsContractResolver.Instance,
     };
 
     /// <param name="Journal">Generation of the journal that continues this snapshot; absent in files of older versions.</param>

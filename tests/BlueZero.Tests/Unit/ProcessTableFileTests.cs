@@ -135,7 +135,7 @@ public sealed class ProcessTableFileTests : IDisposable
         WaitUntilOnDisk("4244");
         table.Put(Entry(2, ProcessState.Exited, 4243) with { StopReason = StopReason.Shutdown });
         Assert.Equal([3L], table.Prune(1, TimeSpan.FromDays(36_500), DateTimeOffset.UtcNow)); // entry 3 ended first
-        WaitUntilOnDisk("marker-2");
+        WaitUntilOnDisk("\"StopReason\":\"shutdown\""); // the same string on disk as before StopReason was an enum
         Assert.True(SpinWait.SpinUntil(() => File.ReadAllText(JournalPath).Contains("\"Remove\":3"), TimeSpan.FromSeconds(5)));
 
         using var restarted = NewFile();
@@ -239,7 +239,7 @@ public sealed class ProcessTableFileTests : IDisposable
 
     private static string JournalPutLine(ManagedEntry entry) =>
         "{\"Put\":" + Newtonsoft.Json.JsonConvert.SerializeObject(entry, new Newtonsoft.Json.JsonSerializerSettings
-            { NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore }) + "}";
+            { NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore, Converters = { BlueZero.Messages.Serialization.WireNameConverter.Instance } }) + "}";
 
     [Fact]
     public void Pruned_entries_are_gone_after_the_next_load()
