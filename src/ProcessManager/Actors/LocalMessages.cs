@@ -15,7 +15,8 @@ internal enum StopStep { Interrupt, Terminate, Kill }
 internal sealed record EscalateStop(StopStep Step) : INoSerializationVerificationNeeded;
 
 /// <summary>How sending a signal to a process tree went; <paramref name="Failure"/> is null once it was sent.</summary>
-internal sealed record SignalOutcome(int Pid, int Signal, string? Failure) : INoSerializationVerificationNeeded;
+/// <remarks>It may find the actor already stopped (the tree ended at once): that is no dead letter worth a log line.</remarks>
+internal sealed record SignalOutcome(int Pid, int Signal, string? Failure) : INoSerializationVerificationNeeded, Akka.Event.IDeadLetterSuppression;
 
 /// <summary>An entry's actor launched its first run, or failed to: the manager stops holding its name and place.</summary>
 internal sealed record FirstRunSettled(long EntryId) : INoSerializationVerificationNeeded;
