@@ -17,7 +17,7 @@ internal static class ProcessTableProbe
     {
         try
         {
-            return ProcessTableFile.Read(dataDir)?.Entries.Count(e => e.State == ProcessStates.Running && e.Pid is { } pid && pids.Contains(pid)) ?? 0;
+            return ProcessTableFile.Read(dataDir)?.Entries.Count(e => e.State == ProcessState.Running && e.Pid is { } pid && pids.Contains(pid)) ?? 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Newtonsoft.Json.JsonException
                                        or InvalidOperationException or ArgumentException)

@@ -12,13 +12,8 @@ public sealed record ProcessTarget(int? Pid, string? Name)
     public override string ToString() => Pid is { } pid ? $"pid {pid}" : $"name {Name}";
 }
 
-public static class RestartPolicies
-{
-    public const string Never = "never";
-    public const string OnFailure = "on-failure";
-    public const string Always = "always";
-    public static readonly IReadOnlyList<string> All = [Never, OnFailure, Always];
-}
+/// <summary>When a process that ended by itself runs again (wire strings in WireNames).</summary>
+public enum RestartPolicyKind { Never, OnFailure, Always }
 
 /// <summary>Delays between restarts: initial, growing by the multiplier up to the maximum, each varied by +/- jitter.</summary>
 public sealed record BackoffSettings(int InitialMs = 500, int MaxMs = 30_000, double Multiplier = 2.0, double Jitter = 0.1)
@@ -31,13 +26,13 @@ public sealed record BackoffSettings(int InitialMs = 500, int MaxMs = 30_000, do
 /// start over once a run has stayed up for ResetAfterS seconds.
 /// </summary>
 public sealed record RestartPolicy(
-    string Policy,
+    RestartPolicyKind Policy,
     int MaxRestarts,
     BackoffSettings Backoff,
     double ResetAfterS,
     IReadOnlyList<int> SuccessExitCodes)
 {
-    public static readonly RestartPolicy Never = new(RestartPolicies.Never, 0, BackoffSettings.Default, 60, [0]);
+    public static readonly RestartPolicy Never = new(RestartPolicyKind.Never, 0, BackoffSettings.Default, 60, [0]);
 }
 
 public sealed record StartProcess(
@@ -49,13 +44,13 @@ public sealed record StartProcess(
     RestartPolicy? Restart = null,
     double? MaxTimeS = null,
     double? RecurringPeriodS = null,
-    string? Output = null,
+    OutputMode? Output = null,
     string? Stdin = null) : INodeCommand
 {
     public RestartPolicy EffectiveRestart => Restart ?? RestartPolicy.Never;
 
     /// <summary>capture unless the request chose discard or inherit.</summary>
-    public string EffectiveOutput => Output ?? OutputModes.Capture;
+    public OutputMode EffectiveOutput => Output ?? OutputMode.Capture;
 }
 
 /// <summary>Stop escalation on the whole tree; also cancels any pending restart or recurring run. With Wait the reply comes after the exit.</summary>

@@ -12,25 +12,25 @@ public sealed record ProcessExit(int? ExitCode, int? Signal)
     public override string ToString() => Signal is { } s ? $"signal {s}" : $"exit code {ExitCode?.ToString() ?? "unknown"}";
 }
 
-/// <summary>The precise lifecycle state of a managed entry (docs/PROTOCOL.md).</summary>
-public static class ProcessStates
-{
-    public const string Running = "running";
-    public const string BackingOff = "backing_off";
-    public const string Scheduled = "scheduled";
-    public const string Stopping = "stopping";
-    public const string Exited = "exited";
-    public const string Failed = "failed";
-    public const string TimedOut = "timed_out";
-    public const string Stopped = "stopped";
-    public const string Lost = "lost";
+/// <summary>The precise lifecycle state of a managed entry (docs/PROTOCOL.md; wire strings in WireNames).</summary>
+public enum ProcessState { Running, BackingOff, Scheduled, Stopping, Exited, Failed, TimedOut, Stopped, Lost }
 
+/// <summary>What a state means for the entry's process and its future runs.</summary>
+public static class ProcessStateRules
+{
     /// <summary>States in which an OS process of the entry is alive.</summary>
-    public static bool HasLiveProcess(string state) => state is Running or Stopping;
+    public static bool HasLiveProcess(this ProcessState state) => state is ProcessState.Running or ProcessState.Stopping;
 
     /// <summary>States from which the entry never runs again.</summary>
-    public static bool IsFinal(string state) => state is Exited or Failed or TimedOut or Stopped or Lost;
+    public static bool IsFinal(this ProcessState state) =>
+        state is ProcessState.Exited or ProcessState.Failed or ProcessState.TimedOut or ProcessState.Stopped or ProcessState.Lost;
+
+    /// <summary>States that wait for the next run (a restart's backoff, a recurring job's period).</summary>
+    public static bool IsWaiting(this ProcessState state) => state is ProcessState.BackingOff or ProcessState.Scheduled;
 }
+
+/// <summary>Why a live process is being stopped; decides its final state.</summary>
+public enum StopReason { Request, MaxTime, Shutdown }
 
 /// <summary>Everything a client may want to know about one managed entry.</summary>
 public sealed record ProcessInfo(
@@ -38,14 +38,14 @@ public sealed record ProcessInfo(
     string? Name,
     string Path,
     IReadOnlyList<string> Args,
-    string State,
+    ProcessState State,
     int Restarts,
     ProcessExit? LastExit,
     DateTimeOffset StartedAt,
     DateTimeOffset? NextRunAt,
     ResourceUsage? Usage = null)
 {
-    public bool Running => ProcessStates.HasLiveProcess(State);
+    public bool Running => State.HasLiveProcess();
 }
 
 public sealed record ProcessStarted(int Pid) : INodeReply;

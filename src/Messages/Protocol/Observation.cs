@@ -13,14 +13,8 @@ public static class OutputStreams
     public static readonly IReadOnlyList<string> All = [Stdout, Stderr, Both];
 }
 
-/// <summary>Where a started process's stdout and stderr go.</summary>
-public static class OutputModes
-{
-    public const string Capture = "capture";
-    public const string Discard = "discard";
-    public const string Inherit = "inherit";
-    public static readonly IReadOnlyList<string> All = [Capture, Discard, Inherit];
-}
+/// <summary>Where a started process's stdout and stderr go (wire strings in WireNames).</summary>
+public enum OutputMode { Capture, Discard, Inherit }
 
 /// <summary>
 /// Reads captured output. <paramref name="SinceSeq"/> pages forward (lines with seq greater than it);
@@ -45,7 +39,7 @@ public sealed record StatsSample(DateTimeOffset At, double CpuPercent, long RssB
 
 public sealed record ProcessStatsQuery(ProcessTarget Target) : INodeCommand;
 
-public sealed record ProcessStats(int? Pid, string? Name, string State, ResourceUsage? Usage, double IntervalS, IReadOnlyList<StatsSample> History) : INodeReply;
+public sealed record ProcessStats(int? Pid, string? Name, ProcessState State, ResourceUsage? Usage, double IntervalS, IReadOnlyList<StatsSample> History) : INodeReply;
 
 public sealed record NodeStateQuery : INodeCommand;
 

@@ -63,7 +63,8 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
             TypeNameHandling = TypeNameHandling.None,
             MaxDepth = 32,
             NullValueHandling = NullValueHandling.Ignore,
-            Converters = { new ActorRefConverter(system) },
+            Converters = { new ActorRefConverter(system), WireNameConverter.Instance },
+            ContractResolver = RequiredEnumsContractResolver.Instance,
         };
     }
 

@@ -159,9 +159,9 @@ public static class WireParser
         RestartPolicy? restart = null;
         if (restartFields is not null && (restart = ParseRestart(restartFields)) is null)
             return fields.FailWith(restartFields.Error!);
-        if (period is not null && restart is not null && restart.Policy != RestartPolicies.Never)
+        if (period is not null && restart is not null && restart.Policy != RestartPolicyKind.Never)
             return fields.FailWith(ErrorTexts.RecurringWithRestart);
-        if (!fields.OptionalChoice("output", OutputModes.All, out var output)) return null;
+        if (!fields.OptionalChoice("output", WireNames.OutputModes, out var output)) return null;
         if (!fields.OptionalText("stdin", out var stdin)) return null;
         return new StartProcess(path!, args ?? [], env, cwd, name, restart, maxTime, period, output, stdin);
     }
@@ -187,7 +187,7 @@ public static class WireParser
     private static RestartPolicy? ParseRestart(FieldReader fields)
     {
         if (!fields.NoUnknownFields("policy", "max_restarts", "backoff", "reset_after_s", "success_exit_codes")) return null;
-        if (!fields.RequiredChoice("policy", RestartPolicies.All, out var policy)) return null;
+        if (!fields.RequiredChoice("policy", WireNames.RestartPolicies, out var policy)) return null;
         if (!fields.OptionalInt("max_restarts", -1, int.MaxValue, "-1 (forever) or a count of 0 or more", out var maxRestarts)) return null;
         if (!fields.OptionalSeconds("reset_after_s", out var resetAfter)) return null;
         if (!fields.OptionalIntArray("success_exit_codes", 0, 255, out var successCodes)) return null;
@@ -195,7 +195,7 @@ public static class WireParser
         var backoff = BackoffSettings.Default;
         if (backoffFields is not null && (backoff = ParseBackoff(backoffFields)) is null)
             return fields.FailWith<RestartPolicy>(backoffFields.Error!);
-        return new RestartPolicy(policy!, maxRestarts ?? -1, backoff, resetAfter ?? 60, successCodes ?? [0]);
+        return new RestartPolicy(policy, maxRestarts ?? -1, backoff, resetAfter ?? 60, successCodes ?? [0]);
     }
 
     private static BackoffSettings? ParseBackoff(FieldReader fields)
@@ -306,6 +306,22 @@ public static class WireParser
         {
             value = null;
             return Present(field) is null || RequiredChoice(field, choices, out value);
+        }
+
+        /// <summary>One of an enum's wire strings, as its value.</summary>
+        public bool RequiredChoice<T>(string field, WireNames<T> choices, out T value) where T : struct, Enum
+        {
+            value = default;
+            return RequiredChoice(field, choices.All, out var text) && choices.TryParse(text, out value);
+        }
+
+        public bool OptionalChoice<T>(string field, WireNames<T> choices, out T? value) where T : struct, Enum
+        {
+            value = null;
+            if (Present(field) is null) return true;
+            if (!RequiredChoice(field, choices, out T chosen)) return false;
+            value = chosen;
+            return true;
         }
 
         /// <summary>Any string (control characters and newlines allowed), at most <see cref="WireLimits.MaxStdinBytes"/> in UTF-8.</summary>

@@ -143,7 +143,7 @@ public static class WireResponseWriter
             ["success"] = true,
             ["pid"] = stats.Pid is { } pid ? pid : JValue.CreateNull(),
             ["name"] = stats.Name is { } name ? name : JValue.CreateNull(),
-            ["state"] = stats.State,
+            ["state"] = stats.State.ToWire(),
         };
         if (stats.Usage is { } usage) AddUsage(body, usage);
         body["stats_interval_s"] = stats.IntervalS;
@@ -242,7 +242,7 @@ public static class WireResponseWriter
             ["name"] = info.Name is { } name ? name : JValue.CreateNull(),
             ["path"] = info.Path,
             ["args"] = new JArray(info.Args),
-            ["state"] = info.State,
+            ["state"] = info.State.ToWire(),
             ["restarts"] = info.Restarts,
             ["started_at"] = Timestamp(info.StartedAt),
         };

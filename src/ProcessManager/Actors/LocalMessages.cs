@@ -8,8 +8,18 @@ namespace BlueZero.ProcessManager.Actors;
 /// <summary>The reaper saw the process with this pid end.</summary>
 internal sealed record ProcessExited(int Pid, ProcessExit Exit) : INoSerializationVerificationNeeded;
 
+/// <summary>The steps of a stop escalation, in order (see ProcessActor.Escalate).</summary>
+internal enum StopStep { Interrupt, Terminate, Kill }
+
 /// <summary>Timer message: the next step of the stop escalation is due.</summary>
-internal sealed record EscalateStop(int Signal) : INoSerializationVerificationNeeded;
+internal sealed record EscalateStop(StopStep Step) : INoSerializationVerificationNeeded;
+
+/// <summary>How sending a signal to a process tree went; <paramref name="Failure"/> is null once it was sent.</summary>
+/// <remarks>It may find the actor already stopped (the tree ended at once): that is no dead letter worth a log line.</remarks>
+internal sealed record SignalOutcome(int Pid, int Signal, string? Failure) : INoSerializationVerificationNeeded, Akka.Event.IDeadLetterSuppression;
+
+/// <summary>An entry's actor launched its first run, or failed to: the manager stops holding its name and place.</summary>
+internal sealed record FirstRunSettled(long EntryId) : INoSerializationVerificationNeeded;
 
 /// <summary>Timer message: a stopped tree had its last chance; give up watching it.</summary>
 internal sealed record FinishTreeCleanup : INoSerializationVerificationNeeded;
@@ -24,7 +34,7 @@ internal sealed record RunStarted(long EntryId) : INoSerializationVerificationNe
 internal sealed record RunAgain : INoSerializationVerificationNeeded;
 
 /// <summary>The manager stops an entry on its own account (kill_all, node shutdown); nobody waits for a reply.</summary>
-internal sealed record StopEntry(string Reason) : INoSerializationVerificationNeeded;
+internal sealed record StopEntry(StopReason Reason) : INoSerializationVerificationNeeded;
 
 /// <summary>Timer message: drop final entries past the retention limits.</summary>
 internal sealed record PruneRetention : INoSerializationVerificationNeeded;

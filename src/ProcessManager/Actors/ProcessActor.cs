@@ -12,10 +12,18 @@ using BlueZero.ProcessManager.Supervision;
 namespace BlueZero.ProcessManager.Actors;
 
 /// <summary>
-/// Owns one managed entry for its whole life: the running process, its stop escalation (SIGINT, SIGTERM, SIGKILL to
-/// the whole tree), max_time, and what follows an exit (restart with backoff, the next recurring run, or a final
-/// state). Every transition is written to the <see cref="ProcessTable"/> first, and the actor rebuilds itself from
-/// that record in PreStart, so a restart by supervision, a fresh actor system, or a node restarted after a crash
+/// Owns one managed entry for its whole life: every run of it (the first included), its stop escalation (SIGINT,
+/// SIGTERM, SIGKILL to the whole tree), max_time, and what follows an exit (restart with backoff, the next recurring
+/// run, or a final state). Each state is a behaviour that lists the messages it takes:
+/// <list type="bullet">
+/// <item><see cref="AwaitingFirstRun"/>: created by the manager for a start; launches the first run and answers it;</item>
+/// <item><see cref="Running"/>: a process runs;</item>
+/// <item><see cref="Stopping"/>: the stop escalation is under way;</item>
+/// <item><see cref="Waiting"/>: backing off before a restart, or scheduled for the next recurring run;</item>
+/// <item><see cref="CleaningUp"/>: the entry is final, but a stopped tree still has survivors to signal.</item>
+/// </list>
+/// Every transition is written to the <see cref="ProcessTable"/> first, and the actor rebuilds itself from that
+/// record in PreStart, so a restart by supervision, a fresh actor system, or a node restarted after a crash
 /// (re-adoption) all continue where the entry was.
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
@@ -23,6 +31,9 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private const string EscalationTimer = "escalation";
     private const string MaxTimeTimer = "max-time";
     private const string RunTimer = "run";
+
+    /// <summary>After SIGKILL, how long a tree whose root has ended is watched before the actor gives up on it.</summary>
+    private static readonly TimeSpan TreeCleanupGrace = TimeSpan.FromSeconds(1);
 
     private readonly long _id;
     private readonly ProcessTable _table;
@@ -51,30 +62,27 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         _options = options;
         _output = output;
         _random = random;
-
-        Receive<StopProcess>(OnStop);
-        Receive<StopEntry>(stop => Stop(stop.Reason, replyNow: null, replyOnExit: null));
-        Receive<Unschedule>(OnUnschedule);
-        Receive<ProcessExited>(OnExited);
-        Receive<EscalateStop>(Escalate);
-        Receive<MaxTimeElapsed>(OnMaxTime);
-        Receive<RunAgain>(_ => Run());
-        Receive<FinishTreeCleanup>(_ => Context.Stop(Self));
     }
 
     private string Host => _options.HostName;
 
     protected override void PreStart()
     {
-        _entry = _table.Get(_id) ?? throw new InvalidOperationException($"entry {_id} is not in the process table");
+        if (_table.Get(_id) is not { } entry)
+        {
+            Become(AwaitingFirstRun); // a new entry: the manager forwards its start next
+            return;
+        }
+        _entry = entry;
         switch (_entry.State)
         {
-            case ProcessStates.Running or ProcessStates.Stopping:
+            case var live when live.HasLiveProcess():
                 Resume();
                 break;
-            case ProcessStates.BackingOff or ProcessStates.Scheduled:
+            case var waiting when waiting.IsWaiting():
                 var wait = (_entry.NextRunAt ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow;
                 Timers.StartSingleTimer(RunTimer, new RunAgain(), wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                Become(Waiting);
                 break;
             default:
                 Context.Stop(Self);
@@ -82,12 +90,139 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         }
     }
 
+    protected override void PostRestart(Exception reason)
+    {
+        // A first run that threw never reached the table: there is nothing to continue, and the manager frees its place.
+        if (_table.Get(_id) is null) Context.Stop(Self);
+        else base.PostRestart(reason);
+    }
+
     protected override void PostStop()
     {
         if (_entry?.Pid is { } pid) _launcher.Release(pid);
     }
 
-    /// <summary>Picks up a live process: just started, carried over from an earlier actor, or re-adopted from disk.</summary>
+    // ------------------------------------------------------------------------------------------------ behaviours
+
+    private void AwaitingFirstRun()
+    {
+        Receive<StartProcess>(FirstRun);
+    }
+
+    private void Running()
+    {
+        Receive<ProcessExited>(IsCurrent, OnExited);
+        Receive<MaxTimeElapsed>(elapsed => elapsed.Pid == _entry.Pid, OnMaxTime);
+        Receive<StopProcess>(OnStop);
+        Receive<StopEntry>(stop => BeginStop(stop.Reason));
+        Receive<Unschedule>(OnUnschedule);
+        ReceiveLateNotices();
+    }
+
+    private void Stopping()
+    {
+        Receive<ProcessExited>(IsCurrent, OnExited);
+        Receive<EscalateStop>(step => Escalate(step.Step));
+        Receive<StopProcess>(OnStop);
+        Receive<StopEntry>(stop => BeginStop(stop.Reason));
+        Receive<Unschedule>(OnUnschedule);
+        ReceiveLateNotices();
+    }
+
+    private void Waiting()
+    {
+        Receive<RunAgain>(_ => RunAgain());
+        Receive<StopProcess>(_ =>
+        {
+            StopWhileWaiting(StopReason.Request);
+            Sender.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit));
+        });
+        Receive<StopEntry>(stop => StopWhileWaiting(stop.Reason));
+        Receive<Unschedule>(OnUnschedule);
+        ReceiveLateNotices();
+    }
+
+    private void CleaningUp()
+    {
+        Receive<EscalateStop>(step => Escalate(step.Step));
+        Receive<FinishTreeCleanup>(_ => Context.Stop(Self));
+        // The entry is final: answer as the manager does for final entries.
+        Receive<StopProcess>(_ => Sender.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit)));
+        Receive<Unschedule>(OnUnschedule);
+        ReceiveLateNotices();
+    }
+
+    /// <summary>What may arrive in any state: how a signal went, and notices that a transition made stale.</summary>
+    private void ReceiveLateNotices()
+    {
+        Receive<SignalOutcome>(OnSignalOutcome);
+        Receive<ProcessExited>(_ => { }); // about an earlier run
+        Receive<MaxTimeElapsed>(_ => { }); // of a run that has ended
+        Receive<StopEntry>(_ => { }); // kill_all or shutdown raced the entry's end
+    }
+
+    // ------------------------------------------------------------------------------------------------ runs
+
+    private void FirstRun(StartProcess spec)
+    {
+        var requester = Sender;
+        _entry = new ManagedEntry(_id, spec, ProcessState.Running, null, null, Restarts: 0, ConsecutiveRestarts: 0, LastExit: null, DateTimeOffset.UtcNow);
+        var outcome = Launch(run: 1);
+        // The manager hears first, so a request the client sends after this reply finds the name and place settled.
+        Context.Parent.Tell(new FirstRunSettled(_id));
+        switch (outcome)
+        {
+            case Launched launched:
+                requester.Tell(new ProcessStarted(launched.Pid));
+                _log.Info("Started {Path} as pid {Pid} on {Host}", spec.Path, launched.Pid, Host);
+                break;
+            case LaunchFailed failed:
+                _output.Remove(_id);
+                _log.Info("Could not start {Path} on {Host}: {Error}", spec.Path, Host, failed.ErrorMessage);
+                requester.Tell(new CommandFailed(failed.ErrorMessage));
+                Context.Stop(Self);
+                break;
+        }
+    }
+
+    private void RunAgain()
+    {
+        _entry = _entry with { Restarts = _entry.Restarts + 1, ConsecutiveRestarts = _entry.ConsecutiveRestarts + 1, StartedAt = DateTimeOffset.UtcNow };
+        var run = _entry.Restarts + 1;
+        switch (Launch(run))
+        {
+            case Launched launched:
+                _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", _entry.Spec.Path, launched.Pid, Host, run, Describe());
+                break;
+            case LaunchFailed failed:
+                // The executable may have been removed or changed: count it as a failed run and let the policy decide.
+                _log.Warning("Could not start {Path} again on {Host}: {Error}", _entry.Spec.Path, Host, failed.ErrorMessage);
+                Ended(new ProcessExit(127, null), lost: false);
+                break;
+        }
+    }
+
+    /// <summary>Launches run number <paramref name="run"/> of the entry; once it runs, the entry is Running in the table.</summary>
+    private LaunchOutcome Launch(int run)
+    {
+        var spec = _entry.Spec;
+        var log = spec.EffectiveOutput == OutputMode.Capture ? _output.For(_id) : null;
+        var outcome = _launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log, run));
+        if (outcome is not Launched launched) return outcome;
+        if (_entry.Pid is { } previous) _launcher.Release(previous);
+        Save(_entry with
+        {
+            State = ProcessState.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
+            NextRunAt = null, Adopted = false,
+        });
+        Context.System.EventStream.Publish(new RunStarted(_id));
+        WatchCurrentPid();
+        ArmMaxTime();
+        Become(Running);
+        return outcome;
+    }
+
+    /// <summary>Picks up a live process carried over from an earlier actor, or re-adopted from disk.</summary>
     private void Resume()
     {
         var pid = _entry.Pid!.Value;
@@ -99,60 +234,107 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             return;
         }
         if (_entry.PidStartTicks is null && stat is not null) Save(_entry with { PidStartTicks = stat.StartTimeTicks });
-        var self = Self;
-        _launcher.WatchExit(pid, exit => self.Tell(new ProcessExited(pid, exit)));
+        WatchCurrentPid();
+        if (_entry.State == ProcessState.Stopping)
+        {
+            Become(Stopping);
+            Escalate(StopStep.Terminate); // an escalation was under way: carry on from its next step
+            return;
+        }
+        Become(Running);
         ArmMaxTime();
-        if (_entry.State == ProcessStates.Stopping)
-            Escalate(new EscalateStop(LibC.SIGTERM)); // an escalation was under way: carry on from its next step
+    }
+
+    private void WatchCurrentPid()
+    {
+        var self = Self;
+        var pid = _entry.Pid!.Value;
+        _launcher.WatchExit(pid, exit => self.Tell(new ProcessExited(pid, exit)));
     }
 
     private void ArmMaxTime()
     {
-        if (_entry.Spec.MaxTimeS is not { } maxTime || _entry.State != ProcessStates.Running) return;
+        if (_entry.Spec.MaxTimeS is not { } maxTime) return;
         var remaining = _entry.StartedAt + TimeSpan.FromSeconds(maxTime) - DateTimeOffset.UtcNow;
         Timers.StartSingleTimer(MaxTimeTimer, new MaxTimeElapsed(_entry.Pid!.Value), remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
     }
 
-    private void OnStop(StopProcess stop) => Stop(StopReasons.Request, stop.Wait ? null : Sender, stop.Wait ? Sender : null);
+    private bool IsCurrent(ProcessExited exited) => exited.Pid == _entry.Pid;
 
-    /// <param name="replyNow">Told at once that the stop was accepted.</param>
-    /// <param name="replyOnExit">Told once the process has exited (a stop with wait).</param>
-    private void Stop(string reason, IActorRef? replyNow, IActorRef? replyOnExit)
-    {
-        if (!_entry.HasLiveProcess)
-        {
-            // Backing off or waiting for the next recurring run: cancel it; nothing is running.
-            Timers.Cancel(RunTimer);
-            Save(_entry with { State = ProcessStates.Stopped, EndedAt = DateTimeOffset.UtcNow, StopReason = reason });
-            _log.Info("{Entry} on {Host} stopped while {Waiting}; it will not run again", Describe(), Host, _entry.State);
-            (replyNow ?? replyOnExit)?.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit));
-            Context.Stop(Self);
-            return;
-        }
-        if (replyOnExit is not null) _exitWaiters.Add(replyOnExit);
-        replyNow?.Tell(new ProcessStopped(_entry.Pid, null));
-        BeginStop(reason);
-    }
-
-    private void BeginStop(string reason)
-    {
-        if (_entry.State == ProcessStates.Stopping)
-        {
-            // A request or shutdown overrides max_time: the entry must end stopped, never restart.
-            if (reason != StopReasons.MaxTime && _entry.StopReason == StopReasons.MaxTime) Save(_entry with { StopReason = reason });
-            return;
-        }
-        Timers.Cancel(MaxTimeTimer);
-        Save(_entry with { State = ProcessStates.Stopping, StopReason = reason });
-        Signal(LibC.SIGINT);
-        Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGTERM), _options.StopGrace);
-    }
+    // ------------------------------------------------------------------------------------------------ stopping
 
     private void OnMaxTime(MaxTimeElapsed elapsed)
     {
-        if (elapsed.Pid != _entry.Pid || _entry.State != ProcessStates.Running) return;
         _log.Info("{Entry} (pid {Pid}) on {Host} reached its max_time of {Seconds} s", Describe(), elapsed.Pid, Host, _entry.Spec.MaxTimeS);
-        BeginStop(StopReasons.MaxTime);
+        BeginStop(StopReason.MaxTime);
+    }
+
+    /// <summary>A stop request while a process runs: accepted at once, or (with wait) answered after the exit.</summary>
+    private void OnStop(StopProcess stop)
+    {
+        if (stop.Wait) _exitWaiters.Add(Sender);
+        else Sender.Tell(new ProcessStopped(_entry.Pid, null));
+        BeginStop(StopReason.Request);
+    }
+
+    private void BeginStop(StopReason reason)
+    {
+        if (_entry.State == ProcessState.Stopping)
+        {
+            // A request or shutdown overrides max_time: the entry must end stopped, never restart.
+            if (reason != StopReason.MaxTime && _entry.StopReason == StopReason.MaxTime) Save(_entry with { StopReason = reason });
+            return;
+        }
+        Timers.Cancel(MaxTimeTimer);
+        Save(_entry with { State = ProcessState.Stopping, StopReason = reason });
+        Become(Stopping);
+        Escalate(StopStep.Interrupt);
+    }
+
+    /// <summary>
+    /// The whole stop escalation, one step per call, each to the whole tree: SIGINT; SIGTERM after the stop grace;
+    /// SIGKILL after the kill grace; then, once the root has ended, one more moment for the tree to vanish.
+    /// </summary>
+    private void Escalate(StopStep step)
+    {
+        var (signal, next, grace) = step switch
+        {
+            StopStep.Interrupt => (LibC.SIGINT, new EscalateStop(StopStep.Terminate), _options.StopGrace),
+            StopStep.Terminate => (LibC.SIGTERM, new EscalateStop(StopStep.Kill), _options.KillGrace),
+            _ => (LibC.SIGKILL, _entry.IsFinal ? (object)new FinishTreeCleanup() : null, TreeCleanupGrace),
+        };
+        Signal(signal);
+        // After SIGKILL of a root that has not ended yet, its exit (Settle) decides how long the tree is watched.
+        if (next is not null) Timers.StartSingleTimer(EscalationTimer, next, grace);
+    }
+
+    private void Signal(int signal)
+    {
+        var pid = _entry.Pid!.Value;
+        _log.Info("Stop step {Signal} sent to the process tree of pid {Pid} on {Host}", SignalName(signal), pid, Host);
+        var launcher = _launcher;
+        // Walking /proc for descendants is file I/O: keep it off the actor's thread, and hear back how it went.
+        Task.Run(() => launcher.SignalTree(pid, signal)).PipeTo(Self,
+            success: () => new SignalOutcome(pid, signal, Failure: null),
+            failure: error => new SignalOutcome(pid, signal, error.GetBaseException().Message));
+    }
+
+    private void OnSignalOutcome(SignalOutcome outcome)
+    {
+        if (outcome.Failure is { } failure)
+            _log.Warning("Could not send {Signal} to the process tree of pid {Pid} on {Host}: {Reason}", SignalName(outcome.Signal), outcome.Pid, Host, failure);
+        else
+            _log.Debug("{Signal} reached the process tree of pid {Pid} on {Host}", SignalName(outcome.Signal), outcome.Pid, Host);
+    }
+
+    /// <summary>Backing off or waiting for the next recurring run: cancel it; nothing is running.</summary>
+    private void StopWhileWaiting(StopReason reason)
+    {
+        Timers.Cancel(RunTimer);
+        var waiting = _entry.State;
+        Save(_entry with { State = ProcessState.Stopped, EndedAt = DateTimeOffset.UtcNow, StopReason = reason });
+        _log.Info("{Entry} on {Host} stopped while {Waiting}; it will not run again", Describe(), Host, waiting.ToWire());
+        Context.Stop(Self);
     }
 
     private void OnUnschedule(Unschedule unschedule)
@@ -163,37 +345,20 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             return;
         }
         Sender.Tell(new Unscheduled(_entry.Name));
-        if (_entry.State == ProcessStates.Scheduled)
+        if (_entry.State == ProcessState.Scheduled)
         {
             Timers.Cancel(RunTimer);
-            Save(_entry with { State = ProcessStates.Exited, Unscheduled = true, EndedAt = DateTimeOffset.UtcNow });
+            Save(_entry with { State = ProcessState.Exited, Unscheduled = true, EndedAt = DateTimeOffset.UtcNow });
             Context.Stop(Self);
             return;
         }
         Save(_entry with { Unscheduled = true }); // the run in progress is left alone; no run follows it
     }
 
-    private void Escalate(EscalateStop step)
-    {
-        Signal(step.Signal);
-        if (step.Signal == LibC.SIGTERM)
-            Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGKILL), _options.KillGrace);
-        else if (_entry.IsFinal)
-            Timers.StartSingleTimer(EscalationTimer, new FinishTreeCleanup(), TimeSpan.FromSeconds(1));
-    }
-
-    private void Signal(int signal)
-    {
-        var pid = _entry.Pid!.Value;
-        _log.Info("Stop step {Signal} sent to the process tree of pid {Pid} on {Host}", SignalName(signal), pid, Host);
-        var launcher = _launcher;
-        // Walking /proc for descendants is file I/O: keep it off the actor's thread.
-        _ = Task.Run(() => launcher.SignalTree(pid, signal));
-    }
+    // ------------------------------------------------------------------------------------------------ after a run
 
     private void OnExited(ProcessExited exited)
     {
-        if (exited.Pid != _entry.Pid || !_entry.HasLiveProcess) return; // a late notice about an earlier run
         _log.Info("Process {Pid} ({Entry}) on {Host} ended: {Exit}", exited.Pid, Describe(), Host, exited.Exit);
         Ended(exited.Exit, lost: false);
     }
@@ -201,7 +366,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void Ended(ProcessExit exit, bool lost)
     {
         var now = DateTimeOffset.UtcNow;
-        var stopReason = _entry.State == ProcessStates.Stopping ? _entry.StopReason : null;
+        var stopReason = _entry.State == ProcessState.Stopping ? _entry.StopReason : null;
         var endedPid = _entry.Pid;
         Timers.Cancel(MaxTimeTimer);
         try
@@ -217,7 +382,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Settle(ProcessExit exit, bool lost, string? stopReason, DateTimeOffset now)
+    private void Settle(ProcessExit exit, bool lost, StopReason? stopReason, DateTimeOffset now)
     {
         switch (RestartDecision.Decide(_entry, exit, stopReason, lost, now - _entry.StartedAt, _random()))
         {
@@ -228,53 +393,23 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                     State = again.WaitingState, LastExit = exit, EndedAt = now, NextRunAt = now + again.Delay, StopReason = null,
                     ConsecutiveRestarts = again.ResetsBudget ? 0 : _entry.ConsecutiveRestarts,
                 });
-                _log.Info("{Entry} on {Host} runs again in {Delay:0.###} s ({State})", Describe(), Host, again.Delay.TotalSeconds, again.WaitingState);
+                _log.Info("{Entry} on {Host} runs again in {Delay:0.###} s ({State})", Describe(), Host, again.Delay.TotalSeconds, again.WaitingState.ToWire());
                 Timers.StartSingleTimer(RunTimer, new RunAgain(), again.Delay);
+                Become(Waiting);
                 break;
             case NextStep.Settle settle:
                 Save(_entry with { State = settle.FinalState, LastExit = exit, EndedAt = now, NextRunAt = null });
-                _log.Info("{Entry} on {Host} is {State}", Describe(), Host, settle.FinalState);
+                _log.Info("{Entry} on {Host} is {State}", Describe(), Host, settle.FinalState.ToWire());
                 // A stop covers the whole tree: keep escalating while anything of it survives the root, and make sure
                 // a timer ends the watch even when the escalation has already passed its last step.
                 if (stopReason is not null && _launcher.TreeAlive(_entry.Pid!.Value))
                 {
                     if (!Timers.IsTimerActive(EscalationTimer))
-                        Timers.StartSingleTimer(EscalationTimer, new FinishTreeCleanup(), TimeSpan.FromSeconds(1));
+                        Timers.StartSingleTimer(EscalationTimer, new FinishTreeCleanup(), TreeCleanupGrace);
+                    Become(CleaningUp);
                     return;
                 }
                 Context.Stop(Self);
-                break;
-        }
-    }
-
-    private void Run()
-    {
-        var spec = _entry.Spec;
-        var now = DateTimeOffset.UtcNow;
-        var restarts = _entry.Restarts + 1;
-        var consecutive = _entry.ConsecutiveRestarts + 1;
-        var log = spec.EffectiveOutput == OutputModes.Capture ? _output.For(_id) : null;
-        switch (_launcher.Launch(ProcessLaunching.RequestFor(spec, _options, log, run: restarts + 1)))
-        {
-            case Launched launched:
-                if (_entry.Pid is { } previous) _launcher.Release(previous);
-                Save(_entry with
-                {
-                    State = ProcessStates.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
-                    Restarts = restarts, ConsecutiveRestarts = consecutive, StartedAt = now, NextRunAt = null, Adopted = false,
-                });
-                Context.System.EventStream.Publish(new RunStarted(_id));
-                _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", spec.Path, launched.Pid, Host, restarts + 1, Describe());
-                var self = Self;
-                var pid = launched.Pid;
-                _launcher.WatchExit(pid, exit => self.Tell(new ProcessExited(pid, exit)));
-                ArmMaxTime();
-                break;
-            case LaunchFailed failed:
-                // The executable may have been removed or changed: count it as a failed run and let the policy decide.
-                _log.Warning("Could not start {Path} again on {Host}: {Error}", spec.Path, Host, failed.ErrorMessage);
-                _entry = _entry with { Restarts = restarts, ConsecutiveRestarts = consecutive, StartedAt = now };
-                Ended(new ProcessExit(127, null), lost: false);
                 break;
         }
     }

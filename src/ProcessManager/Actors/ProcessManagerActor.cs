@@ -12,8 +12,8 @@ using BlueZero.ProcessManager.Stats;
 namespace BlueZero.ProcessManager.Actors;
 
 /// <summary>
-/// The node supervisor at /user/process-manager: answers the protocol for this host, starts processes, and owns one
-/// <see cref="ProcessActor"/> per managed entry that may still run. Queries and listings are answered from the
+/// The node supervisor at /user/process-manager: answers the protocol for this host, validates starts, and owns one
+/// <see cref="ProcessActor"/> per managed entry that may still run; that actor launches every run of its entry. Queries and listings are answered from the
 /// <see cref="ProcessTable"/>, which outlives the actor system; a fresh incarnation (supervision restart, a node that
 /// rejoined, or a node restarted after a crash) re-creates the entry actors from it, which re-adopt their processes.
 /// </summary>
@@ -32,6 +32,9 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private const string EntryPrefix = "entry-";
     private readonly Dictionary<long, IActorRef> _entryActors = new();
+    /// <summary>Entries whose first run is being launched: not in the table yet, but their names and places are taken.</summary>
+    private readonly Dictionary<long, string?> _firstRuns = new();
+    private readonly HashSet<string> _namesStarting = new(StringComparer.Ordinal);
     private IActorRef? _shutdownWaiter;
     private int _stoppedForShutdown;
 
@@ -63,7 +66,8 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<ProcessStatsQuery>(Stats);
         Receive<NodeStateQuery>(_ => Sender.Tell(NodeStateNow()));
         Receive<HostInfoQuery>(_ => HostInfo());
-        Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReasons.Request))));
+        Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReason.Request))));
+        Receive<FirstRunSettled>(settled => EndFirstRun(settled.EntryId));
         Receive<Terminated>(OnEntryActorStopped);
         Receive<PruneRetention>(_ => Prune());
         Receive<StopAllProcesses>(_ => StopAllForShutdown());
@@ -73,7 +77,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     {
         foreach (var entry in _table.All().Where(e => !e.IsFinal))
         {
-            _log.Info("Taking over {State} entry {Id} (pid {Pid}) on {Host}", entry.State, entry.Id, entry.Pid, _options.HostName);
+            _log.Info("Taking over {State} entry {Id} (pid {Pid}) on {Host}", entry.State.ToWire(), entry.Id, entry.Pid, _options.HostName);
             Supervise(entry.Id);
         }
         Timers.StartPeriodicTimer("prune", new PruneRetention(), PruneInterval);
@@ -94,12 +98,12 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             Sender.Tell(new CommandFailed(ErrorTexts.ShuttingDown));
             return;
         }
-        if (start.Name is { } name && _table.NameActive(name))
+        if (start.Name is { } name && (_table.NameActive(name) || _namesStarting.Contains(name)))
         {
             Sender.Tell(new CommandFailed(ErrorTexts.NameInUse(name)));
             return;
         }
-        if (_table.NotFinalCount >= _options.MaxProcesses)
+        if (NotFinalCount() >= _options.MaxProcesses)
         {
             Sender.Tell(new CommandFailed(ErrorTexts.TooManyProcesses(_options.HostName, _options.MaxProcesses)));
             return;
@@ -110,33 +114,33 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        // The entry's actor launches the first run and answers the client itself, with the pid or the launch error.
         var id = _table.NextId();
-        var log = start.EffectiveOutput == OutputModes.Capture ? _output.For(id) : null;
-        switch (_launcher.Launch(ProcessLaunching.RequestFor(start, _options, log)))
-        {
-            case Launched launched:
-                var entry = new ManagedEntry(id, start, ProcessStates.Running, launched.Pid,
-                    ProcStat.Read(launched.Pid)?.StartTimeTicks, Restarts: 0, ConsecutiveRestarts: 0, LastExit: null, DateTimeOffset.UtcNow);
-                _table.Put(entry);
-                // Reply first: the entry is in the table, and no other message is handled before Supervise below.
-                Sender.Tell(new ProcessStarted(launched.Pid));
-                Supervise(entry.Id);
-                Context.System.EventStream.Publish(new RunStarted(entry.Id));
-                _log.Info("Started {Path} as pid {Pid} on {Host}", start.Path, launched.Pid, _options.HostName);
-                break;
-            case LaunchFailed failed:
-                _output.Remove(id);
-                _log.Info("Could not start {Path} on {Host}: {Error}", start.Path, _options.HostName, failed.ErrorMessage);
-                Sender.Tell(new CommandFailed(failed.ErrorMessage));
-                break;
-        }
+        _firstRuns[id] = start.Name;
+        if (start.Name is { } starting) _namesStarting.Add(starting);
+        Supervise(id).Forward(start);
     }
 
-    private void Supervise(long id)
+    /// <summary>Entries that may still run, those whose first run is being launched included.</summary>
+    private int NotFinalCount()
+    {
+        var inTable = _table.NotFinalCount;
+        // A first run already in the table is counted once; look closer only near the limit.
+        if (inTable + _firstRuns.Count < _options.MaxProcesses) return inTable + _firstRuns.Count;
+        return inTable + _firstRuns.Keys.Count(id => _table.Get(id) is null);
+    }
+
+    private void EndFirstRun(long id)
+    {
+        if (_firstRuns.Remove(id, out var name) && name is not null) _namesStarting.Remove(name);
+    }
+
+    private IActorRef Supervise(long id)
     {
         var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options, _output), $"{EntryPrefix}{id}");
         Context.Watch(actor);
         _entryActors[id] = actor;
+        return actor;
     }
 
     /// <summary>Live entries are handled by their actor; final ones are answered here from the table.</summary>
@@ -204,21 +208,22 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             Sender.Tell(NotFound(read.Target));
             return;
         }
-        if (entry.Spec.EffectiveOutput != OutputModes.Capture)
+        if (entry.Spec.EffectiveOutput != OutputMode.Capture)
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.OutputNotCaptured(read.Target.ToString(), entry.Spec.EffectiveOutput)));
+            Sender.Tell(new CommandFailed(ErrorTexts.OutputNotCaptured(read.Target.ToString(), entry.Spec.EffectiveOutput.ToWire())));
             return;
         }
         OutputReading.Answer(_output.For(entry.Id), _table, entry.Id, read).PipeTo(Sender);
     }
 
     /// <summary>Stops every entry that may still run; returns the pids that were running.</summary>
-    private IReadOnlyList<int> StopEverything(string reason)
+    private IReadOnlyList<int> StopEverything(StopReason reason)
     {
         var running = _table.RunningPids();
         _log.Info("Stopping all {Count} live entries on {Host} ({Reason})", _entryActors.Count, _options.HostName, reason);
+        // An entry whose first run is being launched hears the stop after its start: it stops that run.
         foreach (var (id, actor) in _entryActors)
-            if (_table.Get(id) is { IsFinal: false })
+            if (_firstRuns.ContainsKey(id) || _table.Get(id) is { IsFinal: false })
                 actor.Tell(new StopEntry(reason));
         return running;
     }
@@ -230,6 +235,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             && _entryActors.TryGetValue(id, out var actor) && actor.Equals(terminated.ActorRef))
         {
             _entryActors.Remove(id);
+            EndFirstRun(id);
             if (_table.Get(id) is { IsFinal: false } entry && _shutdownWaiter is null)
                 Supervise(entry.Id); // it stopped without settling (a bug, or a crash in PreStart): keep the entry managed
         }
@@ -250,7 +256,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private void StopAllForShutdown()
     {
         _shutdownWaiter = Sender;
-        _stoppedForShutdown = StopEverything(StopReasons.Shutdown).Count;
+        _stoppedForShutdown = StopEverything(StopReason.Shutdown).Count;
         if (_entryActors.Count == 0) _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));
     }
 }

@@ -19,7 +19,7 @@ internal sealed class ChildPipes : IDisposable
     public bool Create(LaunchRequest request)
     {
         if (request.Stdin is not null && LibC.pipe2(_stdin, LibC.O_CLOEXEC) != 0) return false;
-        if (request.Output.Mode == OutputModes.Capture)
+        if (request.Output.Mode == OutputMode.Capture)
             return LibC.pipe2(_stdout, LibC.O_CLOEXEC) == 0 && LibC.pipe2(_stderr, LibC.O_CLOEXEC) == 0;
         return true;
     }
@@ -33,11 +33,11 @@ internal sealed class ChildPipes : IDisposable
 
         switch (request.Output.Mode)
         {
-            case OutputModes.Capture:
+            case OutputMode.Capture:
                 LibC.posix_spawn_file_actions_adddup2(fileActions, _stdout[1], 1);
                 LibC.posix_spawn_file_actions_adddup2(fileActions, _stderr[1], 2);
                 break;
-            case OutputModes.Inherit:
+            case OutputMode.Inherit:
                 break; // 1 and 2 are the node's own, which are not close-on-exec
             default:
                 LibC.posix_spawn_file_actions_addopen(fileActions, 1, "/dev/null", LibC.O_WRONLY, 0);
@@ -49,7 +49,7 @@ internal sealed class ChildPipes : IDisposable
     /// <summary>After the spawn: the node's ends go to the pump, which owns them from now on.</summary>
     public void HandOver(LaunchRequest request, int pid, OutputPump pump)
     {
-        if (request.Output is { Mode: OutputModes.Capture, Sink: { } sink })
+        if (request.Output is { Mode: OutputMode.Capture, Sink: { } sink })
         {
             sink.Opened(pid, request.Output.Run); // before the pump may deliver the run's first line
             // A stream the pump cannot watch (no descriptor left for epoll) is over before it began.

@@ -14,11 +14,11 @@ public sealed record LaunchRequest(string Path, IReadOnlyList<string> Args, IRea
 
 /// <summary>capture (pipes read by the node into <paramref name="Sink"/>), discard (/dev/null) or inherit (the node's own).</summary>
 /// <param name="Run">Which run of the entry this launch is (1 for the first), for the sink's run marker.</param>
-public sealed record OutputPlan(string Mode, Output.ICapturedOutput? Sink = null, int MaxLineBytes = 0, int Run = 1)
+public sealed record OutputPlan(OutputMode Mode, Output.ICapturedOutput? Sink = null, int MaxLineBytes = 0, int Run = 1)
 {
-    public static readonly OutputPlan Discard = new(OutputModes.Discard);
-    public static readonly OutputPlan Inherit = new(OutputModes.Inherit);
-    public static OutputPlan Capture(Output.ICapturedOutput sink, int maxLineBytes, int run) => new(OutputModes.Capture, sink, maxLineBytes, run);
+    public static readonly OutputPlan Discard = new(OutputMode.Discard);
+    public static readonly OutputPlan Inherit = new(OutputMode.Inherit);
+    public static OutputPlan Capture(Output.ICapturedOutput sink, int maxLineBytes, int run) => new(OutputMode.Capture, sink, maxLineBytes, run);
 }
 
 public abstract record LaunchOutcome;

@@ -18,8 +18,8 @@ public static class ProcessLaunching
         {
             Output = spec.EffectiveOutput switch
             {
-                OutputModes.Capture when output is not null => OutputPlan.Capture(output, options.Output.MaxLineBytes, run),
-                OutputModes.Inherit => OutputPlan.Inherit,
+                OutputMode.Capture when output is not null => OutputPlan.Capture(output, options.Output.MaxLineBytes, run),
+                OutputMode.Inherit => OutputPlan.Inherit,
                 _ => OutputPlan.Discard,
             },
             Stdin = spec.Stdin is { } text ? Encoding.UTF8.GetBytes(text) : null,

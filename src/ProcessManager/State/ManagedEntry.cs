@@ -2,14 +2,6 @@ using BlueZero.Messages.Protocol;
 
 namespace BlueZero.ProcessManager.State;
 
-/// <summary>Why a live process is being stopped; decides its final state.</summary>
-public static class StopReasons
-{
-    public const string Request = "request";
-    public const string MaxTime = "max_time";
-    public const string Shutdown = "shutdown";
-}
-
 /// <summary>
 /// One managed entry: a spec and its lifecycle across runs (a restarted process gets a new pid; the entry and its
 /// name stay). This is what the process table keeps, in memory and on disk.
@@ -21,7 +13,7 @@ public static class StopReasons
 public sealed record ManagedEntry(
     long Id,
     StartProcess Spec,
-    string State,
+    ProcessState State,
     int? Pid,
     ulong? PidStartTicks,
     int Restarts,
@@ -30,15 +22,15 @@ public sealed record ManagedEntry(
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt = null,
     DateTimeOffset? NextRunAt = null,
-    string? StopReason = null,
+    StopReason? StopReason = null,
     bool Unscheduled = false,
     bool Adopted = false)
 {
     public string? Name => Spec.Name;
-    public bool IsFinal => ProcessStates.IsFinal(State);
-    public bool HasLiveProcess => ProcessStates.HasLiveProcess(State);
+    public bool IsFinal => State.IsFinal();
+    public bool HasLiveProcess => State.HasLiveProcess();
 
     public ProcessInfo ToInfo() =>
         new(Pid, Name, Spec.Path, Spec.Args, State, Restarts, LastExit, StartedAt,
-            State is ProcessStates.BackingOff or ProcessStates.Scheduled ? NextRunAt : null);
+            State.IsWaiting() ? NextRunAt : null);
 }

@@ -1,3 +1,4 @@
+using BlueZero.Messages.Serialization;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 
@@ -31,6 +32,9 @@ public sealed class ProcessTableFile : IDisposable
         NullValueHandling = NullValueHandling.Ignore,
         DateParseHandling = DateParseHandling.DateTimeOffset,
         Formatting = Formatting.None,
+        // States and reasons are enums inside, the same strings on disk as ever: a node upgraded in place reads its old file.
+        Converters = { WireNameConverter.Instance },
+        ContractResolver = RequiredEnumsContractResolver.Instance,
     };
 
     /// <param name="Journal">Generation of the journal that continues this snapshot; absent in files of older versions.</param>
@@ -156,7 +160,7 @@ public sealed class ProcessTableFile : IDisposable
         }
     }
 
-    private static bool IsComplete(ManagedEntry? entry) => entry?.Spec?.Path is not null && entry.Spec.Args is not null && entry.State is not null;
+    private static bool IsComplete(ManagedEntry? entry) => entry?.Spec?.Path is not null && entry.Spec.Args is not null;
 
     /// <summary>Applies the journal at <paramref name="path"/>, if it is of <paramref name="generation"/>, to <paramref name="entries"/>.</summary>
     private static (int Applied, JournalFinding Finding, int? DamagedLine, string? Problem) Replay(

@@ -6,8 +6,8 @@ namespace BlueZero.ProcessManager.Supervision;
 /// <summary>What happens after a run ends: run again after a delay, or settle in a final state.</summary>
 public abstract record NextStep
 {
-    public sealed record RunAgain(TimeSpan Delay, string WaitingState, bool ResetsBudget) : NextStep;
-    public sealed record Settle(string FinalState) : NextStep;
+    public sealed record RunAgain(TimeSpan Delay, ProcessState WaitingState, bool ResetsBudget) : NextStep;
+    public sealed record Settle(ProcessState FinalState) : NextStep;
 }
 
 /// <summary>
@@ -15,37 +15,37 @@ public abstract record NextStep
 /// </summary>
 public static class RestartDecision
 {
-    /// <param name="stopReason">Why the run was being stopped, if it was (see <see cref="StopReasons"/>).</param>
+    /// <param name="stopReason">Why the run was being stopped, if it was .</param>
     /// <param name="lost">The process vanished while the node was down; its exit is unknown.</param>
     /// <param name="ranFor">How long the run lasted; a run of reset_after_s or more resets backoff and budget.</param>
-    public static NextStep Decide(ManagedEntry entry, ProcessExit exit, string? stopReason, bool lost, TimeSpan ranFor, double unitRandom)
+    public static NextStep Decide(ManagedEntry entry, ProcessExit exit, StopReason? stopReason, bool lost, TimeSpan ranFor, double unitRandom)
     {
         var spec = entry.Spec;
-        if (stopReason is StopReasons.Request or StopReasons.Shutdown) return new NextStep.Settle(ProcessStates.Stopped);
+        if (stopReason is StopReason.Request or StopReason.Shutdown) return new NextStep.Settle(ProcessState.Stopped);
 
         if (spec.RecurringPeriodS is { } period)
             return entry.Unscheduled
-                ? new NextStep.Settle(ProcessStates.Exited)
-                : new NextStep.RunAgain(TimeSpan.FromSeconds(period), ProcessStates.Scheduled, ResetsBudget: true);
+                ? new NextStep.Settle(ProcessState.Exited)
+                : new NextStep.RunAgain(TimeSpan.FromSeconds(period), ProcessState.Scheduled, ResetsBudget: true);
 
         var policy = spec.EffectiveRestart;
         var succeeded = exit.Signal is null && exit.ExitCode is { } code && policy.SuccessExitCodes.Contains(code);
-        var timedOut = stopReason == StopReasons.MaxTime;
-        var ended = timedOut ? ProcessStates.TimedOut : lost ? ProcessStates.Lost : succeeded ? ProcessStates.Exited : ProcessStates.Failed;
+        var timedOut = stopReason == StopReason.MaxTime;
+        var ended = timedOut ? ProcessState.TimedOut : lost ? ProcessState.Lost : succeeded ? ProcessState.Exited : ProcessState.Failed;
 
         var wantsRestart = policy.Policy switch
         {
-            RestartPolicies.Always => true,
-            RestartPolicies.OnFailure => !succeeded && !timedOut,
+            RestartPolicyKind.Always => true,
+            RestartPolicyKind.OnFailure => !succeeded && !timedOut,
             _ => false,
         };
         if (!wantsRestart)
-            return new NextStep.Settle(ended == ProcessStates.Failed && policy.Policy == RestartPolicies.Never ? ProcessStates.Exited : ended);
+            return new NextStep.Settle(ended == ProcessState.Failed && policy.Policy == RestartPolicyKind.Never ? ProcessState.Exited : ended);
 
         var reset = ranFor.TotalSeconds >= policy.ResetAfterS;
         var consecutive = reset ? 0 : entry.ConsecutiveRestarts;
         if (policy.MaxRestarts >= 0 && consecutive >= policy.MaxRestarts)
-            return new NextStep.Settle(timedOut ? ProcessStates.TimedOut : succeeded ? ProcessStates.Exited : ProcessStates.Failed);
-        return new NextStep.RunAgain(BackoffSchedule.Delay(policy.Backoff, consecutive, unitRandom), ProcessStates.BackingOff, reset);
+            return new NextStep.Settle(timedOut ? ProcessState.TimedOut : succeeded ? ProcessState.Exited : ProcessState.Failed);
+        return new NextStep.RunAgain(BackoffSchedule.Delay(policy.Backoff, consecutive, unitRandom), ProcessState.BackingOff, reset);
     }
 }

@@ -53,6 +53,34 @@ public sealed class ProcessManagerErrorTests(ITestOutputHelper output) : Process
     }
 
     [Fact]
+    public void A_start_that_fails_to_launch_leaves_no_entry_and_its_name_free()
+    {
+        var manager = CreateManager();
+        var missing = Path.Combine(CreateTempDirectory(), "missing");
+
+        Assert.Equal(ErrorTexts.NoSuchFile(missing), FailureOf(manager, new StartProcess(missing, [], Name: "web")));
+
+        Assert.Empty(Request<ProcessList>(manager, new ListProcesses()).Processes);
+        Request<ProcessStarted>(manager, new StartProcess("/bin/sleep", ["60"], Name: "web"));
+    }
+
+    [Fact]
+    public void Two_starts_of_one_name_sent_together_run_only_one()
+    {
+        var manager = CreateManager();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        // Both arrive before the first run is launched: the name is held while it is.
+        manager.Tell(new StartProcess("/bin/sleep", ["60"], Name: "web"), first.Ref);
+        manager.Tell(new StartProcess("/bin/sleep", ["60"], Name: "web"), second.Ref);
+
+        first.ExpectMsg<ProcessStarted>(ReplyTimeout);
+        Assert.Equal(ErrorTexts.NameInUse("web"), second.ExpectMsg<CommandFailed>(ReplyTimeout).ErrorMessage);
+        Assert.Single(Launcher.Launches);
+    }
+
+    [Fact]
     public void Stop_of_an_unmanaged_pid_fails_with_pid_not_managed_naming_the_host()
     {
         var pid = Environment.ProcessId;

@@ -19,7 +19,7 @@ public sealed class ProcessQueryTests(ITestOutputHelper output) : ProcessManager
         Assert.Equal(pid, info.Pid);
         Assert.Null(info.Name);
         Assert.False(info.Running);
-        Assert.Equal(ProcessStates.Exited, info.State);
+        Assert.Equal(ProcessState.Exited, info.State);
         Assert.Equal(ProcessExit.Exited(3), info.LastExit);
         Assert.DoesNotContain(pid, ListRunning(manager));
     }
@@ -44,7 +44,7 @@ public sealed class ProcessQueryTests(ITestOutputHelper output) : ProcessManager
         Assert.Equal(pid, status.Info.Pid);
         Assert.Equal("sleeper", status.Info.Name);
         Assert.True(status.Info.Running);
-        Assert.Equal(ProcessStates.Running, status.Info.State);
+        Assert.Equal(ProcessState.Running, status.Info.State);
         Assert.Null(status.Info.LastExit);
     }
 

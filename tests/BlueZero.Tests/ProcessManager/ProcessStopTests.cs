@@ -104,6 +104,37 @@ public sealed class ProcessStopTests(ITestOutputHelper output) : ProcessManagerT
         Assert.Equal(new ProcessStopped(pid, ProcessExit.Exited(3)), Request<ProcessStopped>(manager, StopPid(pid)));
     }
 
+    [Fact]
+    public void A_signal_that_cannot_be_sent_is_logged_and_the_escalation_goes_on()
+    {
+        var warnings = CreateTestProbe();
+        Sys.EventStream.Subscribe(warnings.Ref, typeof(Akka.Event.Warning));
+        var manager = Sys.ActorOf(BlueZero.ProcessManager.Actors.ProcessManagerActor.Props(DefaultOptions, new FailingSigint(Launcher), Table));
+        var pid = Start(manager, "/bin/sleep", "60");
+
+        var stopped = Request<ProcessStopped>(manager, StopPid(pid, wait: true), DefaultOptions.FullStopTime);
+
+        warnings.FishForMessage<Akka.Event.Warning>(
+            warning => warning.Message.ToString()!.Contains($"Could not send SIGINT to the process tree of pid {pid}", StringComparison.Ordinal),
+            ReplyTimeout);
+        Assert.Equal(new ProcessExit(128 + SIGTERM, SIGTERM), stopped.Exit);
+    }
+
+    /// <summary>A launcher whose SIGINT fails, as a signal to a tree that cannot be walked would.</summary>
+    private sealed class FailingSigint(IProcessLauncher inner) : IProcessLauncher
+    {
+        public LaunchOutcome Launch(LaunchRequest request) => inner.Launch(request);
+        public void WatchExit(int pid, Action<ProcessExit> onExit) => inner.WatchExit(pid, onExit);
+        public bool TreeAlive(int pid) => inner.TreeAlive(pid);
+        public void Release(int pid) => inner.Release(pid);
+
+        public void SignalTree(int pid, int signal)
+        {
+            if (signal == SIGINT) throw new IOException("no descriptor left to read /proc");
+            inner.SignalTree(pid, signal);
+        }
+    }
+
     private static void AssertGapNear(TimeSpan expected, TimeSpan first, TimeSpan second)
     {
         var gap = second - first;

@@ -24,7 +24,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     private readonly List<int> _outsidePids = new();
     private readonly List<ProcessTableFile> _tableFiles = new();
 
-    private static RestartPolicy Policy(string policy, int maxRestarts = -1, int initialMs = 200) =>
+    private static RestartPolicy Policy(RestartPolicyKind policy, int maxRestarts = -1, int initialMs = 200) =>
         new(policy, maxRestarts, new BackoffSettings(initialMs, 10_000, 2, 0), 60, [0]);
 
     private int StartSpec(IActorRef manager, StartProcess spec) => Request<ProcessStarted>(manager, spec).Pid;
@@ -32,7 +32,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     private ProcessInfo ByName(IActorRef manager, string name) =>
         Request<ProcessStatus>(manager, new QueryProcessStatus(ProcessTarget.ByName(name))).Info;
 
-    private ProcessInfo AwaitState(IActorRef manager, string name, string state, TimeSpan? within = null)
+    private ProcessInfo AwaitState(IActorRef manager, string name, ProcessState state, TimeSpan? within = null)
     {
         ProcessInfo? info = null;
         AwaitAssert(() =>
@@ -60,7 +60,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
 
     /// <summary>A control for restart windows: fails once, is restarted once after <paramref name="initialMs"/>.</summary>
     private static StartProcess FailsOnceControl(int initialMs) =>
-        new("/bin/sh", ["-c", "exit 1", "bz-control"], Name: "control", Restart: Policy(RestartPolicies.OnFailure, maxRestarts: 1, initialMs: initialMs));
+        new("/bin/sh", ["-c", "exit 1", "bz-control"], Name: "control", Restart: Policy(RestartPolicyKind.OnFailure, maxRestarts: 1, initialMs: initialMs));
 
     // ---------------------------------------------------------------- restart policies
 
@@ -70,9 +70,9 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var manager = CreateManager();
         string[] args = ["-c", "exit 1"];
 
-        StartSpec(manager, new StartProcess("/bin/sh", args, Name: "flaky", Restart: Policy(RestartPolicies.OnFailure, maxRestarts: 3)));
+        StartSpec(manager, new StartProcess("/bin/sh", args, Name: "flaky", Restart: Policy(RestartPolicyKind.OnFailure, maxRestarts: 3)));
 
-        var info = AwaitState(manager, "flaky", ProcessStates.Failed);
+        var info = AwaitState(manager, "flaky", ProcessState.Failed);
         Assert.Equal(3, info.Restarts);
         Assert.Equal(ProcessExit.Exited(1), info.LastExit);
         Assert.False(info.Running);
@@ -98,13 +98,13 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         // The first run exits 0; every later run stays up.
         string[] args = ["-c", "if [ -e \"$1\" ]; then exec /bin/sleep 60; fi; : > \"$1\"; exit 0", "bz-phoenix", marker];
 
-        var first = StartSpec(manager, new StartProcess("/bin/sh", args, Name: "phoenix", Restart: Policy(RestartPolicies.Always)));
+        var first = StartSpec(manager, new StartProcess("/bin/sh", args, Name: "phoenix", Restart: Policy(RestartPolicyKind.Always)));
 
         ProcessInfo info = null!;
         AwaitAssert(() =>
         {
             info = ByName(manager, "phoenix");
-            Assert.Equal(ProcessStates.Running, info.State);
+            Assert.Equal(ProcessState.Running, info.State);
             Assert.NotEqual(first, info.Pid);
         }, ExitTimeout, Poll);
         var second = info.Pid!.Value;
@@ -118,10 +118,10 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         // A stop request ends it for good, even under always.
         var stopped = Request<ProcessStopped>(manager, new StopProcess(ProcessTarget.ByName("phoenix"), Wait: true), DefaultOptions.FullStopTime);
         Assert.Equal(new ProcessStopped(second, ProcessExit.Killed(SIGINT)), stopped);
-        AwaitState(manager, "phoenix", ProcessStates.Stopped);
+        AwaitState(manager, "phoenix", ProcessState.Stopped);
         AwaitSecondRunOf(manager, FailsOnceControl((int)InitialBackoff.TotalMilliseconds));
         Assert.Equal(2, LaunchesOf(args).Count);
-        Assert.Equal(ProcessStates.Stopped, ByName(manager, "phoenix").State);
+        Assert.Equal(ProcessState.Stopped, ByName(manager, "phoenix").State);
     }
 
     [Fact]
@@ -130,8 +130,8 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var manager = CreateManager();
         string[] args = ["-c", "exit 1"];
         var pid = StartSpec(manager, new StartProcess("/bin/sh", args, Name: "backoff",
-            Restart: Policy(RestartPolicies.OnFailure, initialMs: 600)));
-        var waiting = AwaitState(manager, "backoff", ProcessStates.BackingOff);
+            Restart: Policy(RestartPolicyKind.OnFailure, initialMs: 600)));
+        var waiting = AwaitState(manager, "backoff", ProcessState.BackingOff);
         Assert.NotNull(waiting.NextRunAt);
         Assert.False(waiting.Running);
 
@@ -139,11 +139,11 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
 
         Assert.Equal(new ProcessStopped(pid, ProcessExit.Exited(1)), stopped);
         var info = ByName(manager, "backoff");
-        Assert.Equal(ProcessStates.Stopped, info.State);
+        Assert.Equal(ProcessState.Stopped, info.State);
         Assert.Null(info.NextRunAt);
         AwaitSecondRunOf(manager, FailsOnceControl(600));
         Assert.Single(LaunchesOf(args));
-        Assert.Equal(ProcessStates.Stopped, ByName(manager, "backoff").State);
+        Assert.Equal(ProcessState.Stopped, ByName(manager, "backoff").State);
         Assert.Equal(0, ByName(manager, "backoff").Restarts);
     }
 
@@ -151,9 +151,9 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     public void Name_of_an_entry_backing_off_stays_taken_until_the_entry_is_final()
     {
         var manager = CreateManager();
-        var spec = new StartProcess("/bin/sh", ["-c", "exit 1"], Name: "dup", Restart: Policy(RestartPolicies.OnFailure, initialMs: 5_000));
+        var spec = new StartProcess("/bin/sh", ["-c", "exit 1"], Name: "dup", Restart: Policy(RestartPolicyKind.OnFailure, initialMs: 5_000));
         StartSpec(manager, spec);
-        AwaitState(manager, "dup", ProcessStates.BackingOff);
+        AwaitState(manager, "dup", ProcessState.BackingOff);
 
         Assert.Equal(ErrorTexts.NameInUse("dup"), FailureOf(manager, new StartProcess("/bin/sleep", ["60"], Name: "dup")));
 
@@ -173,7 +173,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
             Request<ProcessStopped>(manager, new StopProcess(ProcessTarget.ByName("again"), Wait: true), DefaultOptions.FullStopTime);
 
             var info = Query(manager, pid).Info;
-            Assert.True(info.State == ProcessStates.Stopped, $"round {round}: state {info.State} right after the stop reply");
+            Assert.True(info.State == ProcessState.Stopped, $"round {round}: state {info.State} right after the stop reply");
         }
     }
 
@@ -184,9 +184,9 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     {
         var manager = CreateManager();
         var pid = StartSpec(manager, new StartProcess("/bin/sleep", ["60"], Name: "slow", MaxTimeS: 0.5));
-        Assert.Equal(ProcessStates.Running, ByName(manager, "slow").State);
+        Assert.Equal(ProcessState.Running, ByName(manager, "slow").State);
 
-        var info = AwaitState(manager, "slow", ProcessStates.TimedOut);
+        var info = AwaitState(manager, "slow", ProcessState.TimedOut);
 
         Assert.Equal(ProcessExit.Killed(SIGINT), info.LastExit);
         Assert.Equal(0, info.Restarts);
@@ -212,23 +212,23 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         {
             // A run that began just now, so it is still in progress when the unschedule lands.
             running = ByName(manager, "tick");
-            Assert.Equal(ProcessStates.Running, running.State);
+            Assert.Equal(ProcessState.Running, running.State);
             Assert.InRange(DateTimeOffset.UtcNow - running.StartedAt, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
         }, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(10));
 
         Assert.Equal(new Unscheduled("tick"), Request<Unscheduled>(manager, new Unschedule(ProcessTarget.ByName("tick"))));
 
         var current = ByName(manager, "tick");
-        Assert.Equal(ProcessStates.Running, current.State);
+        Assert.Equal(ProcessState.Running, current.State);
         Assert.Equal(running.Pid, current.Pid);
-        var final = AwaitState(manager, "tick", ProcessStates.Exited, TimeSpan.FromSeconds(3));
+        var final = AwaitState(manager, "tick", ProcessState.Exited, TimeSpan.FromSeconds(3));
         Assert.Equal(ProcessExit.Exited(0), final.LastExit);
         Assert.Null(final.NextRunAt);
         var runs = LaunchesOf(args).Count;
         Assert.Equal(runs - 1, final.Restarts);
         AwaitSecondRunOf(manager, new StartProcess("/bin/sh", ["-c", "exit 0", "bz-control"], Name: "control", RecurringPeriodS: 0.1));
         Assert.Equal(runs, LaunchesOf(args).Count);
-        Assert.Equal(ProcessStates.Exited, ByName(manager, "tick").State);
+        Assert.Equal(ProcessState.Exited, ByName(manager, "tick").State);
     }
 
     [Fact]
@@ -237,14 +237,14 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var manager = CreateManager();
         StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 3"], Name: "cron", RecurringPeriodS: 60));
 
-        var scheduled = AwaitState(manager, "cron", ProcessStates.Scheduled);
+        var scheduled = AwaitState(manager, "cron", ProcessState.Scheduled);
         Assert.Equal(ProcessExit.Exited(3), scheduled.LastExit);
         Assert.NotNull(scheduled.NextRunAt);
         Assert.InRange(scheduled.NextRunAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(60));
 
         Assert.Equal(new Unscheduled("cron"), Request<Unscheduled>(manager, new Unschedule(ProcessTarget.ByName("cron"))));
 
-        Assert.Equal(ProcessStates.Exited, ByName(manager, "cron").State);
+        Assert.Equal(ProcessState.Exited, ByName(manager, "cron").State);
         Assert.Single(Launcher.Launches);
     }
 
@@ -256,7 +256,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
 
         Assert.Equal(ErrorTexts.NotRecurring(ProcessTarget.ByName("plain").ToString()),
             FailureOf(manager, new Unschedule(ProcessTarget.ByName("plain"))));
-        Assert.Equal(ProcessStates.Running, ByName(manager, "plain").State);
+        Assert.Equal(ProcessState.Running, ByName(manager, "plain").State);
     }
 
     // ---------------------------------------------------------------- kill_all and list_processes
@@ -267,10 +267,10 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var manager = CreateManager();
         var first = StartSpec(manager, new StartProcess("/bin/sleep", ["60"], Name: "one"));
         var second = StartSpec(manager, new StartProcess("/bin/sleep", ["61"]));
-        StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 1"], Name: "retrying", Restart: Policy(RestartPolicies.OnFailure, initialMs: 5_000)));
+        StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 1"], Name: "retrying", Restart: Policy(RestartPolicyKind.OnFailure, initialMs: 5_000)));
         StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 0"], Name: "done"));
-        AwaitState(manager, "retrying", ProcessStates.BackingOff);
-        AwaitState(manager, "done", ProcessStates.Exited);
+        AwaitState(manager, "retrying", ProcessState.BackingOff);
+        AwaitState(manager, "done", ProcessState.Exited);
 
         var killed = Request<AllKilled>(manager, new KillAll());
 
@@ -280,11 +280,11 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         AwaitAssert(() =>
         {
             var states = Request<ProcessList>(manager, new ListProcesses()).Processes.ToDictionary(p => p.Pid!.Value, p => p.State);
-            Assert.Equal(ProcessStates.Stopped, states[first]);
-            Assert.Equal(ProcessStates.Stopped, states[second]);
+            Assert.Equal(ProcessState.Stopped, states[first]);
+            Assert.Equal(ProcessState.Stopped, states[second]);
         }, ExitTimeout, Poll);
-        Assert.Equal(ProcessStates.Stopped, ByName(manager, "retrying").State);
-        Assert.Equal(ProcessStates.Exited, ByName(manager, "done").State);
+        Assert.Equal(ProcessState.Stopped, ByName(manager, "retrying").State);
+        Assert.Equal(ProcessState.Exited, ByName(manager, "done").State);
         Assert.Empty(ListRunning(manager));
         Assert.Empty(Request<AllKilled>(manager, new KillAll()).Pids);
     }
@@ -295,22 +295,22 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var manager = CreateManager();
         var running = StartSpec(manager, new StartProcess("/bin/sleep", ["60"], Name: "svc"));
         StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 0"], Name: "done"));
-        StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 2"], Name: "broken", Restart: Policy(RestartPolicies.OnFailure, maxRestarts: 0)));
-        StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 1"], Name: "retrying", Restart: Policy(RestartPolicies.OnFailure, initialMs: 5_000)));
+        StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 2"], Name: "broken", Restart: Policy(RestartPolicyKind.OnFailure, maxRestarts: 0)));
+        StartSpec(manager, new StartProcess("/bin/sh", ["-c", "exit 1"], Name: "retrying", Restart: Policy(RestartPolicyKind.OnFailure, initialMs: 5_000)));
         StartSpec(manager, new StartProcess("/bin/true", [], Name: "cron", RecurringPeriodS: 60));
         StartSpec(manager, new StartProcess("/bin/sleep", ["60"], Name: "late", MaxTimeS: 0.2));
         StartSpec(manager, new StartProcess("/bin/sleep", ["60"], Name: "halted"));
         Request<ProcessStopped>(manager, new StopProcess(ProcessTarget.ByName("halted"), Wait: true), DefaultOptions.FullStopTime);
 
-        var expected = new Dictionary<string, string>
+        var expected = new Dictionary<string, ProcessState>
         {
-            ["svc"] = ProcessStates.Running,
-            ["done"] = ProcessStates.Exited,
-            ["broken"] = ProcessStates.Failed,
-            ["retrying"] = ProcessStates.BackingOff,
-            ["cron"] = ProcessStates.Scheduled,
-            ["late"] = ProcessStates.TimedOut,
-            ["halted"] = ProcessStates.Stopped,
+            ["svc"] = ProcessState.Running,
+            ["done"] = ProcessState.Exited,
+            ["broken"] = ProcessState.Failed,
+            ["retrying"] = ProcessState.BackingOff,
+            ["cron"] = ProcessState.Scheduled,
+            ["late"] = ProcessState.TimedOut,
+            ["halted"] = ProcessState.Stopped,
         };
         IReadOnlyList<ProcessInfo> processes = [];
         AwaitAssert(() =>
@@ -327,7 +327,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         Assert.All(processes.Where(p => p.Name != "svc"), p => Assert.False(p.Running, p.Name));
         Assert.Equal(ProcessExit.Exited(2), byName["broken"].LastExit);
         Assert.Equal(ProcessExit.Killed(SIGINT), byName["late"].LastExit);
-        Assert.All(processes, p => Assert.Equal(p.State is ProcessStates.BackingOff or ProcessStates.Scheduled, p.NextRunAt is not null));
+        Assert.All(processes, p => Assert.Equal(p.State is ProcessState.BackingOff or ProcessState.Scheduled, p.NextRunAt is not null));
         Assert.Equal([running], ListRunning(manager));
     }
 
@@ -337,7 +337,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     public void Fresh_manager_over_the_same_table_keeps_the_process_and_applies_its_policy()
     {
         var first = CreateManager();
-        var pid = StartSpec(first, new StartProcess("/bin/sleep", ["60"], Name: "keeper", Restart: Policy(RestartPolicies.OnFailure)));
+        var pid = StartSpec(first, new StartProcess("/bin/sleep", ["60"], Name: "keeper", Restart: Policy(RestartPolicyKind.OnFailure)));
         Watch(first);
         Sys.Stop(first);
         ExpectTerminated(first, ReplyTimeout);
@@ -346,7 +346,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var second = CreateManager();
 
         var info = ByName(second, "keeper");
-        Assert.Equal(ProcessStates.Running, info.State);
+        Assert.Equal(ProcessState.Running, info.State);
         Assert.Equal(pid, info.Pid);
         Assert.Equal([pid], ListRunning(second));
 
@@ -356,7 +356,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         AwaitAssert(() =>
         {
             restarted = ByName(second, "keeper");
-            Assert.Equal(ProcessStates.Running, restarted.State);
+            Assert.Equal(ProcessState.Running, restarted.State);
             Assert.NotEqual(pid, restarted.Pid);
         }, ExitTimeout, Poll);
         Assert.Equal(1, restarted.Restarts);
@@ -370,15 +370,15 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     {
         var first = CreateManager();
         string[] args = ["-c", "exit 1"];
-        StartSpec(first, new StartProcess("/bin/sh", args, Name: "pending", Restart: Policy(RestartPolicies.OnFailure, maxRestarts: 1, initialMs: 700)));
-        AwaitState(first, "pending", ProcessStates.BackingOff);
+        StartSpec(first, new StartProcess("/bin/sh", args, Name: "pending", Restart: Policy(RestartPolicyKind.OnFailure, maxRestarts: 1, initialMs: 700)));
+        AwaitState(first, "pending", ProcessState.BackingOff);
         Watch(first);
         Sys.Stop(first);
         ExpectTerminated(first, ReplyTimeout);
 
         var second = CreateManager();
 
-        var info = AwaitState(second, "pending", ProcessStates.Failed);
+        var info = AwaitState(second, "pending", ProcessState.Failed);
         Assert.Equal(1, info.Restarts);
         Assert.Equal(2, LaunchesOf(args).Count);
     }
@@ -395,7 +395,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var manager = Sys.ActorOf(ProcessManagerActor.Props(DefaultOptions, Launcher, table));
 
         var status = Query(manager, pid).Info;
-        Assert.Equal(ProcessStates.Running, status.State);
+        Assert.Equal(ProcessState.Running, status.State);
         Assert.True(status.Running);
         Assert.Equal("adoptee", status.Name);
         Assert.Equal([pid], ListRunning(manager));
@@ -404,7 +404,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
 
         Assert.Equal(new ProcessStopped(pid, new ProcessExit(null, null)), stopped);
         AwaitDead(pid);
-        var after = AwaitState(manager, "adoptee", ProcessStates.Stopped);
+        var after = AwaitState(manager, "adoptee", ProcessState.Stopped);
         Assert.Equal(ProcessExit.Unknown, after.LastExit);
         Assert.Equal(SIGINT, Launcher.SignalsTo(pid)[0].Signal);
         Assert.Empty(Launcher.Launches);
@@ -420,8 +420,8 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
         var table = FromDisk(Recorded(1, recycled, ticks + 1, "recycled"), Recorded(2, dead, 12_345, "dead"));
         var manager = Sys.ActorOf(ProcessManagerActor.Props(DefaultOptions, Launcher, table));
 
-        AwaitState(manager, "recycled", ProcessStates.Lost);
-        var lost = AwaitState(manager, "dead", ProcessStates.Lost);
+        AwaitState(manager, "recycled", ProcessState.Lost);
+        var lost = AwaitState(manager, "dead", ProcessState.Lost);
 
         Assert.Equal(ProcessExit.Unknown, lost.LastExit);
         Assert.False(lost.Running);
@@ -443,14 +443,14 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
     public void Adopted_entry_lost_while_the_node_was_down_is_restarted_under_on_failure()
     {
         var dead = DeadPid();
-        var table = FromDisk(Recorded(3, dead, 12_345, "resilient", Policy(RestartPolicies.OnFailure)));
+        var table = FromDisk(Recorded(3, dead, 12_345, "resilient", Policy(RestartPolicyKind.OnFailure)));
         var manager = Sys.ActorOf(ProcessManagerActor.Props(DefaultOptions, Launcher, table));
 
         ProcessInfo info = null!;
         AwaitAssert(() =>
         {
             info = ByName(manager, "resilient");
-            Assert.Equal(ProcessStates.Running, info.State);
+            Assert.Equal(ProcessState.Running, info.State);
             Assert.NotEqual(dead, info.Pid);
         }, ExitTimeout, Poll);
 
@@ -463,7 +463,7 @@ public sealed class SupervisionPolicyTests(ITestOutputHelper output) : ProcessMa
 
     /// <summary>A running entry as an earlier node process recorded it.</summary>
     private static ManagedEntry Recorded(long id, int pid, ulong? startTicks, string name, RestartPolicy? restart = null) =>
-        new(id, new StartProcess("/bin/sleep", ["60"], Name: name, Restart: restart), ProcessStates.Running, pid, startTicks,
+        new(id, new StartProcess("/bin/sleep", ["60"], Name: name, Restart: restart), ProcessState.Running, pid, startTicks,
             Restarts: 0, ConsecutiveRestarts: 0, LastExit: null, DateTimeOffset.UtcNow.AddMinutes(-5));
 
     /// <summary>Writes the entries as a node would before going down, and reads them back as the restarted node does.</summary>

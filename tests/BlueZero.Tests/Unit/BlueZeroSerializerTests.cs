@@ -26,8 +26,8 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
         {
             ["start"] = new StartProcess("/usr/bin/env", ["a b", "\"q\"", "ünï 🚀", ""],
                 new Dictionary<string, string> { ["A"] = "1", ["B"] = "x=y" }, "/srv", "web",
-                new RestartPolicy(RestartPolicies.OnFailure, 5, new BackoffSettings(250, 8000, 1.5, 0.2), 30, [0, 3]),
-                MaxTimeS: 12.5, Output: OutputModes.Capture, Stdin: "line one\nline two\n"),
+                new RestartPolicy(RestartPolicyKind.OnFailure, 5, new BackoffSettings(250, 8000, 1.5, 0.2), 30, [0, 3]),
+                MaxTimeS: 12.5, Output: OutputMode.Capture, Stdin: "line one\nline two\n"),
             ["stop"] = new StopProcess(ProcessTarget.ByPid(4242), Wait: true),
             ["query"] = new QueryProcessStatus(ProcessTarget.ByName("web")),
             ["list"] = new ListActiveProcesses(),
@@ -39,9 +39,9 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["status"] = new ProcessStatus(SampleInfo),
             ["active"] = new ActiveProcesses([1, 17, 4242]),
             ["processes"] = new ProcessList([SampleInfo,
-                new ProcessInfo(null, "nightly", "/usr/bin/backup", [], ProcessStates.Scheduled, 3, new ProcessExit(null, null),
+                new ProcessInfo(null, "nightly", "/usr/bin/backup", [], ProcessState.Scheduled, 3, new ProcessExit(null, null),
                     SampleTime, SampleTime.AddMinutes(5)),
-                SampleInfo with { State = ProcessStates.Running, Usage = new ResourceUsage(12.5, 4096000, 3, 2, 61.5) }]),
+                SampleInfo with { State = ProcessState.Running, Usage = new ResourceUsage(12.5, 4096000, 3, 2, 61.5) }]),
             ["unscheduled"] = new Unscheduled("nightly"),
             ["killed"] = new AllKilled([17, 4242]),
             ["failed"] = new CommandFailed("PID 5 is not managed by this process manager (node-a)"),
@@ -49,7 +49,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["output"] = new OutputRead(4242, [new OutputLine(43, OutputStreams.Stdout, SampleTime, "ünï 🚀 \"quoted\""),
                 new OutputLine(44, OutputStreams.Stderr, SampleTime, "")], 44, 7, false, true, ProcessExit.Exited(3)),
             ["stats-query"] = new ProcessStatsQuery(ProcessTarget.ByPid(4242)),
-            ["stats"] = new ProcessStats(4242, "web", ProcessStates.Running, new ResourceUsage(99.5, 1 << 20, 4, 1, 3.25), 5,
+            ["stats"] = new ProcessStats(4242, "web", ProcessState.Running, new ResourceUsage(99.5, 1 << 20, 4, 1, 3.25), 5,
                 [new StatsSample(SampleTime, 98.0, 1 << 20, 4), new StatsSample(SampleTime.AddSeconds(5), 99.5, 1 << 20, 4)]),
             ["node-state-query"] = new NodeStateQuery(),
             ["node-state"] = new NodeState("node-a", new ResourceUsage(1.5, 80_000_000, 30, 1, 3600), 12, 10,
@@ -69,7 +69,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
 
     private static readonly DateTimeOffset SampleTime = new(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
 
-    private static readonly ProcessInfo SampleInfo = new(4242, "web", "/usr/bin/env", ["a b", "ünï"], ProcessStates.BackingOff, 2,
+    private static readonly ProcessInfo SampleInfo = new(4242, "web", "/usr/bin/env", ["a b", "ünï"], ProcessState.BackingOff, 2,
         ProcessExit.Exited(3), SampleTime, SampleTime.AddSeconds(2));
 
     public static IEnumerable<object[]> ManifestKeys =>
@@ -184,7 +184,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Status_of_a_running_process_round_trips_without_an_exit()
     {
-        var status = new ProcessStatus(new ProcessInfo(7, null, "/bin/sleep", ["60"], ProcessStates.Running, 0, null, SampleTime, null));
+        var status = new ProcessStatus(new ProcessInfo(7, null, "/bin/sleep", ["60"], ProcessState.Running, 0, null, SampleTime, null));
 
         var back = Assert.IsType<ProcessStatus>(RoundTrip(status));
 
@@ -210,7 +210,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     public void Started_at_keeps_the_instant_of_a_non_utc_offset()
     {
         var local = new DateTimeOffset(2024, 5, 6, 9, 8, 9, 123, TimeSpan.FromHours(2));
-        var status = new ProcessStatus(new ProcessInfo(7, null, "/bin/sleep", [], ProcessStates.Running, 0, null, local, null));
+        var status = new ProcessStatus(new ProcessInfo(7, null, "/bin/sleep", [], ProcessState.Running, 0, null, local, null));
 
         var back = Assert.IsType<ProcessStatus>(RoundTrip(status));
 

@@ -32,15 +32,15 @@ public sealed class ProcessTableFileTests : IDisposable
     private void WaitUntilOnDisk(string text) =>
         Assert.True(SpinWait.SpinUntil(() => OnDisk().Contains(text), TimeSpan.FromSeconds(5)), $"{text} was not written within 5 s");
 
-    private static ManagedEntry Entry(long id, string state, int? pid, string? name = null) =>
+    private static ManagedEntry Entry(long id, ProcessState state, int? pid, string? name = null) =>
         new(id,
             new StartProcess("/usr/bin/env", ["a b", "ünï"], new Dictionary<string, string> { ["A"] = "1" }, "/srv", name,
-                new RestartPolicy(RestartPolicies.OnFailure, 5, new BackoffSettings(250, 8_000, 1.5, 0.2), 30, [0, 3]),
+                new RestartPolicy(RestartPolicyKind.OnFailure, 5, new BackoffSettings(250, 8_000, 1.5, 0.2), 30, [0, 3]),
                 MaxTimeS: 12.5),
             state, pid, pid is null ? null : 987_654_321UL, Restarts: 3, ConsecutiveRestarts: 2, ProcessExit.Killed(9),
             new DateTimeOffset(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero),
             EndedAt: new DateTimeOffset(2024, 5, 6, 7, 9, 0, 0, TimeSpan.Zero),
-            NextRunAt: state == ProcessStates.BackingOff ? new DateTimeOffset(2024, 5, 6, 7, 9, 1, 0, TimeSpan.Zero) : null,
+            NextRunAt: state == ProcessState.BackingOff ? new DateTimeOffset(2024, 5, 6, 7, 9, 1, 0, TimeSpan.Zero) : null,
             StopReason: null, Unscheduled: false, Adopted: false);
 
     private static void AssertSameEntry(ManagedEntry expected, ManagedEntry actual)
@@ -62,9 +62,9 @@ public sealed class ProcessTableFileTests : IDisposable
     {
         var entries = new[]
         {
-            Entry(1, ProcessStates.Running, 4242, "web"),
-            Entry(2, ProcessStates.BackingOff, 17) with { Adopted = true },
-            Entry(7, ProcessStates.Exited, null, "nightly") with { Unscheduled = true, StopReason = StopReasons.MaxTime },
+            Entry(1, ProcessState.Running, 4242, "web"),
+            Entry(2, ProcessState.BackingOff, 17) with { Adopted = true },
+            Entry(7, ProcessState.Exited, null, "nightly") with { Unscheduled = true, StopReason = StopReason.MaxTime },
         };
         using (var file = NewFile())
         {
@@ -89,12 +89,12 @@ public sealed class ProcessTableFileTests : IDisposable
         using (var file = NewFile())
         {
             var table = file.Load();
-            table.Put(Entry(1, ProcessStates.Running, 10));
-            table.Put(Entry(2, ProcessStates.Stopping, 11));
-            table.Put(Entry(3, ProcessStates.BackingOff, 12));
-            table.Put(Entry(4, ProcessStates.Scheduled, 13));
-            table.Put(Entry(5, ProcessStates.Exited, 14));
-            table.Put(Entry(6, ProcessStates.Lost, 15));
+            table.Put(Entry(1, ProcessState.Running, 10));
+            table.Put(Entry(2, ProcessState.Stopping, 11));
+            table.Put(Entry(3, ProcessState.BackingOff, 12));
+            table.Put(Entry(4, ProcessState.Scheduled, 13));
+            table.Put(Entry(5, ProcessState.Exited, 14));
+            table.Put(Entry(6, ProcessState.Lost, 15));
         }
 
         using var reopened = NewFile();
@@ -118,7 +118,7 @@ public sealed class ProcessTableFileTests : IDisposable
         using var file = NewFile();
         var table = file.Load();
 
-        table.Put(Entry(1, ProcessStates.Running, 4242));
+        table.Put(Entry(1, ProcessState.Running, 4242));
 
         WaitUntilOnDisk("4242");
         Assert.DoesNotContain("4242", File.ReadAllText(TablePath)); // a change is a journal line, not a rewrite of the table
@@ -129,22 +129,22 @@ public sealed class ProcessTableFileTests : IDisposable
     {
         using var crashed = NewFile(); // disposed only after the assertions: until then no final snapshot, as after a SIGKILL
         var table = crashed.Load();
-        table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
-        table.Put(Entry(2, ProcessStates.Running, 4243));
-        table.Put(Entry(3, ProcessStates.Exited, 4244) with { EndedAt = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) });
+        table.Put(Entry(1, ProcessState.Running, 4242, "web"));
+        table.Put(Entry(2, ProcessState.Running, 4243));
+        table.Put(Entry(3, ProcessState.Exited, 4244) with { EndedAt = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) });
         WaitUntilOnDisk("4244");
-        table.Put(Entry(2, ProcessStates.Exited, 4243) with { StopReason = "marker-2" });
+        table.Put(Entry(2, ProcessState.Exited, 4243) with { StopReason = StopReason.Shutdown });
         Assert.Equal([3L], table.Prune(1, TimeSpan.FromDays(36_500), DateTimeOffset.UtcNow)); // entry 3 ended first
-        WaitUntilOnDisk("marker-2");
+        WaitUntilOnDisk("\"StopReason\":\"shutdown\""); // the same string on disk as before StopReason was an enum
         Assert.True(SpinWait.SpinUntil(() => File.ReadAllText(JournalPath).Contains("\"Remove\":3"), TimeSpan.FromSeconds(5)));
 
         using var restarted = NewFile();
         var restored = restarted.Load();
 
         Assert.Equal([1L, 2L], restored.All().Select(e => e.Id));
-        Assert.Equal(ProcessStates.Running, restored.Get(1)!.State);
-        Assert.Equal("marker-2", restored.Get(2)!.StopReason);
-        Assert.Equal(ProcessStates.Exited, restored.Get(2)!.State);
+        Assert.Equal(ProcessState.Running, restored.Get(1)!.State);
+        Assert.Equal(StopReason.Shutdown, restored.Get(2)!.StopReason);
+        Assert.Equal(ProcessState.Exited, restored.Get(2)!.State);
     }
 
     [Fact]
@@ -154,8 +154,8 @@ public sealed class ProcessTableFileTests : IDisposable
         var table = crashed.Load();
         for (var round = 0; round < 6; round++)
         for (var id = 1; id <= 400; id++)
-            table.Put(Entry(id, ProcessStates.Running, 10_000 + id) with { Restarts = round });
-        table.Put(Entry(401, ProcessStates.Running, 99_999));
+            table.Put(Entry(id, ProcessState.Running, 10_000 + id) with { Restarts = round });
+        table.Put(Entry(401, ProcessState.Running, 99_999));
         WaitUntilOnDisk("99999");
 
         // 2401 changes on a table of 401 entries: the journal was restarted at least once.
@@ -171,8 +171,8 @@ public sealed class ProcessTableFileTests : IDisposable
     {
         using var crashed = NewFile(); // disposed only after the assertions, as above
         var table = crashed.Load();
-        table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
-        table.Put(Entry(2, ProcessStates.Exited, 4243));
+        table.Put(Entry(1, ProcessState.Running, 4242, "web"));
+        table.Put(Entry(2, ProcessState.Exited, 4243));
         WaitUntilOnDisk("4243");
         var before = Directory.GetFiles(_directory).Order().Select(f => (f, File.ReadAllText(f))).ToList();
 
@@ -201,7 +201,7 @@ public sealed class ProcessTableFileTests : IDisposable
         Directory.CreateDirectory(_directory);
         File.WriteAllText(TablePath, "{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[],\"Journal\":5}");
         // A crash between the two renames of a compaction leaves the previous generation's journal beside the new snapshot.
-        File.WriteAllText(JournalPath, "{\"Journal\":4}\n" + JournalPutLine(Entry(9, ProcessStates.Running, 4249)) + "\n");
+        File.WriteAllText(JournalPath, "{\"Journal\":4}\n" + JournalPutLine(Entry(9, ProcessState.Running, 4249)) + "\n");
 
         using var file = NewFile();
 
@@ -213,9 +213,9 @@ public sealed class ProcessTableFileTests : IDisposable
     {
         Directory.CreateDirectory(_directory);
         File.WriteAllText(TablePath, "{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[],\"Journal\":3}");
-        var second = JournalPutLine(Entry(2, ProcessStates.Running, 4243));
+        var second = JournalPutLine(Entry(2, ProcessState.Running, 4243));
         File.WriteAllText(JournalPath,
-            "{\"Journal\":3}\n" + JournalPutLine(Entry(1, ProcessStates.Running, 4242)) + "\n" + second[..(second.Length / 2)]);
+            "{\"Journal\":3}\n" + JournalPutLine(Entry(1, ProcessState.Running, 4242)) + "\n" + second[..(second.Length / 2)]);
 
         using var file = NewFile();
 
@@ -228,8 +228,8 @@ public sealed class ProcessTableFileTests : IDisposable
     {
         Directory.CreateDirectory(_directory);
         File.WriteAllText(TablePath, "{\"Version\":1,\"HostName\":\"node-a\",\"Entries\":[],\"Journal\":3}");
-        File.WriteAllText(JournalPath, "{\"Journal\":3}\n" + JournalPutLine(Entry(1, ProcessStates.Running, 4242)) + "\n#garbage#\n"
-                                       + JournalPutLine(Entry(2, ProcessStates.Running, 4243)) + "\n");
+        File.WriteAllText(JournalPath, "{\"Journal\":3}\n" + JournalPutLine(Entry(1, ProcessState.Running, 4242)) + "\n#garbage#\n"
+                                       + JournalPutLine(Entry(2, ProcessState.Running, 4243)) + "\n");
 
         using var file = NewFile();
 
@@ -239,7 +239,7 @@ public sealed class ProcessTableFileTests : IDisposable
 
     private static string JournalPutLine(ManagedEntry entry) =>
         "{\"Put\":" + Newtonsoft.Json.JsonConvert.SerializeObject(entry, new Newtonsoft.Json.JsonSerializerSettings
-            { NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore }) + "}";
+            { NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore, Converters = { BlueZero.Messages.Serialization.WireNameConverter.Instance } }) + "}";
 
     [Fact]
     public void Pruned_entries_are_gone_after_the_next_load()
@@ -247,8 +247,8 @@ public sealed class ProcessTableFileTests : IDisposable
         using (var file = NewFile())
         {
             var table = file.Load();
-            table.Put(Entry(1, ProcessStates.Exited, 10));
-            table.Put(Entry(2, ProcessStates.Running, 11));
+            table.Put(Entry(1, ProcessState.Exited, 10));
+            table.Put(Entry(2, ProcessState.Running, 11));
             Assert.Single(table.Prune(0, TimeSpan.FromDays(1), DateTimeOffset.UtcNow));
         }
 
@@ -287,8 +287,8 @@ public sealed class ProcessTableFileTests : IDisposable
         using (var file = NewFile())
         {
             var table = file.Load();
-            table.Put(Entry(1, ProcessStates.Running, 4242, "web"));
-            table.Put(Entry(2, ProcessStates.Running, 4243, "api"));
+            table.Put(Entry(1, ProcessState.Running, 4242, "web"));
+            table.Put(Entry(2, ProcessState.Running, 4243, "api"));
         }
         var whole = File.ReadAllBytes(TablePath);
         File.WriteAllBytes(TablePath, whole[..(whole.Length / 2)]);
@@ -305,7 +305,7 @@ public sealed class ProcessTableFileTests : IDisposable
         Directory.CreateDirectory(_directory);
         File.WriteAllText(TablePath, "{{{");
         using (var file = NewFile())
-            file.Load().Put(Entry(1, ProcessStates.Running, 4242));
+            file.Load().Put(Entry(1, ProcessState.Running, 4242));
 
         using var reopened = NewFile();
 
@@ -318,7 +318,7 @@ public sealed class ProcessTableFileTests : IDisposable
         using (var file = NewFile())
         {
             var table = file.Load();
-            for (var i = 1; i <= 50; i++) table.Put(Entry(i, ProcessStates.Running, 1000 + i));
+            for (var i = 1; i <= 50; i++) table.Put(Entry(i, ProcessState.Running, 1000 + i));
         }
 
         Assert.Equal([JournalPath, TablePath], Directory.GetFiles(_directory).Order());
@@ -330,9 +330,9 @@ public sealed class ProcessTableFileTests : IDisposable
     {
         using var file = NewFile();
         var table = file.Load();
-        table.Put(Entry(1, ProcessStates.Running, 4242));
+        table.Put(Entry(1, ProcessState.Running, 4242));
         file.WriteNow();
-        table.Put(Entry(1, ProcessStates.Exited, 4242));
+        table.Put(Entry(1, ProcessState.Exited, 4242));
         file.WriteNow();
 
         var text = File.ReadAllText(TablePath);
@@ -348,9 +348,9 @@ public sealed class ProcessTableFileTests : IDisposable
         using (var file = NewFile())
         {
             var table = file.Load();
-            table.Put(Entry(3, ProcessStates.Running, 10));
-            table.Put(Entry(41, ProcessStates.Exited, 11));
-            table.Put(Entry(12, ProcessStates.Running, 12));
+            table.Put(Entry(3, ProcessState.Running, 10));
+            table.Put(Entry(41, ProcessState.Exited, 11));
+            table.Put(Entry(12, ProcessState.Running, 12));
         }
 
         using var reopened = NewFile();
@@ -363,7 +363,7 @@ public sealed class ProcessTableFileTests : IDisposable
     [Fact]
     public void Next_id_of_a_table_built_from_entries_continues_after_the_highest_one()
     {
-        var table = new ProcessTable([Entry(5, ProcessStates.Running, 10), Entry(2, ProcessStates.Exited, 11)]);
+        var table = new ProcessTable([Entry(5, ProcessState.Running, 10), Entry(2, ProcessState.Exited, 11)]);
 
         Assert.Equal(6, table.NextId());
     }

@@ -258,18 +258,18 @@ public sealed class WireParserFuzzTests
                 if (start.Name is not null && !IsValidName(start.Name)) return "name";
                 if (start.MaxTimeS is { } maxTime && !IsValidSeconds(maxTime)) return "max_time";
                 if (start.RecurringPeriodS is { } period && !IsValidSeconds(period)) return "recurring_period";
-                if (start.Output is not null && !OutputModes.All.Contains(start.Output)) return "output";
+                if (start.Output is { } output && !Enum.IsDefined(output)) return "output";
                 if (start.Stdin is not null && System.Text.Encoding.UTF8.GetByteCount(start.Stdin) > WireLimits.DefaultMaxStdinBytes) return "stdin";
                 if (start.Restart is { } restart)
                 {
-                    if (!RestartPolicies.All.Contains(restart.Policy)) return "restart.policy";
+                    if (!Enum.IsDefined(restart.Policy)) return "restart.policy";
                     if (restart.MaxRestarts < -1) return "restart.max_restarts";
                     if (!IsValidSeconds(restart.ResetAfterS)) return "restart.reset_after_s";
                     if (restart.SuccessExitCodes is null || restart.SuccessExitCodes.Any(c => c is < 0 or > 255)) return "restart.success_exit_codes";
                     if (restart.Backoff is not { } b || b.InitialMs < 1 || b.MaxMs < b.InitialMs || !(b.Multiplier >= 1)
                         || !double.IsFinite(b.Multiplier) || !(b.Jitter is >= 0 and <= 1))
                         return "restart.backoff";
-                    if (start.RecurringPeriodS is not null && restart.Policy != RestartPolicies.Never) return "recurring with restart";
+                    if (start.RecurringPeriodS is not null && restart.Policy != RestartPolicyKind.Never) return "recurring with restart";
                 }
                 return null;
             case StopProcess stop:
@@ -440,7 +440,7 @@ public sealed class WireParserFuzzTests
         "wait" or "all_hosts" => rng.Next(2) == 0 ? "true" : "false",
         "max_time" or "recurring_period" => rng.Next(3) switch { 0 => "0.5", 1 => "60", _ => RandomNumber(rng) },
         "restart" => GoodRestart(rng),
-        "output" => JsonEscape(OutputModes.All[rng.Next(OutputModes.All.Count)]),
+        "output" => JsonEscape(WireNames.OutputModes.All[rng.Next(WireNames.OutputModes.All.Count)]),
         "stdin" => JsonEscape(RandomPlainText(rng) + "\n"),
         "stream" => JsonEscape(OutputStreams.All[rng.Next(OutputStreams.All.Count)]),
         "tail" or "since_seq" => rng.Next(0, 5000).ToString(CultureInfo.InvariantCulture),
@@ -451,7 +451,7 @@ public sealed class WireParserFuzzTests
     private static string GoodRestart(Random rng)
     {
         string Pick(string good) => rng.Next(5) == 0 ? (rng.Next(2) == 0 ? RandomNumber(rng) : RandomJsonValue(rng, 2)) : good;
-        var fields = new List<string> { $"\"policy\":{Pick(JsonEscape(RestartPolicies.All[rng.Next(3)]))}" };
+        var fields = new List<string> { $"\"policy\":{Pick(JsonEscape(WireNames.RestartPolicies.All[rng.Next(3)]))}" };
         if (rng.Next(2) == 0) fields.Add($"\"max_restarts\":{Pick(rng.Next(-1, 10).ToString(CultureInfo.InvariantCulture))}");
         if (rng.Next(2) == 0) fields.Add($"\"reset_after_s\":{Pick("30")}");
         if (rng.Next(2) == 0) fields.Add($"\"success_exit_codes\":{Pick("[0," + rng.Next(0, 300).ToString(CultureInfo.InvariantCulture) + "]")}");

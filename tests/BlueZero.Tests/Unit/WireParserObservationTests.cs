@@ -50,8 +50,8 @@ public sealed class WireParserObservationTests
     {
         var start = Assert.IsType<StartProcess>(Parsed("""{"start_process":{"path":"/bin/cat","stdin":"a\nb\u0000c","output":"inherit"}}"""));
         Assert.Equal("a\nb\0c", start.Stdin);
-        Assert.Equal(OutputModes.Inherit, start.EffectiveOutput);
-        Assert.Equal(OutputModes.Capture, Assert.IsType<StartProcess>(Parsed("""{"start_process":{"path":"/bin/cat"}}""")).EffectiveOutput);
+        Assert.Equal(OutputMode.Inherit, start.EffectiveOutput);
+        Assert.Equal(OutputMode.Capture, Assert.IsType<StartProcess>(Parsed("""{"start_process":{"path":"/bin/cat"}}""")).EffectiveOutput);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class WireParserSupervisionTests
         Assert.Null(start.Restart);
         Assert.Null(start.MaxTimeS);
         Assert.Null(start.RecurringPeriodS);
-        Assert.Equal(RestartPolicies.Never, start.EffectiveRestart.Policy);
+        Assert.Equal(RestartPolicyKind.Never, start.EffectiveRestart.Policy);
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public sealed class WireParserSupervisionTests
             "policy":"{{policy}}"
             """));
 
-        Assert.Equal(policy, restart.Policy);
+        Assert.Equal(policy, restart.Policy.ToWire());
         Assert.Equal(-1, restart.MaxRestarts);
         Assert.Equal(BackoffSettings.Default, restart.Backoff);
         Assert.Equal(new BackoffSettings(500, 30_000, 2.0, 0.1), restart.Backoff);
@@ -86,7 +86,7 @@ public sealed class WireParserSupervisionTests
             "backoff":{"initial_ms":250,"max_ms":8000,"multiplier":1.5,"jitter":0.2}
             """));
 
-        Assert.Equal(RestartPolicies.OnFailure, restart.Policy);
+        Assert.Equal(RestartPolicyKind.OnFailure, restart.Policy);
         Assert.Equal(5, restart.MaxRestarts);
         Assert.Equal(12.5, restart.ResetAfterS);
         Assert.Equal([0, 3, 255], restart.SuccessExitCodes);
@@ -415,7 +415,7 @@ public sealed class WireParserSupervisionTests
         var start = CommandOf<StartProcess>(Start("\"max_time\":30,\"restart\":{\"policy\":\"always\"}"));
 
         Assert.Equal(30, start.MaxTimeS);
-        Assert.Equal(RestartPolicies.Always, start.Restart!.Policy);
+        Assert.Equal(RestartPolicyKind.Always, start.Restart!.Policy);
     }
 
     [Fact]
@@ -435,7 +435,7 @@ public sealed class WireParserSupervisionTests
         var start = CommandOf<StartProcess>(Start("\"recurring_period\":60,\"restart\":{\"policy\":\"never\"}"));
 
         Assert.Equal(60, start.RecurringPeriodS);
-        Assert.Equal(RestartPolicies.Never, start.Restart!.Policy);
+        Assert.Equal(RestartPolicyKind.Never, start.Restart!.Policy);
     }
 
     [Theory]

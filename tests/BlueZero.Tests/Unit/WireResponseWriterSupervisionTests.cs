@@ -22,7 +22,7 @@ public sealed class WireResponseWriterSupervisionTests
     private static readonly DateTimeOffset NextRunAt = new(2024, 5, 6, 7, 8, 11, 623, TimeSpan.Zero);
     private const string NextRunAtText = "2024-05-06T07:08:11.623Z";
 
-    private static ProcessInfo Info(string state, ProcessExit? lastExit = null, DateTimeOffset? next = null, int restarts = 0,
+    private static ProcessInfo Info(ProcessState state, ProcessExit? lastExit = null, DateTimeOffset? next = null, int restarts = 0,
         int? pid = 4242, string? name = "web") =>
         new(pid, name, "/usr/bin/web", ["--port", "80"], state, restarts, lastExit, StartedAt, next);
 
@@ -57,13 +57,13 @@ public sealed class WireResponseWriterSupervisionTests
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
             "state":"running","restarts":0,"started_at":"{{{StartedAtText}}}","running":true}}
             """,
-            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Running))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Running))));
     }
 
     [Fact]
     public void Query_of_a_restarted_running_entry_carries_how_the_last_run_ended_but_no_exit_code()
     {
-        var json = OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Running, ProcessExit.Exited(1), restarts: 3)));
+        var json = OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Running, ProcessExit.Exited(1), restarts: 3)));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
@@ -75,7 +75,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_of_a_stopping_entry_is_still_running()
     {
-        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Stopping))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Stopping))), Query);
 
         Assert.Equal("stopping", (string?)body["state"]);
         Assert.True((bool?)body["running"]);
@@ -85,7 +85,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_of_a_backing_off_entry_carries_next_restart_at_and_the_last_exit()
     {
-        var json = OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.BackingOff, ProcessExit.Exited(2), NextRunAt, 1)));
+        var json = OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.BackingOff, ProcessExit.Exited(2), NextRunAt, 1)));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
@@ -97,7 +97,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_of_a_scheduled_job_carries_next_restart_at()
     {
-        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Scheduled, ProcessExit.Exited(0), NextRunAt))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Scheduled, ProcessExit.Exited(0), NextRunAt))), Query);
 
         Assert.Equal("scheduled", (string?)body["state"]);
         Assert.Equal(NextRunAtText, (string?)body["next_restart_at"]);
@@ -105,12 +105,12 @@ public sealed class WireResponseWriterSupervisionTests
     }
 
     [Theory]
-    [InlineData(ProcessStates.Running)]
-    [InlineData(ProcessStates.Exited)]
-    [InlineData(ProcessStates.Failed)]
-    [InlineData(ProcessStates.Stopped)]
-    [InlineData(ProcessStates.TimedOut)]
-    public void Next_restart_at_is_absent_in_states_that_wait_for_no_run(string state)
+    [InlineData(ProcessState.Running)]
+    [InlineData(ProcessState.Exited)]
+    [InlineData(ProcessState.Failed)]
+    [InlineData(ProcessState.Stopped)]
+    [InlineData(ProcessState.TimedOut)]
+    public void Next_restart_at_is_absent_in_states_that_wait_for_no_run(ProcessState state)
     {
         // ManagedEntry.ToInfo clears NextRunAt outside backing_off and scheduled; the writer prints only what it gets.
         var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(state, ProcessExit.Exited(0)))), Query);
@@ -125,7 +125,7 @@ public sealed class WireResponseWriterSupervisionTests
             {"query_process_status":{"success":true,"pid":4242,"name":"web","path":"/usr/bin/web","args":["--port","80"],
             "state":"failed","restarts":5,"started_at":"{{{StartedAtText}}}","last_exit_code":1,"running":false,"exit_code":1}}
             """,
-            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Failed, ProcessExit.Exited(1), restarts: 5))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Failed, ProcessExit.Exited(1), restarts: 5))));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class WireResponseWriterSupervisionTests
             "state":"timed_out","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":130,"last_signal":2,
             "running":false,"exit_code":130,"signal":2}}
             """,
-            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.TimedOut, ProcessExit.Killed(2)))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.TimedOut, ProcessExit.Killed(2)))));
     }
 
     [Fact]
@@ -147,13 +147,13 @@ public sealed class WireResponseWriterSupervisionTests
             "state":"lost","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":null,"last_exit_code_unknown":true,
             "running":false,"exit_code":null,"exit_code_unknown":true}}
             """,
-            OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Lost, ProcessExit.Unknown))));
+            OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Lost, ProcessExit.Unknown))));
     }
 
     [Fact]
     public void Known_exit_code_carries_no_unknown_flag()
     {
-        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Exited, ProcessExit.Exited(0)))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Exited, ProcessExit.Exited(0)))), Query);
 
         Assert.False(body.ContainsKey("exit_code_unknown"));
         Assert.False(body.ContainsKey("last_exit_code_unknown"));
@@ -162,7 +162,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Entry_without_a_pid_or_a_name_sends_both_as_null()
     {
-        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessStates.Running, pid: null, name: null))), Query);
+        var body = Body(OperationReply.Of(Query, new ProcessStatus(Info(ProcessState.Running, pid: null, name: null))), Query);
 
         Assert.Equal(JTokenType.Null, body["pid"]!.Type);
         Assert.Equal(JTokenType.Null, body["name"]!.Type);
@@ -171,7 +171,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Started_at_is_iso_8601_utc_with_milliseconds_and_a_Z_whatever_the_offset()
     {
-        var local = new ProcessInfo(1, null, "/bin/true", [], ProcessStates.BackingOff, 0, ProcessExit.Exited(1),
+        var local = new ProcessInfo(1, null, "/bin/true", [], ProcessState.BackingOff, 0, ProcessExit.Exited(1),
             new DateTimeOffset(2024, 12, 31, 23, 30, 0, 5, TimeSpan.FromHours(-5)),
             new DateTimeOffset(2025, 1, 1, 6, 0, 0, 0, TimeSpan.FromHours(2)));
 
@@ -185,7 +185,7 @@ public sealed class WireResponseWriterSupervisionTests
     [Fact]
     public void Query_in_hub_form_wraps_the_entry()
     {
-        var json = JObject.Parse(WireResponseWriter.HubForm(Query, new ProcessStatus(Info(ProcessStates.Running))));
+        var json = JObject.Parse(WireResponseWriter.HubForm(Query, new ProcessStatus(Info(ProcessState.Running))));
 
         Assert.True((bool?)json["success"]);
         Assert.Equal("running", (string?)json[Query]!["state"]);
@@ -199,9 +199,9 @@ public sealed class WireResponseWriterSupervisionTests
     {
         var json = OperationReply.Of(ListAll, new ProcessList(
         [
-            Info(ProcessStates.Running),
-            Info(ProcessStates.BackingOff, ProcessExit.Killed(9), NextRunAt, 2, pid: 17, name: "worker"),
-            Info(ProcessStates.Lost, ProcessExit.Unknown, pid: 99, name: null),
+            Info(ProcessState.Running),
+            Info(ProcessState.BackingOff, ProcessExit.Killed(9), NextRunAt, 2, pid: 17, name: "worker"),
+            Info(ProcessState.Lost, ProcessExit.Unknown, pid: 99, name: null),
         ]));
 
         AssertJson($$$"""
@@ -225,7 +225,7 @@ public sealed class WireResponseWriterSupervisionTests
     public void List_processes_keeps_the_given_order()
     {
         var body = Body(OperationReply.Of(ListAll, new ProcessList(
-            [Info(ProcessStates.Exited, pid: 30), Info(ProcessStates.Running, pid: 10), Info(ProcessStates.Stopped, pid: 20)])), ListAll);
+            [Info(ProcessState.Exited, pid: 30), Info(ProcessState.Running, pid: 10), Info(ProcessState.Stopped, pid: 20)])), ListAll);
 
         Assert.Equal([30, 10, 20], body["processes"]!.Select(p => (int)p["pid"]!));
     }
@@ -271,7 +271,7 @@ public sealed class WireResponseWriterSupervisionTests
     {
         var json = WireResponseWriter.ClusterWide(ListAll,
         [
-            new HostReply("node-a", new ProcessList([Info(ProcessStates.Running)]), null),
+            new HostReply("node-a", new ProcessList([Info(ProcessState.Running)]), null),
             new HostReply("node-b", null, ErrorTexts.HostUnreachable),
             new HostReply("node-c", new ProcessList([]), null),
         ]);

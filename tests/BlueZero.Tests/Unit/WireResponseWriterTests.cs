@@ -20,7 +20,7 @@ public sealed class WireResponseWriterTests
     private static readonly DateTimeOffset StartedAt = new(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
     private const string StartedAtText = "2024-05-06T07:08:09.123Z";
 
-    private static ProcessStatus Status(int pid, string? name, string state, ProcessExit? lastExit) =>
+    private static ProcessStatus Status(int pid, string? name, ProcessState state, ProcessExit? lastExit) =>
         new(new ProcessInfo(pid, name, "/bin/sleep", ["60"], state, 0, lastExit, StartedAt, null));
 
     private static JObject Written(string json)
@@ -96,7 +96,7 @@ public sealed class WireResponseWriterTests
     [Fact]
     public void Running_status_carries_no_exit_fields()
     {
-        var json = OperationReply.Of(Query, Status(7, null, ProcessStates.Running, null));
+        var json = OperationReply.Of(Query, Status(7, null, ProcessState.Running, null));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
@@ -116,13 +116,13 @@ public sealed class WireResponseWriterTests
             {"query_process_status":{"success":true,"pid":7,"name":"web","path":"/bin/sleep","args":["60"],
             "state":"running","restarts":0,"started_at":"{{{StartedAtText}}}","running":true}}
             """,
-            OperationReply.Of(Query, Status(7, "web", ProcessStates.Running, null)));
+            OperationReply.Of(Query, Status(7, "web", ProcessState.Running, null)));
     }
 
     [Fact]
     public void Exited_status_carries_running_false_and_exit_code_but_no_signal()
     {
-        var json = OperationReply.Of(Query, Status(7, null, ProcessStates.Exited, ProcessExit.Exited(0)));
+        var json = OperationReply.Of(Query, Status(7, null, ProcessState.Exited, ProcessExit.Exited(0)));
 
         AssertJson($$$"""
             {"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
@@ -140,7 +140,7 @@ public sealed class WireResponseWriterTests
             "state":"stopped","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":143,"last_signal":15,
             "running":false,"exit_code":143,"signal":15}}
             """,
-            OperationReply.Of(Query, Status(7, null, ProcessStates.Stopped, ProcessExit.Killed(15))));
+            OperationReply.Of(Query, Status(7, null, ProcessState.Stopped, ProcessExit.Killed(15))));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class WireResponseWriterTests
             {"success":true,"query_process_status":{"success":true,"pid":7,"name":null,"path":"/bin/sleep","args":["60"],
             "state":"failed","restarts":0,"started_at":"{{{StartedAtText}}}","last_exit_code":1,"running":false,"exit_code":1}}
             """,
-            WireResponseWriter.HubForm(Query, Status(7, null, ProcessStates.Failed, ProcessExit.Exited(1))));
+            WireResponseWriter.HubForm(Query, Status(7, null, ProcessState.Failed, ProcessExit.Exited(1))));
     }
 
     [Fact]

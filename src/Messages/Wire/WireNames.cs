@@ -1,0 +1,101 @@
+using BlueZero.Messages.Protocol;
+
+namespace BlueZero.Messages.Wire;
+
+/// <summary>
+/// The exact string each enum value has outside the code: in wire replies and requests, in messages between nodes, and
+/// in the process table on disk. One table per enum, all of them here; nothing else spells these strings.
+/// </summary>
+public static class WireNames
+{
+    public static readonly WireNames<ProcessState> ProcessStates = new(new Dictionary<ProcessState, string>
+    {
+        [ProcessState.Running] = "running",
+        [ProcessState.BackingOff] = "backing_off",
+        [ProcessState.Scheduled] = "scheduled",
+        [ProcessState.Stopping] = "stopping",
+        [ProcessState.Exited] = "exited",
+        [ProcessState.Failed] = "failed",
+        [ProcessState.TimedOut] = "timed_out",
+        [ProcessState.Stopped] = "stopped",
+        [ProcessState.Lost] = "lost",
+    });
+
+    public static readonly WireNames<StopReason> StopReasons = new(new Dictionary<StopReason, string>
+    {
+        [StopReason.Request] = "request",
+        [StopReason.MaxTime] = "max_time",
+        [StopReason.Shutdown] = "shutdown",
+    });
+
+    public static readonly WireNames<RestartPolicyKind> RestartPolicies = new(new Dictionary<RestartPolicyKind, string>
+    {
+        [RestartPolicyKind.Never] = "never",
+        [RestartPolicyKind.OnFailure] = "on-failure",
+        [RestartPolicyKind.Always] = "always",
+    });
+
+    public static readonly WireNames<OutputMode> OutputModes = new(new Dictionary<OutputMode, string>
+    {
+        [OutputMode.Capture] = "capture",
+        [OutputMode.Discard] = "discard",
+        [OutputMode.Inherit] = "inherit",
+    });
+
+    /// <summary>Every table, for serializers that convert any of these enums.</summary>
+    public static readonly IReadOnlyList<IWireNames> All = [ProcessStates, StopReasons, RestartPolicies, OutputModes];
+
+    /// <summary>The table of <paramref name="enumType"/>, or null when it has none.</summary>
+    public static IWireNames? For(Type enumType) => All.FirstOrDefault(table => table.EnumType == enumType);
+
+    public static string ToWire(this ProcessState state) => ProcessStates.Of(state);
+    public static string ToWire(this StopReason reason) => StopReasons.Of(reason);
+    public static string ToWire(this RestartPolicyKind policy) => RestartPolicies.Of(policy);
+    public static string ToWire(this OutputMode mode) => OutputModes.Of(mode);
+}
+
+/// <summary>A table of wire strings seen without its enum type (for serializers).</summary>
+public interface IWireNames
+{
+    Type EnumType { get; }
+    string NameOf(object value);
+    bool TryParse(string text, out object? value);
+}
+
+/// <summary>One enum's strings, both ways; every value must have one.</summary>
+public sealed class WireNames<T> : IWireNames where T : struct, Enum
+{
+    private readonly IReadOnlyDictionary<T, string> _names;
+    private readonly Dictionary<string, T> _values;
+
+    public WireNames(IReadOnlyDictionary<T, string> names)
+    {
+        if (Enum.GetValues<T>().FirstOrDefault(value => !names.ContainsKey(value)) is var missing && !names.ContainsKey(missing))
+            throw new ArgumentException($"{typeof(T).Name}.{missing} has no wire name");
+        _names = names;
+        _values = names.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+        All = Enum.GetValues<T>().Select(value => names[value]).ToList();
+    }
+
+    /// <summary>Every wire string, in the enum's order (for "one of ..." errors).</summary>
+    public IReadOnlyList<string> All { get; }
+
+    public Type EnumType => typeof(T);
+
+    public string Of(T value) => _names[value];
+
+    public bool TryParse(string? text, out T value)
+    {
+        value = default;
+        return text is not null && _values.TryGetValue(text, out value);
+    }
+
+    string IWireNames.NameOf(object value) => Of((T)value);
+
+    bool IWireNames.TryParse(string text, out object? value)
+    {
+        var found = TryParse(text, out var typed);
+        value = found ? typed : null;
+        return found;
+    }
+}
