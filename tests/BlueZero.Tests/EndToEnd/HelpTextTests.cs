@@ -14,8 +14,8 @@ public sealed class HelpTextTests
     {
         var help = await Help(TestPaths.HubDll);
 
-        Assert.Contains(help, l => l.TrimStart().StartsWith("--seed VALUE") && l.Contains("(default: none)"));
-        Assert.Contains(help, l => l.TrimStart().StartsWith("--cluster-port VALUE") && l.Contains("(default: 4053)"));
+        Assert.Contains(help, l => l.TrimStart().StartsWith("--seed <VALUE>") && l.Contains("(default: none)"));
+        Assert.Contains(help, l => l.TrimStart().StartsWith("--cluster-port <VALUE>") && l.Contains("(default: 4053)"));
     }
 
     [Fact]
@@ -23,8 +23,8 @@ public sealed class HelpTextTests
     {
         var help = await Help(TestPaths.NodeDll);
 
-        Assert.Contains(help, l => l.TrimStart().StartsWith("--seed VALUE") && l.Contains("(default: akka.tcp://bluezero@127.0.0.1:4053)"));
-        Assert.Contains(help, l => l.TrimStart().StartsWith("--cluster-port VALUE") && l.Contains("(default: 0)"));
+        Assert.Contains(help, l => l.TrimStart().StartsWith("--seed <VALUE>") && l.Contains("(default: akka.tcp://bluezero@127.0.0.1:4053)"));
+        Assert.Contains(help, l => l.TrimStart().StartsWith("--cluster-port <VALUE>") && l.Contains("(default: 0)"));
     }
 
     [Fact]
