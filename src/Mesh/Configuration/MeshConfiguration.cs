@@ -43,8 +43,8 @@ public static class MeshConfiguration
                 Flatten($"{path}.{name}", child, into);
         else if (value.IsArray())
             into.Add(new(KeyOf(path), string.Join(",", value.GetStringList())));
-        else
-            into.Add(new(KeyOf(path), value.GetString()));
+        else // Akka reads an empty list [] as neither array nor text: it is an empty value.
+            into.Add(new(KeyOf(path), value.GetString() ?? ""));
     }
 
     /// <summary>An empty variable counts as unset, as it always has.</summary>

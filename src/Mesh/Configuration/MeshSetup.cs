@@ -47,8 +47,8 @@ public sealed class MeshSetup
     public static MeshSetup Build(MeshMember member, GivenFlags flags, IReadOnlyDictionary<string, string> environment, IReadOnlyList<MeshSetting> settings)
     {
         var files = LoadHocon(member, flags, environment);
-        var hocon = HoconFiles.Merge(files);
         var values = new SettingValues(MeshConfiguration.Build(files, settings, environment, flags), environment);
+        var hocon = HoconFiles.Merge(files);
 
         var hostName = values.Text(MeshSettings.HostId.Key!) is { Length: > 0 } id ? id : System.Net.Dns.GetHostName();
         var clusterHost = values.Text(MeshSettings.ClusterHost.Key!);
