@@ -16,8 +16,6 @@ public sealed class GivenFlags
     /// <summary>The last value given, so a flag repeated by a wrapper script overrides the one before it.</summary>
     public string? Value(MeshSetting setting) => Values(setting) is { Count: > 0 } values ? values[^1] : null;
 
-    public IEnumerable<MeshSetting> Settings => _values.Keys;
-
     /// <summary>Parses <paramref name="args"/> against <paramref name="settings"/>; a usage error throws <see cref="UsageException"/>.</summary>
     public static GivenFlags Parse(IReadOnlyList<string> args, IReadOnlyList<MeshSetting> settings)
     {
