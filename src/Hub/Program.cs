@@ -5,11 +5,10 @@ using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Hub.Http;
 using BlueZero.Hub.Security;
-using BlueZero.ProcessManager.State;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
+using BlueZero.Mesh.Hosting;
+using BlueZero.Messages.Protocol;
 using BlueZero.ProcessManager.Hosting;
-using BlueZero.ProcessManager.Launching;
-using BlueZero.ProcessManager.Native;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
@@ -17,23 +16,17 @@ using Microsoft.Extensions.Configuration.Memory;
 // The hub: forms (or joins) the cluster, tracks nodes by host_name, routes JSON requests, and by default
 // hosts a local process-manager node so one machine works with nothing else started.
 InterruptSignal.RestoreDefault();
-string[] hoconFiles = ["hub.hocon", "process-manager.hocon", "common.hocon"];
-var settings = StartupArguments.Resolve(args, HubOptions.Flags,
-    "BlueZero.Hub [options]   (from the repository: dotnet run --project src/Hub -- [options])",
-    "The BlueZero hub: HTTP front door (POST /control, GET /hosts, GET /health) and host_name routing.",
-    flags =>
-    {
-        var mesh = MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), hoconFiles);
-        return new { Mesh = mesh, Hub = HubOptions.From(mesh.Source) };
-    },
-    out var exitCode, hoconFiles);
+var settings = MeshStartup.Resolve(args, MeshMember.Hub, HubOptions.Flags,
+    "The BlueZero hub: HTTP front door (POST /control, GET /hosts, GET /health) and host_name routing. " +
+    "Each setting is taken from its flag, else its environment variable, else hocon/*.hocon (from the repository: dotnet run --project src/Hub -- [options]).",
+    mesh => new { Mesh = mesh, Hub = HubOptions.From(mesh.Settings) }, out var exitCode);
 if (settings is null) return exitCode;
 var (setup, hub) = (settings.Mesh, settings.Hub);
-using var localNodeLock = hub.LocalNode ? DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory) : null;
-if (hub.LocalNode && localNodeLock is null)
+string? dataDirectoryInUse = null;
+using var localNode = hub.LocalNode ? LocalNode.TryOpen(setup, out dataDirectoryInUse) : null;
+if (dataDirectoryInUse is not null)
 {
-    Console.Error.WriteLine($"error: {DataDirectoryLock.InUse(setup.ProcessManager.DataDirectory, setup.Cluster.HostName)}; " +
-                            $"exiting with code {ExitCodes.HostNameTaken} (or start the hub with --no-local-node)");
+    Console.Error.WriteLine($"error: {dataDirectoryInUse}; exiting with code {ExitCodes.HostNameTaken} (or start the hub with --no-local-node)");
     return ExitCodes.HostNameTaken;
 }
 
@@ -59,10 +52,7 @@ ConsoleLogging.Configure(builder.Logging);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddRateLimiter(options =>
     ClientRateLimit.Configure(options, hub.MaxConcurrentRequestsPerClient, hub.MaxQueuedRequestsPerClient));
-builder.Services.AddSingleton<PosixProcessLauncher>();
-builder.Services.AddSingleton(services => new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName,
-    services.GetRequiredService<ILoggerFactory>().CreateLogger<ProcessTableFile>()));
-builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
+builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 {
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
     ConsoleLogging.RouteAkkaLogs(akka, services.GetRequiredService<ILoggerFactory>());
@@ -72,10 +62,7 @@ builder.Services.AddAkka(MeshClusterSettings.SystemName, (akka, services) =>
         var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself);
         registry.Register<NodeRegistry>(actors.Registry);
         registry.Register<RequestRouter>(actors.Router);
-        if (hub.LocalNode)
-            ProcessManagerModule.Start(system, setup.Cluster, setup.ProcessManager,
-                services.GetRequiredService<PosixProcessLauncher>(), services.GetRequiredService<ProcessTableFile>().Load(),
-                NodeResources.For(setup.ProcessManager));
+        localNode?.Start(system, services.GetRequiredService<ILoggerFactory>());
     });
 });
 

@@ -1,6 +1,6 @@
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
+using BlueZero.Mesh.Hosting;
 using BlueZero.ProcessManager.Hosting;
-using BlueZero.ProcessManager.Native;
 using BlueZero.ProcessManager.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,12 +8,10 @@ using Microsoft.Extensions.Logging;
 
 // The process-manager node: joins the BlueZero cluster and manages OS processes on this machine.
 InterruptSignal.RestoreDefault();
-string[] hoconFiles = ["process-manager.hocon", "common.hocon"];
-var setup = StartupArguments.Resolve(args, MeshFlags.Common,
-    "BlueZero.ProcessManager [options]   (from the repository: dotnet run --project src/ProcessManager -- [options])",
-    "A BlueZero process-manager node: joins the cluster through the seeds and registers with every hub.",
-    flags => MeshSetup.Build(flags, MeshSetup.ReadEnvironment(), hoconFiles),
-    out var exitCode, hoconFiles);
+var setup = MeshStartup.Resolve(args, MeshMember.Node, MeshSettings.Common,
+    "A BlueZero process-manager node: joins the cluster through the seeds and registers with every hub. " +
+    "Each setting is taken from its flag, else its environment variable, else hocon/*.hocon (from the repository: dotnet run --project src/ProcessManager -- [options]).",
+    mesh => mesh, out var exitCode);
 if (setup is null) return exitCode;
 
 using var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory);

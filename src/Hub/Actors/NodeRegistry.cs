@@ -21,7 +21,7 @@ namespace BlueZero.Hub.Actors;
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
-    public const string Name = ProcessManager.Actors.NodeRegistrar.RegistryName;
+    public const string Name = MeshNames.RegistryName;
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>The retention of a left or removed entry is over, if it still has the status it had at <paramref name="Since"/>.</summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 
 namespace BlueZero.Hub.Security;
 

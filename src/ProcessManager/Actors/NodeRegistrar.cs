@@ -22,8 +22,6 @@ namespace BlueZero.ProcessManager.Actors;
 public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 {
     public const string Name = "node-registrar";
-    public const string HubRole = "hub";
-    public const string RegistryName = "node-registry";
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(2);
 
@@ -98,7 +96,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 
     private void HubAppeared(Member member)
     {
-        if (!member.HasRole(HubRole) || _hubs.ContainsKey(member.Address)) return;
+        if (!member.HasRole(MeshNames.HubRole) || _hubs.ContainsKey(member.Address)) return;
         _hubs[member.Address] = new HubState();
         SendPending();
     }
@@ -110,7 +108,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         {
             if (state.Acknowledged || state.NextAttempt > now) continue;
             state.NextAttempt = now + (state.Refused ? RefusedRetryInterval : RetryInterval);
-            Context.ActorSelection(new RootActorPath(address) / "user" / RegistryName)
+            Context.ActorSelection(new RootActorPath(address) / "user" / MeshNames.RegistryName)
                 .Tell(new RegisterNode(_hostName, _processManager));
         }
     }

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.Native;
 using BlueZero.ProcessManager.Output;

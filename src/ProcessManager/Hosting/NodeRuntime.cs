@@ -1,11 +1,13 @@
 using Akka.Actor;
 using Akka.Cluster;
 using BlueZero.ProcessManager.Actors;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using BlueZero.Mesh.Hosting;
+using BlueZero.Messages.Protocol;
 
 namespace BlueZero.ProcessManager.Hosting;
 
@@ -58,7 +60,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
 
     private void StartSystem()
     {
-        var system = ActorSystem.Create(MeshClusterSettings.SystemName,
+        var system = ActorSystem.Create(MeshNames.SystemName,
             _setup.ActorSystemSetup(ConsoleLogging.AkkaLoggers).And(ConsoleLogging.AkkaSetup(_loggers)));
         lock (_gate)
         {

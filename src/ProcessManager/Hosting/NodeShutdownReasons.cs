@@ -1,4 +1,5 @@
 using Akka.Actor;
+using BlueZero.Mesh.Hosting;
 
 namespace BlueZero.ProcessManager.Hosting;
 

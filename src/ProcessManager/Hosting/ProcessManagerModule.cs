@@ -2,7 +2,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using BlueZero.ProcessManager.Actors;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.State;
 
@@ -41,9 +41,9 @@ public static class ProcessManagerModule
         var seeds = cluster.FormsClusterItself ? Cluster.Get(system).SelfAddress.ToString() : string.Join(",", cluster.Seeds);
         return new Dictionary<string, string>(options.ChildEnvironment, StringComparer.Ordinal)
         {
-            [MeshFlags.Seed.EnvVar!] = seeds,
-            [MeshFlags.ClusterHost.EnvVar!] = cluster.ClusterHost,
-            [MeshFlags.ParentHostVariable] = options.HostName,
+            [MeshSettings.Seed.EnvVar!] = seeds,
+            [MeshSettings.ClusterHost.EnvVar!] = cluster.ClusterHost,
+            [MeshSettings.ParentHostVariable] = options.HostName,
         };
     }
 }

@@ -1,6 +1,6 @@
 using BlueZero.Messages.Protocol;
 using System.Text;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Output;
 
 namespace BlueZero.ProcessManager.Launching;
@@ -24,6 +24,7 @@ public static class ProcessLaunching
             },
             Stdin = spec.Stdin is { } text ? Encoding.UTF8.GetBytes(text) : null,
         };
-        return options.RunAs is { } user ? user.Wrap(request) : request;
+        // Through setpriv, which execs the target in the same process: the pid is the child's and its argv unchanged.
+        return options.RunAs is { } user ? request with { Path = RunAsUser.SetprivPath, Args = [.. user.SetprivArgs, request.Path, .. request.Args] } : request;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using BlueZero.Messages.Protocol;
+using BlueZero.Mesh.Configuration;
 
 namespace BlueZero.ProcessManager.Output;
 

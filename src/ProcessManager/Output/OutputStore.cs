@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BlueZero.Mesh.Configuration;
 
 namespace BlueZero.ProcessManager.Output;
 

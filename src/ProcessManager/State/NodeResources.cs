@@ -1,4 +1,4 @@
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Output;
 using BlueZero.ProcessManager.Stats;
 

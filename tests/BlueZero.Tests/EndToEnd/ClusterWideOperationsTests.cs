@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster;
-using BlueZero.ProcessManager.Hosting;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
+using BlueZero.Mesh.Hosting;
 
 namespace BlueZero.Tests.EndToEnd;
 

@@ -1,6 +1,6 @@
-using BlueZero.ProcessManager.Hosting;
 using BlueZero.Tests.Support;
 using Xunit;
+using BlueZero.Mesh.Hosting;
 
 namespace BlueZero.Tests.EndToEnd;
 

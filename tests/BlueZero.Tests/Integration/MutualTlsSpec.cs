@@ -7,7 +7,7 @@ using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.State;
@@ -78,7 +78,7 @@ public sealed class MutualTlsSpec : IDisposable
     public async Task Self_signed_other_ca_and_plain_nodes_never_become_members()
     {
         var hubSeed = _mesh.HubAddress.ToString();
-        var plainSeed = $"akka.tcp://{MeshClusterSettings.SystemName}@{_mesh.HubAddress.Host}:{_mesh.HubAddress.Port}";
+        var plainSeed = $"akka.tcp://{MeshNames.SystemName}@{_mesh.HubAddress.Host}:{_mesh.HubAddress.Port}";
         var otherCa = _pki.CreateAuthority("other-ca");
 
         // The rogues accept any server certificate (suppressValidation), so only the hub's own check can keep them out.
@@ -113,9 +113,8 @@ public sealed class MutualTlsSpec : IDisposable
     /// <summary>A process-manager node that bypasses BlueZero's own TLS checks: it presents <paramref name="pfx"/> (or no TLS at all) and trusts anything.</summary>
     private ActorSystem StartRogue(string hostName, string seed, string? pfx)
     {
-        var flags = CommandLine.Parse(["--host-id", hostName, "--cluster-port", "0", "--seed", "akka.tcp://bluezero@127.0.0.1:1"], HubOptions.Flags, out var error)
-            ?? throw new ArgumentException(error);
-        var setup = MeshSetup.Build(flags, new Dictionary<string, string>(), ["process-manager.hocon", "common.hocon"]);
+        var flags = GivenFlags.Parse(["--host-id", hostName, "--cluster-port", "0", "--seed", "akka.tcp://bluezero@127.0.0.1:1"], HubOptions.Flags);
+        var setup = MeshSetup.Build(MeshMember.Node, flags, new Dictionary<string, string>(), HubOptions.Flags);
         var config = ConfigurationFactory.ParseString($"""
             akka.remote.dot-netty.tcp.enable-ssl = {(pfx is null ? "off" : "on")}
             akka.cluster.seed-nodes = ["{seed}"]
@@ -125,7 +124,7 @@ public sealed class MutualTlsSpec : IDisposable
             ? Akka.Actor.Setup.ActorSystemSetup.Create(bootstrap)
             : bootstrap.And(new DotNettySslSetup(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(pfx, ""),
                 suppressValidation: true, requireMutualAuthentication: true));
-        var system = ActorSystem.Create(MeshClusterSettings.SystemName, actorSetup);
+        var system = ActorSystem.Create(MeshNames.SystemName, actorSetup);
         var launcher = new PosixProcessLauncher();
         lock (_rogues) _rogues.Add((system, launcher));
         ProcessManagerModule.Start(system, setup.Cluster with { Seeds = [seed] }, setup.ProcessManager, launcher, new ProcessTable());

@@ -4,7 +4,7 @@ using Akka.Configuration;
 using BlueZero.Messages.Protocol;
 using BlueZero.ProcessManager.State;
 using BlueZero.ProcessManager.Actors;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.Tests.Support;
 using Xunit;
@@ -58,15 +58,17 @@ public abstract class ProcessManagerTestKit : Akka.TestKit.Xunit2.TestKit
     /// <summary>Outlives the managers of one test, as the real table outlives actor systems.</summary>
     protected ProcessTable Table { get; } = new();
 
-    protected static ProcessManagerOptions DefaultOptions { get; } = new(
-        HostName,
-        StopGrace: Grace,
-        KillGrace: Grace,
-        RetentionMaxRecords: 100,
-        RetentionMaxAge: TimeSpan.FromMinutes(10),
-        AllowedPaths: [],
-        ChildEnvironment: new Dictionary<string, string>(),
-        DataDirectory: Path.GetTempPath());
+    protected static ProcessManagerOptions DefaultOptions { get; } = ShippedSettings.ProcessManager with
+    {
+        HostName = HostName,
+        StopGrace = Grace,
+        KillGrace = Grace,
+        RetentionMaxRecords = 100,
+        RetentionMaxAge = TimeSpan.FromMinutes(10),
+        AllowedPaths = [],
+        ChildEnvironment = new Dictionary<string, string>(),
+        DataDirectory = Path.GetTempPath(),
+    };
 
     protected IActorRef CreateManager(ProcessManagerOptions? options = null) =>
         Sys.ActorOf(ProcessManagerActor.Props(options ?? DefaultOptions, Launcher, Table));

@@ -8,9 +8,10 @@ using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Messages.Wire;
 using BlueZero.ProcessManager.State;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Hosting;
 using BlueZero.ProcessManager.Launching;
+using BlueZero.Messages.Protocol;
 
 namespace BlueZero.Tests.Support;
 
@@ -46,10 +47,10 @@ public sealed class InProcessMesh : IDisposable
     /// <param name="hubArgs">Extra flags for the hub, e.g. --tls-cert/--tls-ca.</param>
     public InProcessMesh(TimeSpan? requestTimeout = null, IReadOnlyList<string>? hubArgs = null)
     {
-        var setup = Setup(["--host-id", "hub", "--cluster-port", "0", .. hubArgs ?? []], ["hub.hocon", "process-manager.hocon", "common.hocon"]);
+        var setup = Setup(["--host-id", "hub", "--cluster-port", "0", .. hubArgs ?? []], MeshMember.Hub);
         RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
-        var options = HubOptions.From(setup.Source) with { RequestTimeout = RequestTimeout };
-        HubSystem = Track(ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides)));
+        var options = HubOptions.From(setup.Settings) with { RequestTimeout = RequestTimeout };
+        HubSystem = Track(ActorSystem.Create(MeshNames.SystemName, setup.ActorSystemSetup(TestOverrides)));
         Router = HubModule.Start(HubSystem, options, setup.ProcessManager.FullStopTime, formsClusterItself: true).Router;
         HubAddress = Cluster.Get(HubSystem).SelfAddress;
     }
@@ -57,8 +58,8 @@ public sealed class InProcessMesh : IDisposable
     /// <param name="extraArgs">Extra flags for the node, e.g. --tls-cert/--tls-ca.</param>
     public Node StartNode(string hostName, Func<ProcessManagerOptions, ProcessManagerOptions>? adjust = null, IReadOnlyList<string>? extraArgs = null)
     {
-        var setup = Setup(["--host-id", hostName, "--cluster-port", "0", "--seed", HubAddress.ToString(), .. extraArgs ?? []], ["process-manager.hocon", "common.hocon"]);
-        var system = Track(ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides)));
+        var setup = Setup(["--host-id", hostName, "--cluster-port", "0", "--seed", HubAddress.ToString(), .. extraArgs ?? []], MeshMember.Node);
+        var system = Track(ActorSystem.Create(MeshNames.SystemName, setup.ActorSystemSetup(TestOverrides)));
         var launcher = new PosixProcessLauncher();
         var table = new ProcessTable();
         var options = adjust is null ? setup.ProcessManager : adjust(setup.ProcessManager);
@@ -84,8 +85,8 @@ public sealed class InProcessMesh : IDisposable
     /// </summary>
     public static ActorSystem JoinAsBystander(string seed)
     {
-        var setup = Setup(["--host-id", "bystander", "--cluster-port", "0", "--seed", seed], ["process-manager.hocon", "common.hocon"]);
-        return ActorSystem.Create(MeshClusterSettings.SystemName, setup.ActorSystemSetup(TestOverrides));
+        var setup = Setup(["--host-id", "bystander", "--cluster-port", "0", "--seed", seed], MeshMember.Node);
+        return ActorSystem.Create(MeshNames.SystemName, setup.ActorSystemSetup(TestOverrides));
     }
 
     /// <summary>The hub's log warnings from now on, rendered.</summary>
@@ -103,11 +104,8 @@ public sealed class InProcessMesh : IDisposable
     /// <summary>Graceful node shutdown: stops managed processes, then leaves the cluster.</summary>
     public static Task Leave(Node node) => CoordinatedShutdown.Get(node.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
 
-    private static MeshSetup Setup(string[] args, IReadOnlyList<string> hoconFiles)
-    {
-        var flags = CommandLine.Parse(args, HubOptions.Flags, out var error) ?? throw new ArgumentException(error);
-        return MeshSetup.Build(flags, new Dictionary<string, string>(), hoconFiles);
-    }
+    private static MeshSetup Setup(string[] args, MeshMember member) =>
+        MeshSetup.Build(member, GivenFlags.Parse(args, HubOptions.Flags), new Dictionary<string, string>(), HubOptions.Flags);
 
     private ActorSystem Track(ActorSystem system)
     {

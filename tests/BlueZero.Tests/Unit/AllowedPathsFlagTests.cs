@@ -2,7 +2,7 @@ using Akka.Configuration;
 using Xunit;
 using BlueZero.Hub;
 using BlueZero.Messages.Wire;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 
 namespace BlueZero.Tests.Unit;
@@ -14,8 +14,10 @@ public sealed class AllowedPathsFlagTests
 
     private static IReadOnlyList<string> Resolve(string[] args, Dictionary<string, string>? environment = null)
     {
-        var flags = CommandLine.Parse(args, HubOptions.Flags, out var error) ?? throw new ArgumentException(error);
-        return MeshSetup.AllowedPaths(new SettingSource(flags, environment ?? new Dictionary<string, string>(), Hocon));
+        var flags = GivenFlags.Parse(args, HubOptions.Flags);
+        environment ??= new Dictionary<string, string>();
+        var layered = MeshConfiguration.Build([new HoconFiles.HoconFile("test", Hocon)], HubOptions.Flags, environment, flags);
+        return MeshSetup.AllowedPaths(new SettingValues(layered, environment));
     }
 
     [Fact]
@@ -37,8 +39,8 @@ public sealed class AllowedPathsFlagTests
     [Fact]
     public void The_flag_reaches_the_process_manager_options()
     {
-        var flags = CommandLine.Parse(["--allow-path", "/usr/bin"], HubOptions.Flags, out _)!;
-        var setup = MeshSetup.Build(flags, new Dictionary<string, string>(), ["process-manager.hocon", "common.hocon"]);
+        var flags = GivenFlags.Parse(["--allow-path", "/usr/bin"], HubOptions.Flags);
+        var setup = MeshSetup.Build(MeshMember.Node, flags, new Dictionary<string, string>(), HubOptions.Flags);
         Assert.Equal(["/usr/bin"], setup.ProcessManager.AllowedPaths);
     }
 

@@ -1,14 +1,15 @@
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.Tests.ProcessManager;
 using Xunit;
 using Xunit.Abstractions;
+using BlueZero.Tests.Support;
 
 namespace BlueZero.Tests.Unit;
 
 /// <summary>
-/// bluezero.process-manager.max-processes (<see cref="ProcessManagerOptions.MaxProcesses"/>): a node refuses a
+/// bluezero.process-manager.max-processes (<see cref="ProcessManagerOptions.MaxProcesses"/>, default in hocon/process-manager.hocon): a node refuses a
 /// start_process while that many entries may still run; ended entries do not count, and a stop frees a place.
 /// </summary>
 public sealed class MaxProcessesTests(ITestOutputHelper output) : ProcessManagerTestKit(output)
@@ -17,7 +18,7 @@ public sealed class MaxProcessesTests(ITestOutputHelper output) : ProcessManager
     public void The_default_is_10000()
     {
         Assert.Equal(10_000, DefaultOptions.MaxProcesses);
-        Assert.Equal(10_000, ProcessManagerOptions.DefaultMaxProcesses);
+        Assert.Equal(10_000, ShippedSettings.ProcessManager.MaxProcesses);
     }
 
     [Fact]

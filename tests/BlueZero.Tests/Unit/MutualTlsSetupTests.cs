@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Event;
 using Xunit;
 using BlueZero.Hub;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.Tests.Support;
 
 namespace BlueZero.Tests.Unit;
@@ -20,8 +20,8 @@ public sealed class MutualTlsSetupTests : IDisposable
 
     private static MeshSetup Build(string[] args, Dictionary<string, string>? environment = null)
     {
-        var flags = CommandLine.Parse(args, HubOptions.Flags, out var error) ?? throw new ArgumentException(error);
-        return MeshSetup.Build(flags, environment ?? new Dictionary<string, string>(), ["process-manager.hocon", "common.hocon"]);
+        var flags = GivenFlags.Parse(args, HubOptions.Flags);
+        return MeshSetup.Build(MeshMember.Node, flags, environment ?? new Dictionary<string, string>(), HubOptions.Flags);
     }
 
     private static string Refusal(string[] args, Dictionary<string, string>? environment = null) =>
@@ -78,8 +78,8 @@ public sealed class MutualTlsSetupTests : IDisposable
     [Fact]
     public void Startup_turns_a_bad_tls_file_into_exit_code_2()
     {
-        var result = StartupArguments.Resolve(["--tls-cert", "/nonexistent/node.pfx", "--tls-ca", _ca.PemPath], HubOptions.Flags, "x", "y",
-            flags => MeshSetup.Build(flags, new Dictionary<string, string>(), ["process-manager.hocon", "common.hocon"]), out var exitCode);
+        var result = MeshStartup.Resolve(["--tls-cert", "/nonexistent/node.pfx", "--tls-ca", _ca.PemPath], MeshMember.Node, HubOptions.Flags, "y",
+            mesh => mesh, out var exitCode);
         Assert.Null(result);
         Assert.Equal(2, exitCode);
     }

@@ -1,4 +1,4 @@
-using BlueZero.ProcessManager.Hosting;
+using BlueZero.Mesh.Hosting;
 using Xunit;
 
 namespace BlueZero.Tests.Unit;

@@ -1,7 +1,7 @@
 using Xunit;
 using BlueZero.Hub;
 using BlueZero.Messages.Protocol;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.Tests.Support;
 
@@ -14,8 +14,8 @@ public sealed class RunAsTests
 
     private static MeshSetup Build(string[] args)
     {
-        var flags = CommandLine.Parse(args, HubOptions.Flags, out var error) ?? throw new ArgumentException(error);
-        return MeshSetup.Build(flags, new Dictionary<string, string>(), ["process-manager.hocon", "common.hocon"]);
+        var flags = GivenFlags.Parse(args, HubOptions.Flags);
+        return MeshSetup.Build(MeshMember.Node, flags, new Dictionary<string, string>(), HubOptions.Flags);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class RunAsTests
     public void The_request_is_wrapped_in_setpriv_and_the_target_argv_is_unchanged()
     {
         var user = new RunAsUser("nobody", 65534, 65534);
-        var options = new ProcessManagerOptions("h", TimeSpan.Zero, TimeSpan.Zero, 1, TimeSpan.Zero, [], new Dictionary<string, string>(), "/tmp") { RunAs = user };
+        var options = ShippedSettings.ProcessManager with { HostName = "h", RunAs = user };
         var request = ProcessLaunching.RequestFor(new StartProcess("/bin/echo", ["a b", "--", "$HOME"], null, "/tmp"), options, null);
         Assert.Equal("/usr/bin/setpriv", request.Path);
         Assert.Equal(["--reuid=65534", "--regid=65534", "--init-groups", "--", "/bin/echo", "a b", "--", "$HOME"], request.Args);

@@ -1,5 +1,5 @@
 using BlueZero.Hub.Security;
-using BlueZero.ProcessManager.Configuration;
+using BlueZero.Mesh.Configuration;
 using Xunit;
 
 namespace BlueZero.Tests.Unit;

@@ -2,6 +2,8 @@ using System.Text;
 using BlueZero.Messages.Protocol;
 using BlueZero.ProcessManager.Output;
 using Xunit;
+using BlueZero.Tests.Support;
+using BlueZero.Mesh.Configuration;
 
 namespace BlueZero.Tests.Unit.Output;
 
@@ -16,7 +18,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void Both_streams_share_one_sequence_and_each_stream_reads_back_in_order()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         Write(log, OutputStreams.Stdout, "o1");
         Write(log, OutputStreams.Stderr, "e1");
         Write(log, OutputStreams.Stdout, "o2");
@@ -31,7 +33,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void Paging_with_since_seq_has_no_gaps_and_no_duplicates()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         var text = new string('x', 300);
         for (var i = 0; i < 1000; i++) Write(log, i % 3 == 0 ? OutputStreams.Stderr : OutputStreams.Stdout, $"{i:D4} {text}");
 
@@ -53,7 +55,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void Tail_keeps_the_last_lines_and_next_seq_points_past_them()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         for (var i = 1; i <= 20; i++) Write(log, OutputStreams.Stdout, $"line {i}");
         var last = log.Read(OutputStreams.Stdout, null, 3);
         Assert.Equal(["line 18", "line 19", "line 20"], last.Lines.Select(l => l.Text));
@@ -64,7 +66,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void Next_seq_of_one_stream_is_the_newest_seq_of_either_stream_so_paging_on_skips_nothing()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         for (var i = 1; i <= 20; i++) Write(log, OutputStreams.Stdout, $"o{i}");
         Write(log, OutputStreams.Stderr, "e21");
 
@@ -78,7 +80,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void Since_seq_beyond_the_newest_line_answers_the_newest_seq_not_the_one_asked_for()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         for (var i = 1; i <= 5; i++) Write(log, OutputStreams.Stdout, $"o{i}");
 
         var beyond = log.Read(OutputStreams.Both, 100, null);
@@ -91,7 +93,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void A_page_cut_short_ends_next_seq_at_its_last_line()
     {
-        var log = new OutputLog(OutputSettings.Default with { BufferLines = OutputSettings.MaxReplyLines + 10 }, null);
+        var log = new OutputLog(ShippedSettings.Output with { BufferLines = OutputSettings.MaxReplyLines + 10 }, null);
         for (var i = 0; i < OutputSettings.MaxReplyLines + 10; i++) Write(log, OutputStreams.Stdout, "x");
         var page = log.Read(OutputStreams.Stdout, null, null);
         Assert.Equal(OutputSettings.MaxReplyLines, page.Lines.Count);
@@ -101,7 +103,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void A_run_after_the_first_opens_with_a_marker_line_in_either_stream_and_once_in_both()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         log.Opened(pid: 100, run: 1);
         Write(log, OutputStreams.Stdout, "first");
         log.Opened(pid: 101, run: 2);
@@ -118,7 +120,7 @@ public sealed class OutputLogTests : IDisposable
     public void The_run_marker_is_written_to_both_output_files()
     {
         var directory = Path.Combine(_directory, "8");
-        var log = new OutputLog(OutputSettings.Default, directory);
+        var log = new OutputLog(ShippedSettings.Output, directory);
         log.Opened(pid: 101, run: 2);
         log.Flush();
         Assert.EndsWith(" [bluezero] run 2 started: pid 101\n", File.ReadAllText(Path.Combine(directory, "stdout.log")));
@@ -129,7 +131,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void Lines_beyond_the_ring_are_counted_as_dropped_per_stream()
     {
-        var log = new OutputLog(OutputSettings.Default with { BufferLines = 5 }, null);
+        var log = new OutputLog(ShippedSettings.Output with { BufferLines = 5 }, null);
         for (var i = 1; i <= 12; i++) Write(log, OutputStreams.Stdout, $"o{i}");
         Write(log, OutputStreams.Stderr, "e1");
 
@@ -143,7 +145,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public void The_ring_is_bounded_in_bytes_too()
     {
-        var log = new OutputLog(OutputSettings.Default with { BufferBytes = 1000 }, null);
+        var log = new OutputLog(ShippedSettings.Output with { BufferBytes = 1000 }, null);
         for (var i = 0; i < 50; i++) Write(log, OutputStreams.Stdout, new string('y', 100));
         var read = log.Read(OutputStreams.Stdout, null, null);
         Assert.Equal(10, read.Lines.Count);
@@ -153,7 +155,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public async Task A_waiting_follower_wakes_on_the_next_line()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         var waiting = log.WaitForLines(0, TimeSpan.FromSeconds(30), () => false);
         Assert.Equal(1, log.Waiters);
         Write(log, OutputStreams.Stdout, "hello");
@@ -164,7 +166,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public async Task A_follower_that_gives_up_leaves_no_waiter_behind()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => log.WaitForLines(0, TimeSpan.FromMilliseconds(50), () => false)));
         Assert.Equal(0, log.Waiters);
     }
@@ -172,7 +174,7 @@ public sealed class OutputLogTests : IDisposable
     [Fact]
     public async Task A_follower_of_an_entry_that_is_over_does_not_wait()
     {
-        var log = new OutputLog(OutputSettings.Default, null);
+        var log = new OutputLog(ShippedSettings.Output, null);
         var waited = log.WaitForLines(0, TimeSpan.FromSeconds(30), () => true);
         await waited.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(0, log.Waiters);
@@ -182,7 +184,7 @@ public sealed class OutputLogTests : IDisposable
     public void Lines_go_to_timestamped_files_per_stream_and_delete_removes_them()
     {
         var directory = Path.Combine(_directory, "7");
-        var log = new OutputLog(OutputSettings.Default, directory);
+        var log = new OutputLog(ShippedSettings.Output, directory);
         log.Opened(pid: 1, run: 1);
         Write(log, OutputStreams.Stdout, "to stdout");
         Write(log, OutputStreams.Stderr, "to stderr");

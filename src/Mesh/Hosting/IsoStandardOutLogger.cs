@@ -1,6 +1,6 @@
 using Akka.Event;
 
-namespace BlueZero.ProcessManager.Hosting;
+namespace BlueZero.Mesh.Hosting;
 
 /// <summary>
 /// Akka's minimal logger for the moments when no logger actor runs: while an actor system starts and after its loggers

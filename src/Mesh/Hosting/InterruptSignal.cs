@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace BlueZero.ProcessManager.Native;
+namespace BlueZero.Mesh.Hosting;
 
 /// <summary>
 /// A shell without job control starts background commands with SIGINT ignored, and the .NET runtime keeps an ignored

@@ -1,10 +1,9 @@
-namespace BlueZero.ProcessManager.Configuration;
+namespace BlueZero.Mesh.Configuration;
 
 /// <summary>
 /// Where this actor system lives in the cluster. With no seeds it forms the cluster itself (a hub's default).
 /// </summary>
 public sealed record MeshClusterSettings(string HostName, string ClusterHost, int ClusterPort, IReadOnlyList<string> Seeds)
 {
-    public const string SystemName = "bluezero";
     public bool FormsClusterItself => Seeds.Count == 0;
 }

@@ -5,7 +5,7 @@ using Akka.Hosting.Logging;
 using Microsoft.Extensions.Logging;
 using MelLevel = Microsoft.Extensions.Logging.LogLevel;
 
-namespace BlueZero.ProcessManager.Hosting;
+namespace BlueZero.Mesh.Hosting;
 
 /// <summary>
 /// Akka's logger: hands each log event to Microsoft.Extensions.Logging as its source and text only, so the console

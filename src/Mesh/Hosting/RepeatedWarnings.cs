@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace BlueZero.ProcessManager.Hosting;
+namespace BlueZero.Mesh.Hosting;
 
 /// <summary>
 /// Akka repeats some warnings on every retry while a peer is away: during a hub outage a node warns "Tried to associate

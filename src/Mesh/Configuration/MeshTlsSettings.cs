@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 
-namespace BlueZero.ProcessManager.Configuration;
+namespace BlueZero.Mesh.Configuration;
 
 /// <summary>
 /// Mutual TLS for Akka.Remote (docs/OPERATIONS.md, "Securing the cluster: mutual TLS"): this node presents
@@ -37,12 +37,12 @@ public sealed class MeshTlsSettings
         var hasCa = !string.IsNullOrEmpty(authorityPath);
         if (!hasCert && !hasCa) return null;
         if (!hasCert || !hasCa)
-            throw new SetupException($"{MeshFlags.TlsCert.Name} and {MeshFlags.TlsCa.Name} must be given together (mutual TLS needs this node's certificate and the cluster CA)");
+            throw new SetupException($"{MeshSettings.TlsCert.Flag} and {MeshSettings.TlsCa.Flag} must be given together (mutual TLS needs this node's certificate and the cluster CA)");
 
         var certPath = Path.GetFullPath(certificatePath!);
         var caPath = Path.GetFullPath(authorityPath!);
-        if (!File.Exists(certPath)) throw new SetupException($"TLS certificate {certPath} does not exist ({MeshFlags.TlsCert.Name})");
-        if (!File.Exists(caPath)) throw new SetupException($"TLS CA certificate {caPath} does not exist ({MeshFlags.TlsCa.Name})");
+        if (!File.Exists(certPath)) throw new SetupException($"TLS certificate {certPath} does not exist ({MeshSettings.TlsCert.Flag})");
+        if (!File.Exists(caPath)) throw new SetupException($"TLS CA certificate {caPath} does not exist ({MeshSettings.TlsCa.Flag})");
         var password = environment.GetValueOrDefault(PasswordVariable) ?? "";
         X509Certificate2 certificate;
         try
@@ -54,7 +54,7 @@ public sealed class MeshTlsSettings
             throw new SetupException($"cannot read TLS certificate {certPath} (PKCS#12, password from {PasswordVariable}): {OneLine(ex)}");
         }
         if (!certificate.HasPrivateKey)
-            throw new SetupException($"TLS certificate {certPath} has no private key; {MeshFlags.TlsCert.Name} needs a PKCS#12 file with the key");
+            throw new SetupException($"TLS certificate {certPath} has no private key; {MeshSettings.TlsCert.Flag} needs a PKCS#12 file with the key");
 
         X509Certificate2 authority;
         try

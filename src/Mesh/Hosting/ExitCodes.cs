@@ -1,4 +1,4 @@
-namespace BlueZero.ProcessManager.Hosting;
+namespace BlueZero.Mesh.Hosting;
 
 /// <summary>How the hub and node executables end; scripts and supervisors act on these (docs/OPERATIONS.md).</summary>
 public static class ExitCodes

@@ -3,7 +3,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace BlueZero.ProcessManager.Hosting;
+namespace BlueZero.Mesh.Hosting;
 
 /// <summary>
 /// One console format for every line of both executables: ASP.NET's, ours and Akka's, one line each, starting with an

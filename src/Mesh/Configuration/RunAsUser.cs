@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using BlueZero.ProcessManager.Configuration;
 
-namespace BlueZero.ProcessManager.Launching;
+namespace BlueZero.Mesh.Configuration;
 
 /// <summary>
 /// <c>run-as</c>: children are started as another user. posix_spawn cannot change the uid, so the launcher spawns
@@ -26,12 +25,8 @@ public sealed partial record RunAsUser(string Name, uint Uid, uint Gid)
         return user;
     }
 
-    /// <summary>The same request, run through setpriv; the target's argv is unchanged.</summary>
-    public LaunchRequest Wrap(LaunchRequest request) => request with
-    {
-        Path = SetprivPath,
-        Args = [$"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "--", request.Path, .. request.Args],
-    };
+    /// <summary>setpriv's arguments that switch to this user before the target's own path and argv.</summary>
+    public IReadOnlyList<string> SetprivArgs => [$"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "--"];
 
     private static RunAsUser? Lookup(string name)
     {
