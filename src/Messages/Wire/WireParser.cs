@@ -103,9 +103,9 @@ public static class WireParser
 
         var operation = operations[0];
         if (operation.Value.ValueKind != JsonValueKind.Object)
-            return ParseResult.Fail(ErrorTexts.WrongType(operation.Name, "an object"));
+            return ParseResult.Fail(ErrorTexts.WrongType(operation.Name, "an object"), operation.Name);
         if (FirstDuplicateKey(operation.Value) is { } duplicateField)
-            return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicateField)}\""));
+            return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicateField)}\""), operation.Name);
 
         var fields = new FieldReader(operation.Name, operation.Value, limits);
         var allHosts = false;
@@ -125,7 +125,9 @@ public static class WireParser
             WireOperations.ForgetHost => ParseForgetHost(fields, hostName),
             _ => null,
         };
-        return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command, allHosts));
+        return command is null
+            ? ParseResult.Fail(fields.Error!, operation.Name)
+            : ParseResult.Ok(new HubRequest(operation.Name, hostName, command, allHosts));
     }
 
     /// <summary>The hub answers forget_host itself, so its host_name is an argument inside the object, not a route.</summary>

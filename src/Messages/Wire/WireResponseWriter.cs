@@ -12,8 +12,17 @@ public static class WireResponseWriter
     public static string HubForm(string operation, INodeReply reply) =>
         Serialize(new JObject { ["success"] = true, [operation] = ReplyBody(reply) });
 
-    public static string Error(string errorMessage) =>
-        Serialize(new JObject { ["success"] = false, ["error_message"] = errorMessage });
+    /// <summary>
+    /// A refused request: <c>{"success":false,"error_message":E}</c>. When its operation is known the error also appears
+    /// under the operation's key, in BlueZero's own form, so that a client reading start_process.success sees false:
+    /// <c>{"success":false,"error_message":E,"start_process":{"success":false,"error_message":E}}</c>.
+    /// </summary>
+    public static string Error(string errorMessage, string? operation = null)
+    {
+        var reply = new JObject { ["success"] = false, ["error_message"] = errorMessage };
+        if (operation is not null) reply[operation] = new JObject { ["success"] = false, ["error_message"] = errorMessage };
+        return Serialize(reply);
+    }
 
     /// <summary>
     /// An operation sent to every host: <c>{"success":true,"list_active_processes":{"hosts":[{"host_name":"a","pids":[...]}]}}</c>.

@@ -159,7 +159,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         if (_entry.Spec.RecurringPeriodS is null)
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.NotRecurring(unschedule.Target.ToString())));
+            Sender.Tell(NodeErrors.NotRecurring(unschedule.Target));
             return;
         }
         Sender.Tell(new Unscheduled(_entry.Name));

@@ -161,7 +161,7 @@ public sealed class WireResponseWriterTests
     public void A_command_failure_carries_the_error_message()
     {
         AssertJson("""{"stop_process":{"success":false,"error_message":"PID 5 is not managed by this process manager (node-a)"}}""",
-            OperationReply.Of(Stop, new CommandFailed(ErrorTexts.PidNotManaged(5, "node-a"))));
+            OperationReply.Of(Stop, NodeErrors.NotManaged(ProcessTarget.ByPid(5), "node-a")));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class WireResponseWriterTests
     {
         const string message = "cannot start \"/opt/ünï\":\nno such file ☃";
 
-        var body = NodeBody(OperationReply.Of(Start, new CommandFailed(message)), Start);
+        var body = NodeBody(OperationReply.Of(Start, NodeErrors.LaunchFailed(message)), Start);
 
         Assert.Equal(message, (string?)body["error_message"]);
     }
@@ -211,7 +211,7 @@ public sealed class WireResponseWriterTests
     public void Node_failure_in_hub_form_is_a_successful_delivery_of_a_failed_reply()
     {
         AssertJson("""{"success":true,"query_process_status":{"success":false,"error_message":"no such pid"}}""",
-            WireResponseWriter.HubForm(Query, new CommandFailed(ErrorTexts.NoSuchPid)));
+            WireResponseWriter.HubForm(Query, NodeErrors.NoSuchPid()));
     }
 
     [Fact]
@@ -289,7 +289,7 @@ public sealed class WireResponseWriterTests
     public void Cluster_listing_host_whose_node_failed_the_command_carries_the_node_error()
     {
         var host = ListedHosts(WireResponseWriter.ClusterWide(List,
-            [new HostReply("node-b", new CommandFailed(ErrorTexts.ShuttingDown), null)])).Single();
+            [new HostReply("node-b", NodeErrors.ShuttingDown(), null)])).Single();
 
         Assert.False(host.ContainsKey("pids"));
         Assert.False(host.ContainsKey("success"));
