@@ -24,6 +24,7 @@ public static class ErrorTexts
     public const string InvalidUtf8 = "request is not valid UTF-8";
     public const string NotAnObject = "request must be a JSON object";
     public static string MalformedJson(string detail) => $"malformed JSON: {detail}";
+    public static string DuplicateKey(string key) => MalformedJson($"duplicate key \"{key}\"");
     public static string MissingOperation() => $"missing operation: expected one of {string.Join(", ", WireOperations.All)}";
     public static string UnknownOperation(string key, string? closest) => $"unknown operation: {key}{DidYouMean(closest)}";
 

@@ -237,6 +237,15 @@ public sealed class WireResponseWriterTests
     }
 
     [Fact]
+    public void Error_of_a_known_operation_also_appears_under_the_operation_key_in_BlueZero_form()
+    {
+        const string message = "wrong type for field start_process.path: expected a string";
+
+        Assert.Equal("""{"success":false,"error_message":"wrong type for field start_process.path: expected a string","start_process":{"success":false,"error_message":"wrong type for field start_process.path: expected a string"}}""",
+            WireResponseWriter.Error(message, Start));
+    }
+
+    [Fact]
     public void Error_with_quotes_and_control_characters_survives_as_valid_json()
     {
         var message = ErrorTexts.MalformedJson("bad \"quote\" \\ and \0 and \n");
