@@ -246,6 +246,24 @@ public sealed class WireResponseWriterTests
     }
 
     [Fact]
+    public void Strings_keep_the_escaping_the_wire_always_had_and_non_ASCII_text_as_it_is()
+    {
+        var message = "q\"b\\n\n\u001be\u0085\u2028\u007f ünï 😀 <a href='x'>&</a>";
+
+        Assert.Equal("""{"success":false,"error_message":"q\"b\\n\n\u001be\u0085\u2028 ünï 😀 <a href='x'>&</a>"}""",
+            WireResponseWriter.Error(message));
+    }
+
+    [Fact]
+    public void Whole_numbers_held_as_doubles_keep_their_decimal_point()
+    {
+        var stats = new ProcessStats(7, "web", ProcessStates.Running, null, 5, []);
+
+        Assert.Equal("""{"success":true,"process_stats":{"success":true,"pid":7,"name":"web","state":"running","stats_interval_s":5.0,"history":[]}}""",
+            WireResponseWriter.HubForm(WireOperations.ProcessStats, stats));
+    }
+
+    [Fact]
     public void Error_with_quotes_and_control_characters_survives_as_valid_json()
     {
         var message = ErrorTexts.MalformedJson("bad \"quote\" \\ and \0 and \n");
