@@ -67,7 +67,7 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 });
 
 var app = builder.Build();
-FrontDoor.Map(app, hub, setup.Cluster.HostName);
+FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName);
 try
 {
     await app.StartAsync();

@@ -273,8 +273,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     /// <summary>forget_host: drops an entry that is not up; a live node keeps its name.</summary>
     private RouteOutcome Forget(string hostName)
     {
-        if (!_nodes.TryGetValue(hostName, out var entry)) return new RouteFailed(RouteFailure.UnknownHost, ErrorTexts.UnknownHost);
-        if (entry.Status == NodeStatus.Up) return new RouteFailed(RouteFailure.HostIsUp, ErrorTexts.HostIsUp);
+        if (!_nodes.TryGetValue(hostName, out var entry)) return new RouteFailed(ErrorCode.UnknownHost, ErrorTexts.UnknownHost);
+        if (entry.Status == NodeStatus.Up) return new RouteFailed(ErrorCode.HostIsUp, ErrorTexts.HostIsUp);
         _log.Info("Forgetting node {Host} at {Address} ({Status}) on request", hostName, entry.Address, entry.StatusText);
         Drop(entry);
         return new HostForgotten(entry);

@@ -6,42 +6,75 @@ namespace BlueZero.Hub.Actors;
 
 /// <summary>
 /// Routes parsed requests to the node that owns the host_name, from the registry's pushed snapshot (no ask to
-/// the registry on the request path). Unknown and unreachable hosts are answered at once; every node call is an
-/// ask with a timeout, so nothing ever hangs; an ask in flight to a host that becomes unreachable is answered
-/// "host unreachable" at that moment rather than at its timeout; a host that left is answered "host left". Requests
-/// without host_name that may go to every host (the listings, and kill_all with all_hosts) are a scatter-gather over
-/// the hosts that have not left. The hub's own commands (forget_host) go to the registry, which answers them.
+/// the registry on the request path). Unknown and unreachable hosts are answered at once. A routed request is one ask:
+/// the front door asks the router (<see cref="Ask"/>, bounded by <see cref="RouteTimeouts"/>), and the router forwards
+/// the command with the asker as sender, so the node answers the front door directly. An ask in flight to a host that
+/// becomes unreachable is answered "host unreachable" at that moment rather than at its timeout; a host that left is
+/// answered "host left". Requests without host_name that may go to every host (the listings, and kill_all with
+/// all_hosts) are a scatter-gather over the hosts that have not left. The hub's own commands (forget_host) go to the
+/// registry, which answers them.
 /// </summary>
-public sealed class RequestRouter : ReceiveActor
+public sealed class RequestRouter : ReceiveActor, IWithTimers
 {
     public const string Name = "request-router";
 
     private readonly IActorRef _registry;
-    private readonly TimeSpan _requestTimeout;
-    private readonly TimeSpan _stopWaitTimeout;
+    private readonly RouteTimeouts _timeouts;
     private static readonly TimeSpan CountTimeout = TimeSpan.FromSeconds(2);
 
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
 
-    /// <summary>Per live node: completes when that node stops being up, to cut its asks short.</summary>
+    /// <summary>Per live node: completes when that node stops being up, to cut a scatter-gather's asks short.</summary>
     private readonly Dictionary<IActorRef, TaskCompletionSource> _lostSignals = new();
 
-    public static Props Props(IActorRef registry, TimeSpan requestTimeout, TimeSpan stopWaitTimeout) =>
-        Akka.Actor.Props.Create(() => new RequestRouter(registry, requestTimeout, stopWaitTimeout));
+    /// <summary>Per live node: who awaits its answer to a forwarded request, until when. Told "host unreachable" if it is lost.</summary>
+    private readonly Dictionary<IActorRef, List<(IActorRef Asker, DateTime Until)>> _forwarded = new();
 
-    public RequestRouter(IActorRef registry, TimeSpan requestTimeout, TimeSpan stopWaitTimeout)
+    private sealed record PruneForwarded;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IActorRef registry, RouteTimeouts timeouts) =>
+        Akka.Actor.Props.Create(() => new RequestRouter(registry, timeouts));
+
+    public RequestRouter(IActorRef registry, RouteTimeouts timeouts)
     {
         _registry = registry;
-        _requestTimeout = requestTimeout;
-        _stopWaitTimeout = stopWaitTimeout;
+        _timeouts = timeouts;
 
         Receive<RegistrySnapshot>(OnSnapshot);
         Receive<RouteRequest>(route => Route(route.Request));
         Receive<ListHosts>(_ => ListAllHosts());
         Receive<GetRegistrySnapshot>(_ => Sender.Tell(_snapshot));
+        Receive<PruneForwarded>(_ => Prune());
     }
 
-    protected override void PreStart() => _registry.Tell(new SubscribeToRegistry(Self));
+    /// <summary>
+    /// Sends one request through the router, as the front door does: the node's reply or the router's own outcome,
+    /// and "timeout" once <paramref name="timeout"/> (<see cref="RouteTimeouts.For"/>) has passed.
+    /// </summary>
+    public static async Task<RouteOutcome> Ask(IActorRef router, HubRequest request, TimeSpan timeout)
+    {
+        try
+        {
+            return await router.Ask<object>(new RouteRequest(request), timeout) switch
+            {
+                INodeReply reply => new NodeAnswered(reply),
+                RouteOutcome outcome => outcome,
+                var other => throw new InvalidOperationException($"unexpected answer {other.GetType().Name} to a routed request"),
+            };
+        }
+        catch (AskTimeoutException)
+        {
+            return new RouteFailed(ErrorCode.Timeout, ErrorTexts.Timeout);
+        }
+    }
+
+    protected override void PreStart()
+    {
+        _registry.Tell(new SubscribeToRegistry(Self));
+        Timers.StartPeriodicTimer(nameof(PruneForwarded), new PruneForwarded(), _timeouts.Request);
+    }
 
     private void OnSnapshot(RegistrySnapshot snapshot)
     {
@@ -51,6 +84,24 @@ public sealed class RequestRouter : ReceiveActor
         {
             _lostSignals[node].TrySetResult();
             _lostSignals.Remove(node);
+        }
+        var now = DateTime.UtcNow;
+        foreach (var node in _forwarded.Keys.Where(n => !live.Contains(n)).ToList())
+        {
+            foreach (var (asker, until) in _forwarded[node].Where(f => f.Until > now))
+                asker.Tell(new RouteFailed(ErrorCode.HostUnreachable, ErrorTexts.HostUnreachable));
+            _forwarded.Remove(node);
+        }
+    }
+
+    /// <summary>Forgets askers whose own timeout has passed: they have their answer, or "timeout".</summary>
+    private void Prune()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var (node, askers) in _forwarded.ToList())
+        {
+            askers.RemoveAll(f => f.Until <= now);
+            if (askers.Count == 0) _forwarded.Remove(node);
         }
     }
 
@@ -74,13 +125,13 @@ public sealed class RequestRouter : ReceiveActor
             {
                 case ListActiveProcesses or ListProcesses or HostInfoQuery or NodeStateQuery:
                 case KillAll when request.AllHosts:
-                    SendToEveryHost(request.Operation, command);
+                    SendToEveryHost(command);
                     break;
                 case KillAll:
-                    Sender.Tell(new RouteFailed(RouteFailure.BadRequest, ErrorTexts.KillAllNeedsConsent));
+                    Sender.Tell(new RouteFailed(ErrorCode.BadRequest, ErrorTexts.KillAllNeedsConsent));
                     break;
                 default:
-                    Sender.Tell(new RouteFailed(RouteFailure.BadRequest, ErrorTexts.MissingHostName));
+                    Sender.Tell(new RouteFailed(ErrorCode.BadRequest, ErrorTexts.MissingHostName));
                     break;
             }
             return;
@@ -88,41 +139,30 @@ public sealed class RequestRouter : ReceiveActor
         if (!_snapshot.Nodes.TryGetValue(request.HostName, out var entry))
         {
             var closest = ClosestName.Find(request.HostName, _snapshot.Nodes.Keys);
-            Sender.Tell(new RouteFailed(RouteFailure.UnknownHost, ErrorTexts.UnknownHostNear(closest)));
+            Sender.Tell(new RouteFailed(ErrorCode.UnknownHost, ErrorTexts.UnknownHostNear(closest)));
             return;
         }
         if (entry.Status == NodeStatus.Left)
         {
-            Sender.Tell(new RouteFailed(RouteFailure.HostLeft, ErrorTexts.HostLeft));
+            Sender.Tell(new RouteFailed(ErrorCode.HostLeft, ErrorTexts.HostLeft));
             return;
         }
         if (entry.Status != NodeStatus.Up)
         {
-            Sender.Tell(new RouteFailed(RouteFailure.HostUnreachable, ErrorTexts.HostUnreachable));
+            Sender.Tell(new RouteFailed(ErrorCode.HostUnreachable, ErrorTexts.HostUnreachable));
             return;
         }
 
-        var operation = request.Operation;
-        var timeout = command switch
-        {
-            StopProcess { Wait: true } => _stopWaitTimeout,
-            ReadOutput { WaitMs: > 0 } follow => _requestTimeout + TimeSpan.FromMilliseconds(follow.WaitMs), // the node holds a follower's read
-            _ => _requestTimeout,
-        };
-        AskNode(entry, command, timeout)
-            .ContinueWith(task => task.Result switch
-            {
-                NodeAnswer.Replied replied => (RouteOutcome)new NodeAnswered(operation, replied.Reply),
-                NodeAnswer.Lost => new RouteFailed(RouteFailure.HostUnreachable, ErrorTexts.HostUnreachable),
-                _ => new RouteFailed(RouteFailure.Timeout, ErrorTexts.Timeout),
-            }, TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(Sender);
+        // The node answers the asker itself; the router only remembers it, to tell it if the node is lost first.
+        if (!_forwarded.TryGetValue(entry.Node, out var askers)) _forwarded[entry.Node] = askers = new();
+        askers.Add((Sender, DateTime.UtcNow + _timeouts.For(request)));
+        entry.Node.Tell(command, Sender);
     }
 
     /// <summary>A host that left is no failure and no longer a member: cluster-wide answers leave it out.</summary>
-    private void SendToEveryHost(string operation, INodeCommand command) =>
-        AskEveryHost(command, _requestTimeout)
-            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(operation,
+    private void SendToEveryHost(INodeCommand command) =>
+        AskEveryHost(command, _timeouts.Request)
+            .ContinueWith(t => (RouteOutcome)new ClusterWideAnswered(
                     t.Result.Where(r => r.Entry.Status != NodeStatus.Left).Select(r => r.Reply).ToList()),
                 TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
@@ -154,7 +194,7 @@ public sealed class RequestRouter : ReceiveActor
         public sealed record TimedOut : NodeAnswer;
     }
 
-    /// <summary>Asks a node, racing its answer against the node being marked unreachable or removed.</summary>
+    /// <summary>Asks one node of a scatter-gather, racing its answer against the node being marked unreachable or removed.</summary>
     private Task<NodeAnswer> AskNode(NodeEntry entry, INodeCommand command, TimeSpan timeout)
     {
         var ask = entry.Node.Ask<INodeReply>(command, timeout);

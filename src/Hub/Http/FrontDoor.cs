@@ -17,10 +17,10 @@ namespace BlueZero.Hub.Http;
 /// </summary>
 public static class FrontDoor
 {
-    public static void Map(WebApplication app, HubOptions options, string hostName)
+    public static void Map(WebApplication app, HubOptions options, RouteTimeouts timeouts, string hostName)
     {
-        // An ask that timed out means the hub could not gather an answer in time (overload): 504, like a node that does
-        // not answer; anything else is our bug.
+        // An ask of GET /hosts or /health that timed out means the hub could not gather an answer in time (overload):
+        // 504, like a node that does not answer; anything else is our bug.
         app.UseExceptionHandler(error => error.Run(context =>
             context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is AskTimeoutException
                 ? JsonReply.Error(context, StatusCodes.Status504GatewayTimeout, ErrorTexts.Timeout)
@@ -39,13 +39,13 @@ public static class FrontDoor
         app.Use(authentication.Invoke);
         var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());
 
-        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, audit));
+        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, timeouts, audit));
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
             var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
-        OutputFollowing.Map(app, options);
+        OutputFollowing.Map(app, timeouts);
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {
             var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
@@ -57,7 +57,7 @@ public static class FrontDoor
 
     private static IActorRef Router(ActorRegistry actors) => actors.Get<RequestRouter>();
 
-    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options, AuditLog audit)
+    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options, RouteTimeouts timeouts, AuditLog audit)
     {
         var body = await ReadCappedBody(context, options.MaxBodyBytes);
         if (body.Bytes is null)
@@ -68,7 +68,7 @@ public static class FrontDoor
         var parsed = WireParser.Parse(body.Bytes, options.Limits);
         if (!parsed.IsOk)
         {
-            await JsonReply.Error(context, StatusCodes.Status400BadRequest, parsed.Error!);
+            await JsonReply.Error(context, StatusCodes.Status400BadRequest, parsed.Error!, parsed.Operation);
             return;
         }
         var request = parsed.Request!;
@@ -78,34 +78,23 @@ public static class FrontDoor
         {
             var refusal = ErrorTexts.Forbidden(request.Operation, caller.Name);
             audit.Record(caller, client, request, $"denied: {refusal}");
-            await JsonReply.Error(context, StatusCodes.Status403Forbidden, refusal);
+            await JsonReply.Error(context, StatusCodes.Status403Forbidden, refusal, request.Operation);
             return;
         }
-        // The router always answers within its own timeouts; this outer bound only guards against a lost reply.
-        var outcome = await Router(actors).Ask<RouteOutcome>(new RouteRequest(request), options.RequestTimeout * 3 + TimeSpan.FromSeconds(30));
+        var outcome = await RequestRouter.Ask(Router(actors), request, timeouts.For(request));
         audit.Record(caller, client, request, AuditLog.OutcomeOf(outcome));
         var (status, json) = outcome switch
         {
             // The node said no (no such pid, name in use, ...): still the hub form, but 422 so that curl --fail notices.
-            NodeAnswered answered => (answered.Reply is CommandFailed ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK,
-                WireResponseWriter.HubForm(answered.Operation, answered.Reply)),
-            ClusterWideAnswered all => (StatusCodes.Status200OK, WireResponseWriter.ClusterWide(all.Operation, all.Hosts)),
+            NodeAnswered answered => (answered.Reply is CommandFailed ? ErrorStatuses.NodeRefusal : StatusCodes.Status200OK,
+                WireResponseWriter.HubForm(request.Operation, answered.Reply)),
+            ClusterWideAnswered all => (StatusCodes.Status200OK, WireResponseWriter.ClusterWide(request.Operation, all.Hosts)),
             HostForgotten forgotten => (StatusCodes.Status200OK, WireResponseWriter.HostForgotten(forgotten.Entry.HostName, forgotten.Entry.StatusText)),
-            RouteFailed failed => (StatusOf(failed.Failure), WireResponseWriter.Error(failed.ErrorMessage)),
-            _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error(ErrorTexts.InternalError)),
+            RouteFailed failed => (ErrorStatuses.Of(failed.Code), WireResponseWriter.Error(failed.ErrorMessage, request.Operation)),
+            _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error(ErrorTexts.InternalError, request.Operation)),
         };
         await JsonReply.Write(context, status, json);
     }
-
-    public static int StatusOf(RouteFailure failure) => failure switch
-    {
-        RouteFailure.BadRequest => StatusCodes.Status400BadRequest,
-        RouteFailure.UnknownHost or RouteFailure.HostLeft => StatusCodes.Status404NotFound,
-        RouteFailure.HostIsUp => StatusCodes.Status409Conflict,
-        RouteFailure.HostUnreachable => StatusCodes.Status503ServiceUnavailable,
-        RouteFailure.Timeout => StatusCodes.Status504GatewayTimeout,
-        _ => StatusCodes.Status500InternalServerError,
-    };
 
     /// <summary>
     /// Bodies over the limit but under this are read and discarded before the 413 goes out: a client that sends its

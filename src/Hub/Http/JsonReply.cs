@@ -12,6 +12,7 @@ public static class JsonReply
         await context.Response.WriteAsync(json);
     }
 
-    public static Task Error(HttpContext context, int status, string message) =>
-        Write(context, status, WireResponseWriter.Error(message));
+    /// <param name="operation">The request's operation when it is known: the error then also appears under its key.</param>
+    public static Task Error(HttpContext context, int status, string message, string? operation = null) =>
+        Write(context, status, WireResponseWriter.Error(message, operation));
 }

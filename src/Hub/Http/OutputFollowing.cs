@@ -30,11 +30,11 @@ public static class OutputFollowing
     /// </summary>
     private const int BatchPeriodMs = 100;
 
-    public static void Map(WebApplication app, HubOptions options)
+    public static void Map(WebApplication app, RouteTimeouts timeouts)
     {
         var shared = new SharedPageReads<FetchedPage>();
         app.MapGet(Route, (HttpContext context, string host, string process, ActorRegistry actors) =>
-            Serve(context, host, process, actors.Get<RequestRouter>(), shared, options));
+            Serve(context, host, process, actors.Get<RequestRouter>(), shared, timeouts));
     }
 
     private sealed record FollowRequest(ProcessTarget Target, string Stream, bool Follow, int? Tail, long? SinceSeq);
@@ -45,7 +45,7 @@ public static class OutputFollowing
     /// <param name="Text">The page rendered and encoded for the client, once for all who share it.</param>
     private sealed record FetchedPage(RouteOutcome Outcome, byte[] Text);
 
-    private static async Task Serve(HttpContext context, string host, string process, IActorRef router, SharedPageReads<FetchedPage> shared, HubOptions options)
+    private static async Task Serve(HttpContext context, string host, string process, IActorRef router, SharedPageReads<FetchedPage> shared, RouteTimeouts timeouts)
     {
         if (Parse(context.Request.Query, process, out var error) is not { } request)
         {
@@ -61,8 +61,7 @@ public static class OutputFollowing
             {
                 var wait = request.Follow && !first ? PollWait : TimeSpan.Zero;
                 var read = new ReadOutput(request.Target, request.Stream, first ? request.Tail : null, since, (int)wait.TotalMilliseconds);
-                var timeout = options.RequestTimeout + wait + TimeSpan.FromSeconds(5);
-                var (outcome, text) = await shared.Read(new ReadKey(host, read), () => Fetch(router, host, read, timeout), IsWorthSharing);
+                var (outcome, text) = await shared.Read(new ReadKey(host, read), () => Fetch(router, host, read, timeouts), IsWorthSharing);
                 if (outcome is not NodeAnswered { Reply: OutputRead page })
                 {
                     var (status, message) = Failure(outcome);
@@ -98,9 +97,10 @@ public static class OutputFollowing
 
     private static TimeSpan UntilNextBeat() => TimeSpan.FromMilliseconds(BatchPeriodMs - Environment.TickCount64 % BatchPeriodMs);
 
-    private static async Task<FetchedPage> Fetch(IActorRef router, string host, ReadOutput read, TimeSpan timeout)
+    private static async Task<FetchedPage> Fetch(IActorRef router, string host, ReadOutput read, RouteTimeouts timeouts)
     {
-        var outcome = await router.Ask<RouteOutcome>(new RouteRequest(new HubRequest(host, read)), timeout);
+        var request = new HubRequest(WireOperations.ReadOutput, host, read);
+        var outcome = await RequestRouter.Ask(router, request, timeouts.For(request));
         return new FetchedPage(outcome, outcome is NodeAnswered { Reply: OutputRead page } ? Encoding.UTF8.GetBytes(Render(page, read.SinceSeq, read.Stream)) : []);
     }
 
@@ -174,9 +174,8 @@ public static class OutputFollowing
 
     private static (int Status, string Message) Failure(RouteOutcome outcome) => outcome switch
     {
-        NodeAnswered { Reply: CommandFailed failed } => (ErrorTexts.IsOutputNotCaptured(failed.ErrorMessage)
-            ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound, failed.ErrorMessage),
-        RouteFailed failed => (FrontDoor.StatusOf(failed.Failure), failed.ErrorMessage),
+        NodeAnswered { Reply: CommandFailed failed } => (ErrorStatuses.Of(failed.Code), failed.ErrorMessage),
+        RouteFailed failed => (ErrorStatuses.Of(failed.Code), failed.ErrorMessage),
         _ => (StatusCodes.Status500InternalServerError, ErrorTexts.InternalError),
     };
 

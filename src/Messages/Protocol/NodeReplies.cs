@@ -63,5 +63,9 @@ public sealed record Unscheduled(string? Name) : INodeReply;
 
 public sealed record AllKilled(IReadOnlyList<int> Pids) : INodeReply;
 
-/// <summary>The node understood the command but could not carry it out; the text is user-facing.</summary>
-public sealed record CommandFailed(string ErrorMessage) : INodeReply;
+/// <summary>
+/// The node understood the command but could not carry it out. The text is user-facing; the hub decides statuses
+/// from <paramref name="Code"/> (a node of an earlier version sends no code, read as <see cref="ErrorCode.NodeFailure"/>).
+/// Built by Wire.NodeErrors, which pairs each code with its text.
+/// </summary>
+public sealed record CommandFailed(ErrorCode Code, string ErrorMessage) : INodeReply;

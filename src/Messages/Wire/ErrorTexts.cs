@@ -24,6 +24,7 @@ public static class ErrorTexts
     public const string InvalidUtf8 = "request is not valid UTF-8";
     public const string NotAnObject = "request must be a JSON object";
     public static string MalformedJson(string detail) => $"malformed JSON: {detail}";
+    public static string DuplicateKey(string key) => MalformedJson($"duplicate key \"{key}\"");
     public static string MissingOperation() => $"missing operation: expected one of {string.Join(", ", WireOperations.All)}";
     public static string UnknownOperation(string key, string? closest) => $"unknown operation: {key}{DidYouMean(closest)}";
 
@@ -82,13 +83,7 @@ public static class ErrorTexts
     public static string CannotCapture(string path, string reason) =>
         $"cannot start {path}: the node cannot open pipes for its output ({reason}); raise its open-file limit (ulimit -n) or start it with \"output\": \"discard\"";
     public const string ShuttingDown = "node is shutting down";
-    public static string OutputNotCaptured(string target, string mode) => $"{OutputOf}{target}{IsNotCaptured}{mode})";
-    private const string OutputOf = "output of ";
-    private const string IsNotCaptured = " is not captured (output: ";
-
-    /// <summary>Recognises <see cref="OutputNotCaptured"/> in a node's reply (the hub answers it 409, not 404).</summary>
-    public static bool IsOutputNotCaptured(string message) =>
-        message.StartsWith(OutputOf, StringComparison.Ordinal) && message.Contains(IsNotCaptured, StringComparison.Ordinal);
+    public static string OutputNotCaptured(string target, string mode) => $"output of {target} is not captured (output: {mode})";
 
     // Size limits (WireLimits, ProcessManagerOptions.MaxProcesses).
     public static string TooManyBytes(string field, long bytes, long limit) => $"invalid value for field {field}: {bytes} bytes in total; the limit is {limit}";

@@ -11,11 +11,11 @@ namespace BlueZero.Messages.Wire;
 /// </summary>
 internal static class JsonSyntaxError
 {
-    /// <param name="text">The text the reader saw (after any byte-order marks).</param>
-    /// <param name="skippedBytes">Bytes in front of <paramref name="text"/> in the body (byte-order marks), so offsets count from the body's start.</param>
-    public static string Describe(JsonException error, string text, int skippedBytes)
+    /// <param name="content">The bytes the reader saw (after any byte-order marks).</param>
+    /// <param name="skippedBytes">Bytes in front of <paramref name="content"/> in the body (byte-order marks), so offsets count from the body's start.</param>
+    public static string Describe(JsonException error, ReadOnlySpan<byte> content, int skippedBytes)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var bytes = content.ToArray(); // an error is rare: the helpers below work on an array
         if (error.LineNumber is not { } line || error.BytePositionInLine is not { } column)
             return ErrorTexts.MalformedJson(ErrorTexts.JsonSyntaxError);
         var at = (int)Math.Min(LineStart(bytes, line) + column, bytes.Length);
@@ -47,9 +47,9 @@ internal static class JsonSyntaxError
     /// For valid JSON whose string escapes half a surrogate pair (<c>"\uD800"</c>): RFC 8259 lets it through, but it
     /// is not text, so the reader refuses to produce the string. Points at the first such escape.
     /// </summary>
-    public static string UnpairedSurrogate(string text, int skippedBytes)
+    public static string UnpairedSurrogate(ReadOnlySpan<byte> content, int skippedBytes)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var bytes = content.ToArray();
         var inString = false;
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -67,6 +67,14 @@ internal static class JsonSyntaxError
         }
         return ErrorTexts.MalformedJson(ErrorTexts.JsonUnpairedSurrogate("escape"));
     }
+
+    /// <summary>
+    /// Whether the reader refused a key that appears twice in one object (JsonDocumentOptions.AllowDuplicateProperties
+    /// = false). Its message, "Duplicate property 'KEY' encountered during deserialization.", cuts a long KEY short
+    /// ("list_active_pro..."), so the parser names the key itself (WireParser.FirstDuplicateKey).
+    /// </summary>
+    public static bool IsDuplicateKey(JsonException error) =>
+        error.LineNumber is null && error.Message.StartsWith("Duplicate property '", StringComparison.Ordinal);
 
     /// <summary>The UTF-16 unit of a \uXXXX escape starting at <paramref name="at"/>, or null when there is none.</summary>
     private static char? EscapedUnit(byte[] bytes, int at) =>

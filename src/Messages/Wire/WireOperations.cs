@@ -1,8 +1,6 @@
-using BlueZero.Messages.Protocol;
-
 namespace BlueZero.Messages.Wire;
 
-/// <summary>The operation keys of the wire protocol and the command type each one maps to.</summary>
+/// <summary>The operation keys of the wire protocol; the parser maps each to its command type.</summary>
 public static class WireOperations
 {
     public const string StartProcess = "start_process";
@@ -21,21 +19,4 @@ public static class WireOperations
 
     public static readonly IReadOnlyList<string> All =
         [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost];
-
-    public static string NameOf(IClientCommand command) => command switch
-    {
-        Protocol.StartProcess => StartProcess,
-        Protocol.StopProcess => StopProcess,
-        Protocol.QueryProcessStatus => QueryProcessStatus,
-        Protocol.ListActiveProcesses => ListActiveProcesses,
-        Protocol.ListProcesses => ListProcesses,
-        Protocol.Unschedule => Unschedule,
-        Protocol.KillAll => KillAll,
-        Protocol.ReadOutput => ReadOutput,
-        ProcessStatsQuery => ProcessStats,
-        NodeStateQuery => NodeState,
-        HostInfoQuery => HostInfo,
-        Protocol.ForgetHost => ForgetHost,
-        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a wire operation"),
-    };
 }

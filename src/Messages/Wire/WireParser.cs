@@ -1,11 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using BlueZero.Messages.Protocol;
 
 namespace BlueZero.Messages.Wire;
 
 /// <summary>
 /// The one parser of the wire protocol: any byte string in, a typed <see cref="HubRequest"/> or a clear error out.
+/// It parses the body's bytes (System.Text.Json's own duplicate-key check included), so the request is never decoded to
+/// a string first.
 /// It never throws to its caller; field names in errors use the dotted wire path (start_process.args[2]).
 /// It reads with System.Text.Json, which is strict RFC 8259 (Newtonsoft's reader accepts octal numbers such as
 /// 010, single quotes, unquoted names and trailing commas, which a protocol must refuse).
@@ -18,49 +21,42 @@ public static class WireParser
     private const int MaxDetailLength = 200;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
-    /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
-    public static ParseResult Parse(ReadOnlySpan<byte> body, WireLimits? limits = null)
+    /// <summary>Strict RFC 8259, and a key twice in one object, at any level, is an error (malformed JSON: duplicate key).</summary>
+    private static readonly JsonDocumentOptions Strict = new()
     {
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(body);
-        }
-        catch (DecoderFallbackException)
-        {
+        MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The body as it arrived: parsed from its bytes, never decoded to a string first.</summary>
+    /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
+    public static ParseResult Parse(ReadOnlyMemory<byte> body, WireLimits? limits = null)
+    {
+        if (!Utf8.IsValid(body.Span))
             return ParseResult.Fail(ErrorTexts.InvalidUtf8);
-        }
-        return Parse(text, limits);
-    }
-
-    /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
-    public static ParseResult Parse(string text, WireLimits? limits = null)
-    {
-        var content = text.TrimStart('\uFEFF'); // a byte-order mark is noise, not content
-        var bomBytes = 3 * (text.Length - content.Length); // so error offsets count from the body's first byte
+        var bomBytes = 0; // a byte-order mark is noise, not content; error offsets still count from the body's first byte
+        while (body.Span[bomBytes..].StartsWith(ByteOrderMark)) bomBytes += ByteOrderMark.Length;
+        var content = body[bomBytes..];
         try
         {
-            if (string.IsNullOrWhiteSpace(content))
+            if (IsBlank(content.Span))
                 return ParseResult.Fail(ErrorTexts.EmptyRequest);
             using var document = JsonDocument.Parse(content, Strict);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? ParseObject(document.RootElement, limits ?? WireLimits.Default)
                 : ParseResult.Fail(ErrorTexts.NotAnObject);
         }
+        catch (JsonException ex) when (JsonSyntaxError.IsDuplicateKey(ex))
+        {
+            return ParseResult.Fail(ErrorTexts.DuplicateKey(Shorten(FirstDuplicateKey(content))));
+        }
         catch (JsonException ex)
         {
-            return ParseResult.Fail(JsonSyntaxError.Describe(ex, content, bomBytes));
+            return ParseResult.Fail(JsonSyntaxError.Describe(ex, content.Span, bomBytes));
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("UTF-16", StringComparison.Ordinal))
         {
-            return ParseResult.Fail(JsonSyntaxError.UnpairedSurrogate(content, bomBytes));
-        }
-        catch (ArgumentException ex) when (ex.InnerException is EncoderFallbackException)
-        {
-            // Only text handed in as a string can get here: a lone surrogate has no UTF-8 form.
-            return ParseResult.Fail(ErrorTexts.InvalidUtf8);
+            return ParseResult.Fail(JsonSyntaxError.UnpairedSurrogate(content.Span, bomBytes));
         }
         catch (Exception)
         {
@@ -69,13 +65,66 @@ public static class WireParser
         }
     }
 
+    /// <summary>Text handed in as a string (tests, tools): its UTF-8 bytes are parsed; a lone surrogate has no UTF-8 form.</summary>
+    /// <param name="limits">Size limits for start_process; null means <see cref="WireLimits.Default"/>.</param>
+    public static ParseResult Parse(string text, WireLimits? limits = null)
+    {
+        byte[] body;
+        try
+        {
+            body = StrictUtf8.GetBytes(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            return ParseResult.Fail(ErrorTexts.InvalidUtf8);
+        }
+        return Parse(body, limits);
+    }
+
+    /// <summary>
+    /// Names the key the reader refused as a duplicate (it cuts long keys short in its message): the document is read
+    /// again with duplicates allowed, and each object's keys are checked before the objects inside it, so that the
+    /// outermost duplicate is named. Only a refused request pays for this.
+    /// </summary>
+    private static string FirstDuplicateKey(ReadOnlyMemory<byte> content)
+    {
+        using var document = JsonDocument.Parse(content, Strict with { AllowDuplicateProperties = true });
+        return FirstDuplicateKey(document.RootElement) ?? "";
+    }
+
+    private static string? FirstDuplicateKey(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+                if (!seen.Add(property.Name))
+                    return property.Name;
+            return element.EnumerateObject().Select(p => FirstDuplicateKey(p.Value)).FirstOrDefault(key => key is not null);
+        }
+        return element.ValueKind == JsonValueKind.Array
+            ? element.EnumerateArray().Select(FirstDuplicateKey).FirstOrDefault(key => key is not null)
+            : null;
+    }
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Nothing but whitespace, Unicode's included (a body of no-break spaces is empty, not malformed).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> content)
+    {
+        while (!content.IsEmpty)
+        {
+            Rune.DecodeFromUtf8(content, out var rune, out var length);
+            if (!Rune.IsWhiteSpace(rune)) return false;
+            content = content[length..];
+        }
+        return true;
+    }
+
     private static string Shorten(string detail) => detail.Length <= MaxDetailLength ? detail : detail[..MaxDetailLength] + "...";
 
     private static ParseResult ParseObject(JsonElement root, WireLimits limits)
     {
-        if (FirstDuplicateKey(root) is { } duplicate)
-            return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
-
         string? hostName = null;
         var operations = new List<JsonProperty>();
         foreach (var property in root.EnumerateObject())
@@ -103,9 +152,7 @@ public static class WireParser
 
         var operation = operations[0];
         if (operation.Value.ValueKind != JsonValueKind.Object)
-            return ParseResult.Fail(ErrorTexts.WrongType(operation.Name, "an object"));
-        if (FirstDuplicateKey(operation.Value) is { } duplicateField)
-            return ParseResult.Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicateField)}\""));
+            return ParseResult.Fail(ErrorTexts.WrongType(operation.Name, "an object"), operation.Name);
 
         var fields = new FieldReader(operation.Name, operation.Value, limits);
         var allHosts = false;
@@ -125,7 +172,9 @@ public static class WireParser
             WireOperations.ForgetHost => ParseForgetHost(fields, hostName),
             _ => null,
         };
-        return command is null ? ParseResult.Fail(fields.Error!) : ParseResult.Ok(new HubRequest(hostName, command, allHosts));
+        return command is null
+            ? ParseResult.Fail(fields.Error!, operation.Name)
+            : ParseResult.Ok(new HubRequest(operation.Name, hostName, command, allHosts));
     }
 
     /// <summary>The hub answers forget_host itself, so its host_name is an argument inside the object, not a route.</summary>
@@ -134,15 +183,6 @@ public static class WireParser
         if (topLevelHostName is not null) return fields.FailWith<ForgetHost>(ErrorTexts.HostNameInside(WireOperations.ForgetHost));
         if (!fields.NoUnknownFields(WireOperations.HostName) || !fields.RequiredHostName(out var hostName)) return null;
         return new ForgetHost(hostName!);
-    }
-
-    private static string? FirstDuplicateKey(JsonElement obj)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in obj.EnumerateObject())
-            if (!seen.Add(property.Name))
-                return property.Name;
-        return null;
     }
 
     private static StartProcess? ParseStart(FieldReader fields)
@@ -256,8 +296,6 @@ public static class WireParser
             var token = Present(field);
             if (token is null) return true;
             if (token.Value.ValueKind != JsonValueKind.Object) return Fail(ErrorTexts.WrongType(Path(field), "an object"));
-            if (FirstDuplicateKey(token.Value) is { } duplicate)
-                return Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
             nested = new FieldReader(Path(field), token.Value, limits);
             return true;
         }
@@ -450,8 +488,6 @@ public static class WireParser
             var token = Present(field);
             if (token is null) return true;
             if (token.Value.ValueKind != JsonValueKind.Object) return Fail(ErrorTexts.WrongType(Path(field), "an object of strings"));
-            if (FirstDuplicateKey(token.Value) is { } duplicate)
-                return Fail(ErrorTexts.MalformedJson($"duplicate key \"{Shorten(duplicate)}\""));
             var entries = token.Value.EnumerateObject().Count();
             if (entries > limits.MaxEnvEntries) return Fail(ErrorTexts.TooManyEntries(Path(field), entries, limits.MaxEnvEntries));
             var result = new Dictionary<string, string>(StringComparer.Ordinal);

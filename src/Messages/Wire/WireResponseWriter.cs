@@ -1,268 +1,366 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using BlueZero.Messages.Protocol;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace BlueZero.Messages.Wire;
 
-/// <summary>Turns typed replies into the wire JSON of docs/PROTOCOL.md. The only place responses are shaped.</summary>
+/// <summary>
+/// Turns typed replies into the wire JSON of docs/PROTOCOL.md. The only place responses are shaped. It writes with
+/// System.Text.Json's Utf8JsonWriter, the library the parser reads with, keeping the wire's bytes as they were:
+/// properties in the documented order, numbers with a decimal point (5.0), strings escaped by <see cref="WireJsonEncoder"/>.
+/// </summary>
 public static class WireResponseWriter
 {
-    /// <summary>A routed reply wraps the node's reply: <c>{"success":true,"start_process":{...}}</c>.</summary>
-    public static string HubForm(string operation, INodeReply reply) =>
-        Serialize(new JObject { ["success"] = true, [operation] = ReplyBody(reply) });
+    private static readonly JsonWriterOptions Options = new() { Encoder = WireJsonEncoder.Instance };
 
-    public static string Error(string errorMessage) =>
-        Serialize(new JObject { ["success"] = false, ["error_message"] = errorMessage });
+    /// <summary>A routed reply wraps the node's reply: <c>{"success":true,"start_process":{...}}</c>.</summary>
+    public static string HubForm(string operation, INodeReply reply) => Write(w =>
+    {
+        w.WriteBoolean("success", true);
+        w.WritePropertyName(operation);
+        ReplyBody(w, reply);
+    });
+
+    /// <summary>
+    /// A refused request: <c>{"success":false,"error_message":E}</c>. When its operation is known the error also appears
+    /// under the operation's key, in BlueZero's own form, so that a client reading start_process.success sees false:
+    /// <c>{"success":false,"error_message":E,"start_process":{"success":false,"error_message":E}}</c>.
+    /// </summary>
+    public static string Error(string errorMessage, string? operation = null) => Write(w =>
+    {
+        Failure(w, errorMessage);
+        if (operation is null) return;
+        w.WriteStartObject(operation);
+        Failure(w, errorMessage);
+        w.WriteEndObject();
+    });
+
+    private static void Failure(Utf8JsonWriter w, string? errorMessage)
+    {
+        w.WriteBoolean("success", false);
+        w.WriteString("error_message", errorMessage);
+    }
 
     /// <summary>
     /// An operation sent to every host: <c>{"success":true,"list_active_processes":{"hosts":[{"host_name":"a","pids":[...]}]}}</c>.
     /// Each host's entry is its node's reply without the inner "success", or an "error_message".
     /// </summary>
-    public static string ClusterWide(string operation, IEnumerable<HostReply> hosts) =>
-        Serialize(new JObject
-        {
-            ["success"] = true,
-            [operation] = new JObject { ["hosts"] = new JArray(hosts.Select(HostEntry)) },
-        });
-
-    private static JObject HostEntry(HostReply host)
+    public static string ClusterWide(string operation, IEnumerable<HostReply> hosts) => Write(w =>
     {
-        var entry = new JObject { ["host_name"] = host.HostName };
-        if (host.Reply is CommandFailed failed)
+        w.WriteBoolean("success", true);
+        w.WriteStartObject(operation);
+        w.WriteStartArray("hosts");
+        foreach (var host in hosts)
         {
-            entry["error_message"] = failed.ErrorMessage;
-            return entry;
+            w.WriteStartObject();
+            w.WriteString("host_name", host.HostName);
+            if (host.Reply is null) w.WriteString("error_message", host.ErrorMessage);
+            else ReplyFields(w, host.Reply, inHostEntry: true);
+            w.WriteEndObject();
         }
-        if (host.Reply is null)
-        {
-            entry["error_message"] = host.ErrorMessage;
-            return entry;
-        }
-        foreach (var property in ReplyBody(host.Reply).Properties().Where(p => p.Name != "success"))
-            entry[property.Name] = property.Value;
-        return entry;
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
-    public static string Hosts(IEnumerable<HostSummary> hosts) =>
-        Serialize(new JObject
+    public static string Hosts(IEnumerable<HostSummary> hosts) => Write(w =>
+    {
+        w.WriteStartArray("hosts");
+        foreach (var h in hosts)
         {
-            ["hosts"] = new JArray(hosts.Select(h => new JObject
-            {
-                ["host_name"] = h.HostName,
-                ["address"] = h.Address,
-                ["status"] = h.Status,
-                ["since"] = Timestamp(h.Since),
-                ["processes"] = h.Processes is { } n ? n : JValue.CreateNull(),
-                ["cpu_percent"] = h.CpuPercent is { } cpu ? Percent(cpu) : JValue.CreateNull(),
-                ["memory_percent"] = h.MemoryPercent is { } memory ? Percent(memory) : JValue.CreateNull(),
-            })),
-        });
+            w.WriteStartObject();
+            w.WriteString("host_name", h.HostName);
+            w.WriteString("address", h.Address);
+            w.WriteString("status", h.Status);
+            w.WriteString("since", Timestamp(h.Since));
+            Number(w, "processes", h.Processes);
+            Percent(w, "cpu_percent", h.CpuPercent);
+            Percent(w, "memory_percent", h.MemoryPercent);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
 
     /// <summary>forget_host: <c>{"success":true,"forget_host":{"host_name":"lab-4","status":"left"}}</c>, status being the one it had.</summary>
-    public static string HostForgotten(string hostName, string status) =>
-        Serialize(new JObject
-        {
-            ["success"] = true,
-            [WireOperations.ForgetHost] = new JObject { ["host_name"] = hostName, ["status"] = status },
-        });
+    public static string HostForgotten(string hostName, string status) => Write(w =>
+    {
+        w.WriteBoolean("success", true);
+        w.WriteStartObject(WireOperations.ForgetHost);
+        w.WriteString("host_name", hostName);
+        w.WriteString("status", status);
+        w.WriteEndObject();
+    });
 
     /// <summary>GET /health: <c>{"status":"ok","host_name":"hub-1","nodes":3}</c>, nodes being those up.</summary>
-    public static string Health(string hostName, int nodesUp) =>
-        Serialize(new JObject { ["status"] = "ok", ["host_name"] = hostName, ["nodes"] = nodesUp });
+    public static string Health(string hostName, int nodesUp) => Write(w =>
+    {
+        w.WriteString("status", "ok");
+        w.WriteString("host_name", hostName);
+        w.WriteNumber("nodes", nodesUp);
+    });
 
-    public static JObject ReplyBody(INodeReply reply)
+    /// <summary>A node's reply in BlueZero's form: <c>{"success":true,"pid":42}</c>, or success false with an error_message.</summary>
+    private static void ReplyBody(Utf8JsonWriter w, INodeReply reply)
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("success", reply is not CommandFailed);
+        ReplyFields(w, reply, inHostEntry: false);
+        w.WriteEndObject();
+    }
+
+    /// <param name="inHostEntry">In a cluster-wide entry, which starts with the host_name already.</param>
+    private static void ReplyFields(Utf8JsonWriter w, INodeReply reply, bool inHostEntry)
     {
         switch (reply)
         {
             case ProcessStarted started:
-                return new JObject { ["success"] = true, ["pid"] = started.Pid };
+                w.WriteNumber("pid", started.Pid);
+                break;
             case ProcessStopped stopped:
-                var stopBody = new JObject { ["success"] = true };
-                if (stopped.Pid is { } stoppedPid) stopBody["pid"] = stoppedPid;
-                AddExit(stopBody, stopped.Exit, "exit_code", "signal");
-                return stopBody;
+                if (stopped.Pid is { } stoppedPid) w.WriteNumber("pid", stoppedPid);
+                Exit(w, stopped.Exit, "exit_code", "signal");
+                break;
             case ProcessStatus status:
-                var statusBody = new JObject { ["success"] = true };
-                foreach (var property in Info(status.Info).Properties()) statusBody[property.Name] = property.Value;
+                InfoFields(w, status.Info);
                 // BlueZero's fields: running, and once it no longer runs, how its last run ended.
-                statusBody["running"] = status.Info.Running;
-                if (!status.Info.Running) AddExit(statusBody, status.Info.LastExit, "exit_code", "signal");
-                return statusBody;
+                w.WriteBoolean("running", status.Info.Running);
+                if (!status.Info.Running) Exit(w, status.Info.LastExit, "exit_code", "signal");
+                break;
             case ActiveProcesses active:
-                return new JObject { ["success"] = true, ["pids"] = new JArray(active.Pids) };
+                Numbers(w, "pids", active.Pids);
+                break;
             case ProcessList list:
-                return new JObject { ["success"] = true, ["processes"] = new JArray(list.Processes.Select(Info)) };
+                w.WriteStartArray("processes");
+                foreach (var info in list.Processes)
+                {
+                    w.WriteStartObject();
+                    InfoFields(w, info);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                break;
             case Unscheduled unscheduled:
-                var unscheduledBody = new JObject { ["success"] = true };
-                if (unscheduled.Name is not null) unscheduledBody["name"] = unscheduled.Name;
-                return unscheduledBody;
+                if (unscheduled.Name is not null) w.WriteString("name", unscheduled.Name);
+                break;
             case AllKilled killed:
-                return new JObject { ["success"] = true, ["pids"] = new JArray(killed.Pids) };
+                Numbers(w, "pids", killed.Pids);
+                break;
             case OutputRead output:
-                return OutputBody(output);
+                OutputFields(w, output);
+                break;
             case ProcessStats stats:
-                return StatsBody(stats);
+                StatsFields(w, stats);
+                break;
             case NodeState state:
-                return NodeStateBody(state);
+                NodeStateFields(w, state, inHostEntry);
+                break;
             case HostInfo info:
-                return HostInfoBody(info);
+                HostInfoFields(w, info, inHostEntry);
+                break;
             case CommandFailed failed:
-                return new JObject { ["success"] = false, ["error_message"] = failed.ErrorMessage };
+                w.WriteString("error_message", failed.ErrorMessage);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(reply), reply.GetType().Name, "no wire form for this reply");
         }
     }
 
-    private static JObject OutputBody(OutputRead output)
+    private static void OutputFields(Utf8JsonWriter w, OutputRead output)
     {
-        var body = new JObject
+        Number(w, "pid", output.Pid);
+        w.WriteStartArray("lines");
+        foreach (var line in output.Lines)
         {
-            ["success"] = true,
-            ["pid"] = output.Pid is { } pid ? pid : JValue.CreateNull(),
-            ["lines"] = new JArray(output.Lines.Select(line => new JObject
-            {
-                ["seq"] = line.Seq,
-                ["stream"] = line.Stream,
-                ["ts"] = Timestamp(line.Ts),
-                ["text"] = line.Text,
-            })),
-            ["next_seq"] = output.NextSeq,
-            ["dropped"] = output.Dropped,
-            ["running"] = output.Running,
-            ["final"] = output.Final,
-        };
-        if (!output.Running) AddExit(body, output.Exit, "exit_code", "signal");
-        return body;
+            w.WriteStartObject();
+            w.WriteNumber("seq", line.Seq);
+            w.WriteString("stream", line.Stream);
+            w.WriteString("ts", Timestamp(line.Ts));
+            w.WriteString("text", line.Text);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("next_seq", output.NextSeq);
+        w.WriteNumber("dropped", output.Dropped);
+        w.WriteBoolean("running", output.Running);
+        w.WriteBoolean("final", output.Final);
+        if (!output.Running) Exit(w, output.Exit, "exit_code", "signal");
     }
 
-    private static JObject StatsBody(ProcessStats stats)
+    private static void StatsFields(Utf8JsonWriter w, ProcessStats stats)
     {
-        var body = new JObject
+        Number(w, "pid", stats.Pid);
+        w.WriteString("name", stats.Name);
+        w.WriteString("state", stats.State.ToWire());
+        if (stats.Usage is { } usage) Usage(w, usage);
+        Double(w, "stats_interval_s", stats.IntervalS);
+        w.WriteStartArray("history");
+        foreach (var sample in stats.History)
         {
-            ["success"] = true,
-            ["pid"] = stats.Pid is { } pid ? pid : JValue.CreateNull(),
-            ["name"] = stats.Name is { } name ? name : JValue.CreateNull(),
-            ["state"] = stats.State.ToWire(),
-        };
-        if (stats.Usage is { } usage) AddUsage(body, usage);
-        body["stats_interval_s"] = stats.IntervalS;
-        body["history"] = new JArray(stats.History.Select(sample => new JObject
-        {
-            ["ts"] = Timestamp(sample.At),
-            ["cpu_percent"] = Percent(sample.CpuPercent),
-            ["rss_bytes"] = sample.RssBytes,
-            ["threads"] = sample.Threads,
-        }));
-        return body;
+            w.WriteStartObject();
+            w.WriteString("ts", Timestamp(sample.At));
+            Percent(w, "cpu_percent", sample.CpuPercent);
+            w.WriteNumber("rss_bytes", sample.RssBytes);
+            w.WriteNumber("threads", sample.Threads);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
-    private static JObject NodeStateBody(NodeState state)
+    /// <summary>The node's own host_name, except in a cluster-wide entry, which starts with it.</summary>
+    private static void NodeStateFields(Utf8JsonWriter w, NodeState state, bool inHostEntry)
     {
-        var node = new JObject();
-        AddUsage(node, state.Node);
-        var managed = new JObject();
-        AddUsage(managed, state.Managed, withUptime: false); // a sum of uptimes means nothing
-        return new JObject
-        {
-            ["success"] = true,
-            ["host_name"] = state.HostName,
-            ["node"] = node,
-            ["managed_processes"] = state.ManagedProcesses,
-            ["running_processes"] = state.RunningProcesses,
-            ["managed"] = managed,
-            ["host_cpu_percent"] = Percent(state.HostCpuPercent),
-            ["host_memory_percent"] = Percent(state.HostMemoryPercent),
-        };
+        if (!inHostEntry) w.WriteString("host_name", state.HostName);
+        w.WriteStartObject("node");
+        Usage(w, state.Node);
+        w.WriteEndObject();
+        w.WriteNumber("managed_processes", state.ManagedProcesses);
+        w.WriteNumber("running_processes", state.RunningProcesses);
+        w.WriteStartObject("managed");
+        Usage(w, state.Managed, withUptime: false); // a sum of uptimes means nothing
+        w.WriteEndObject();
+        Percent(w, "host_cpu_percent", state.HostCpuPercent);
+        Percent(w, "host_memory_percent", state.HostMemoryPercent);
     }
 
-    private static JObject HostInfoBody(HostInfo info) => new()
+    private static void HostInfoFields(Utf8JsonWriter w, HostInfo info, bool inHostEntry)
     {
-        ["success"] = true,
-        ["host_name"] = info.Node.HostName,
-        ["version"] = info.Node.Version,
-        ["started_at"] = Timestamp(info.Node.StartedAt),
-        ["managed_processes"] = info.Node.ManagedProcesses,
-        ["cpu"] = new JObject
+        if (!inHostEntry) w.WriteString("host_name", info.Node.HostName);
+        w.WriteString("version", info.Node.Version);
+        w.WriteString("started_at", Timestamp(info.Node.StartedAt));
+        w.WriteNumber("managed_processes", info.Node.ManagedProcesses);
+        w.WriteStartObject("cpu");
+        w.WriteString("model", info.Cpu.Model);
+        w.WriteNumber("cores", info.Cpu.Cores);
+        Percent(w, "usage_percent", info.Cpu.UsagePercent);
+        w.WriteStartArray("per_core_percent");
+        foreach (var core in info.Cpu.PerCorePercent) Double(w, null, Math.Round(core, 1));
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartObject("memory");
+        w.WriteNumber("total_bytes", info.Memory.TotalBytes);
+        w.WriteNumber("available_bytes", info.Memory.AvailableBytes);
+        Percent(w, "percent_used", info.Memory.PercentUsed);
+        w.WriteEndObject();
+        w.WriteStartArray("disks");
+        foreach (var disk in info.Disks)
         {
-            ["model"] = info.Cpu.Model,
-            ["cores"] = info.Cpu.Cores,
-            ["usage_percent"] = Percent(info.Cpu.UsagePercent),
-            ["per_core_percent"] = new JArray(info.Cpu.PerCorePercent.Select(Percent)),
-        },
-        ["memory"] = new JObject
+            w.WriteStartObject();
+            w.WriteString("mount", disk.Mount);
+            w.WriteString("device", disk.Device);
+            w.WriteString("fs_type", disk.FsType);
+            w.WriteNumber("total_bytes", disk.TotalBytes);
+            w.WriteNumber("available_bytes", disk.AvailableBytes);
+            Percent(w, "percent_used", disk.PercentUsed);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("nics");
+        foreach (var nic in info.Nics)
         {
-            ["total_bytes"] = info.Memory.TotalBytes,
-            ["available_bytes"] = info.Memory.AvailableBytes,
-            ["percent_used"] = Percent(info.Memory.PercentUsed),
-        },
-        ["disks"] = new JArray(info.Disks.Select(disk => new JObject
-        {
-            ["mount"] = disk.Mount,
-            ["device"] = disk.Device,
-            ["fs_type"] = disk.FsType,
-            ["total_bytes"] = disk.TotalBytes,
-            ["available_bytes"] = disk.AvailableBytes,
-            ["percent_used"] = Percent(disk.PercentUsed),
-        })),
-        ["nics"] = new JArray(info.Nics.Select(nic => new JObject
-        {
-            ["name"] = nic.Name,
-            ["mac"] = nic.Mac,
-            ["addresses"] = new JArray(nic.Addresses),
-            ["up"] = nic.Up,
-        })),
-        ["os"] = new JObject
-        {
-            ["kernel"] = info.Os.Kernel,
-            ["distribution"] = info.Os.Distribution,
-            ["hostname"] = info.Os.Hostname,
-            ["uptime_s"] = Math.Round(info.Os.UptimeS, 1),
-        },
-    };
+            w.WriteStartObject();
+            w.WriteString("name", nic.Name);
+            w.WriteString("mac", nic.Mac);
+            w.WriteStartArray("addresses");
+            foreach (var address in nic.Addresses) w.WriteStringValue(address);
+            w.WriteEndArray();
+            w.WriteBoolean("up", nic.Up);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("os");
+        w.WriteString("kernel", info.Os.Kernel);
+        w.WriteString("distribution", info.Os.Distribution);
+        w.WriteString("hostname", info.Os.Hostname);
+        Percent(w, "uptime_s", info.Os.UptimeS);
+        w.WriteEndObject();
+    }
 
     /// <summary>cpu_percent, rss_bytes, threads, processes and uptime_s of a process tree (or of the node itself).</summary>
-    private static void AddUsage(JObject body, ResourceUsage usage, bool withUptime = true)
+    private static void Usage(Utf8JsonWriter w, ResourceUsage usage, bool withUptime = true)
     {
-        body["cpu_percent"] = Percent(usage.CpuPercent);
-        body["rss_bytes"] = usage.RssBytes;
-        body["threads"] = usage.Threads;
-        body["processes"] = usage.Processes;
-        if (withUptime) body["uptime_s"] = Math.Round(usage.UptimeS, 1);
+        Percent(w, "cpu_percent", usage.CpuPercent);
+        w.WriteNumber("rss_bytes", usage.RssBytes);
+        w.WriteNumber("threads", usage.Threads);
+        w.WriteNumber("processes", usage.Processes);
+        if (withUptime) Percent(w, "uptime_s", usage.UptimeS);
     }
-
-    private static double Percent(double value) => Math.Round(value, 1);
 
     /// <summary>One managed entry, as in list_processes and query_process_status.</summary>
-    private static JObject Info(ProcessInfo info)
+    private static void InfoFields(Utf8JsonWriter w, ProcessInfo info)
     {
-        var body = new JObject
-        {
-            ["pid"] = info.Pid is { } pid ? pid : JValue.CreateNull(),
-            ["name"] = info.Name is { } name ? name : JValue.CreateNull(),
-            ["path"] = info.Path,
-            ["args"] = new JArray(info.Args),
-            ["state"] = info.State.ToWire(),
-            ["restarts"] = info.Restarts,
-            ["started_at"] = Timestamp(info.StartedAt),
-        };
-        AddExit(body, info.LastExit, "last_exit_code", "last_signal");
-        if (info.NextRunAt is { } next) body["next_restart_at"] = Timestamp(next);
-        if (info.Usage is { } usage) AddUsage(body, usage);
-        return body;
+        Number(w, "pid", info.Pid);
+        w.WriteString("name", info.Name);
+        w.WriteString("path", info.Path);
+        w.WriteStartArray("args");
+        foreach (var arg in info.Args) w.WriteStringValue(arg);
+        w.WriteEndArray();
+        w.WriteString("state", info.State.ToWire());
+        w.WriteNumber("restarts", info.Restarts);
+        w.WriteString("started_at", Timestamp(info.StartedAt));
+        Exit(w, info.LastExit, "last_exit_code", "last_signal");
+        if (info.NextRunAt is { } next) w.WriteString("next_restart_at", Timestamp(next));
+        if (info.Usage is { } usage) Usage(w, usage);
     }
 
-    private static void AddExit(JObject body, ProcessExit? exit, string codeField, string signalField)
+    private static void Exit(Utf8JsonWriter w, ProcessExit? exit, string codeField, string signalField)
     {
         if (exit is null) return;
         // An unobservable exit code is sent as null with a flag, so clients can tell "unknown" from "still running".
-        body[codeField] = exit.ExitCode is { } code ? code : JValue.CreateNull();
-        if (exit.ExitCode is null) body[codeField + "_unknown"] = true;
-        if (exit.Signal is { } signal) body[signalField] = signal;
+        Number(w, codeField, exit.ExitCode);
+        if (exit.ExitCode is null) w.WriteBoolean(codeField + "_unknown", true);
+        if (exit.Signal is { } signal) w.WriteNumber(signalField, signal);
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<int> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values) w.WriteNumberValue(value);
+        w.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } number) w.WriteNumber(name, number);
+        else w.WriteNull(name);
+    }
+
+    /// <summary>Percentages and uptimes: one decimal.</summary>
+    private static void Percent(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } number) Double(w, name, Math.Round(number, 1));
+        else w.WriteNull(name);
+    }
+
+    /// <summary>
+    /// A double as the wire has always written it: the shortest text that reads back the same, with a decimal point
+    /// when it has none (5.0, 12.5, 1E-05); a value that is not finite as the string "NaN", "Infinity" or "-Infinity".
+    /// </summary>
+    private static void Double(Utf8JsonWriter w, string? name, double value)
+    {
+        if (name is not null) w.WritePropertyName(name);
+        if (!double.IsFinite(value))
+        {
+            w.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        w.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') >= 0 ? text : text + ".0", skipInputValidation: true);
     }
 
     private static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static string Serialize(JObject obj) => obj.ToString(Formatting.None);
+    /// <summary>One JSON object, written by <paramref name="fields"/> between its braces.</summary>
+    private static string Write(Action<Utf8JsonWriter> fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartObject();
+            fields(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

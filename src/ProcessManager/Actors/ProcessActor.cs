@@ -179,7 +179,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             case LaunchFailed failed:
                 _output.Remove(_id);
                 _log.Info("Could not start {Path} on {Host}: {Error}", spec.Path, Host, failed.ErrorMessage);
-                requester.Tell(new CommandFailed(failed.ErrorMessage));
+                requester.Tell(NodeErrors.LaunchFailed(failed.ErrorMessage));
                 Context.Stop(Self);
                 break;
         }
@@ -341,7 +341,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         if (_entry.Spec.RecurringPeriodS is null)
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.NotRecurring(unschedule.Target.ToString())));
+            Sender.Tell(NodeErrors.NotRecurring(unschedule.Target));
             return;
         }
         Sender.Tell(new Unscheduled(_entry.Name));

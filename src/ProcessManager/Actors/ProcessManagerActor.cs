@@ -57,7 +57,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<StartProcess>(Start);
         Receive<StopProcess>(stop => ForwardToEntry(stop, stop.Target, entry => new ProcessStopped(entry.Pid, entry.LastExit)));
         Receive<Unschedule>(unschedule => ForwardToEntry(unschedule, unschedule.Target, entry => entry.Spec.RecurringPeriodS is null
-            ? new CommandFailed(ErrorTexts.NotRecurring(unschedule.Target.ToString()))
+            ? NodeErrors.NotRecurring(unschedule.Target)
             : new Unscheduled(entry.Name)));
         Receive<QueryProcessStatus>(Query);
         Receive<ReadOutput>(ReadOutput);
@@ -95,22 +95,22 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     {
         if (_shutdownWaiter is not null)
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.ShuttingDown));
+            Sender.Tell(NodeErrors.ShuttingDown());
             return;
         }
         if (start.Name is { } name && (_table.NameActive(name) || _namesStarting.Contains(name)))
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.NameInUse(name)));
+            Sender.Tell(NodeErrors.NameInUse(name));
             return;
         }
         if (NotFinalCount() >= _options.MaxProcesses)
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.TooManyProcesses(_options.HostName, _options.MaxProcesses)));
+            Sender.Tell(NodeErrors.TooManyProcesses(_options.HostName, _options.MaxProcesses));
             return;
         }
         if (_pathPolicy.Check(start.Path, start.Cwd) is { } refusal)
         {
-            Sender.Tell(new CommandFailed(refusal));
+            Sender.Tell(NodeErrors.PathRefused(refusal));
             return;
         }
 
@@ -148,7 +148,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     {
         var entry = _table.Find(target);
         if (entry is null)
-            Sender.Tell(new CommandFailed(target.Pid is { } pid ? ErrorTexts.PidNotManaged(pid, _options.HostName) : ErrorTexts.NoSuchName(target.Name!)));
+            Sender.Tell(NodeErrors.NotManaged(target, _options.HostName));
         else if (!entry.IsFinal && _entryActors.TryGetValue(entry.Id, out var actor))
             actor.Forward(command);
         else
@@ -164,8 +164,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Query, stats and output of an unknown target (stop and unschedule say "not managed", see ForwardToEntry).</summary>
-    private static CommandFailed NotFound(ProcessTarget target) =>
-        new(target.Pid is not null ? ErrorTexts.NoSuchPid : ErrorTexts.NoSuchName(target.Name!));
+    private static CommandFailed NotFound(ProcessTarget target) => NodeErrors.NotFound(target);
 
     private ProcessInfo InfoOf(ManagedEntry entry) =>
         entry.HasLiveProcess ? entry.ToInfo() with { Usage = _monitor.UsageOf(entry.Id) } : entry.ToInfo();
@@ -210,7 +209,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         }
         if (entry.Spec.EffectiveOutput != OutputMode.Capture)
         {
-            Sender.Tell(new CommandFailed(ErrorTexts.OutputNotCaptured(read.Target.ToString(), entry.Spec.EffectiveOutput.ToWire())));
+            Sender.Tell(NodeErrors.OutputNotCaptured(read.Target, entry.Spec.EffectiveOutput));
             return;
         }
         OutputReading.Answer(_output.For(entry.Id), _table, entry.Id, read).PipeTo(Sender);

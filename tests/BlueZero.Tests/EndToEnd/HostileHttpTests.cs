@@ -46,6 +46,33 @@ public sealed class HostileHttpTests(HubAndRemoteNodeFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Bad_field_of_a_known_operation_gets_the_error_under_the_operation_key_too()
+    {
+        var reply = await Client.Control($$$"""{"host_name":"{{{Hub}}}","start_process":{"path":42}}""");
+
+        Assert.Equal(400, reply.Status);
+        const string error = "wrong type for field start_process.path: expected a string";
+        Assert.Equal($$$"""{"success":false,"error_message":"{{{error}}}","start_process":{"success":false,"error_message":"{{{error}}}"}}""", reply.Body);
+    }
+
+    [Fact]
+    public async Task Unknown_host_of_a_known_operation_gets_404_with_the_error_under_the_operation_key_too()
+    {
+        var reply = await Client.Control("""{"host_name":"no-such-host-anywhere","stop_process":{"pid":42}}""");
+
+        Assert.Equal(404, reply.Status);
+        Assert.Equal("""{"success":false,"error_message":"unknown host","stop_process":{"success":false,"error_message":"unknown host"}}""", reply.Body);
+    }
+
+    [Fact]
+    public async Task Error_found_before_the_operation_is_known_has_the_top_level_form_only()
+    {
+        var reply = await Client.Control($$$"""{"host_name":"{{{Hub}}}","reboot":{}}""");
+
+        Assert.Equal((400, """{"success":false,"error_message":"unknown operation: reboot"}"""), (reply.Status, reply.Body));
+    }
+
+    [Fact]
     public async Task Invalid_UTF8_gets_400_with_a_JSON_error()
     {
         var reply = await Client.Send(HttpMethod.Post, "/control", HubClient.BytesContent([(byte)'{', 0xC3, 0x28, (byte)'}']));

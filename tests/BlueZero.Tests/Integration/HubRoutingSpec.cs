@@ -76,10 +76,10 @@ public sealed class HubRoutingSpec : IDisposable
     public async Task Unknown_host_and_missing_host_name_are_answered_at_once()
     {
         var unknown = Assert.IsType<RouteFailed>(await _mesh.Send("""{"host_name":"nowhere","list_active_processes":{}}""", TimeSpan.FromSeconds(2)));
-        Assert.Equal((RouteFailure.UnknownHost, ErrorTexts.UnknownHost), (unknown.Failure, unknown.ErrorMessage));
+        Assert.Equal((ErrorCode.UnknownHost, ErrorTexts.UnknownHost), (unknown.Code, unknown.ErrorMessage));
 
         var missing = Assert.IsType<RouteFailed>(await _mesh.Send("""{"query_process_status":{"pid":1}}""", TimeSpan.FromSeconds(2)));
-        Assert.Equal((RouteFailure.BadRequest, ErrorTexts.MissingHostName), (missing.Failure, missing.ErrorMessage));
+        Assert.Equal((ErrorCode.BadRequest, ErrorTexts.MissingHostName), (missing.Code, missing.ErrorMessage));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class HubRoutingSpec : IDisposable
         Assert.Equal("unknown host (did you mean Lab-Node?)", otherCase.ErrorMessage);
         Assert.Equal("unknown host (did you mean Lab-Node?)", typo.ErrorMessage);
         Assert.Equal(ErrorTexts.UnknownHost, far.ErrorMessage);
-        Assert.Equal(RouteFailure.UnknownHost, otherCase.Failure);
+        Assert.Equal(ErrorCode.UnknownHost, otherCase.Code);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class HubRoutingSpec : IDisposable
         await AwaitStatus("node-a", NodeStatus.Left, TimeSpan.FromSeconds(15));
         Assert.False(OsProcesses.IsAlive(pid), "a node shut down gracefully stops its processes");
         var refused = Assert.IsType<RouteFailed>(await _mesh.Send("""{"host_name":"node-a","list_active_processes":{}}"""));
-        Assert.Equal((RouteFailure.HostLeft, ErrorTexts.HostLeft), (refused.Failure, refused.ErrorMessage));
+        Assert.Equal((ErrorCode.HostLeft, ErrorTexts.HostLeft), (refused.Code, refused.ErrorMessage));
 
         _mesh.StartNode("node-a");
         await AwaitStatus("node-a", NodeStatus.Up, JoinTimeout);

@@ -43,6 +43,7 @@ public sealed class InProcessMesh : IDisposable
     public IActorRef Router { get; }
     public Address HubAddress { get; }
     public TimeSpan RequestTimeout { get; }
+    public RouteTimeouts Timeouts { get; }
 
     /// <param name="hubArgs">Extra flags for the hub, e.g. --tls-cert/--tls-ca.</param>
     public InProcessMesh(TimeSpan? requestTimeout = null, IReadOnlyList<string>? hubArgs = null)
@@ -52,6 +53,7 @@ public sealed class InProcessMesh : IDisposable
         var options = HubOptions.From(setup.Settings) with { RequestTimeout = RequestTimeout };
         HubSystem = Track(ActorSystem.Create(MeshNames.SystemName, setup.ActorSystemSetup(TestOverrides)));
         Router = HubModule.Start(HubSystem, options, setup.ProcessManager.FullStopTime, formsClusterItself: true).Router;
+        Timeouts = HubModule.Timeouts(options, setup.ProcessManager.FullStopTime);
         HubAddress = Cluster.Get(HubSystem).SelfAddress;
     }
 
@@ -74,7 +76,7 @@ public sealed class InProcessMesh : IDisposable
     {
         var parsed = WireParser.Parse(json);
         if (!parsed.IsOk) throw new ArgumentException($"test request does not parse: {parsed.Error}", nameof(json));
-        return Router.Ask<RouteOutcome>(new RouteRequest(parsed.Request!), timeout ?? RequestTimeout + TimeSpan.FromSeconds(20));
+        return RequestRouter.Ask(Router, parsed.Request!, timeout ?? Timeouts.For(parsed.Request!));
     }
 
     public async Task<RegistrySnapshot> Snapshot() => await Router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));

@@ -44,7 +44,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                 SampleInfo with { State = ProcessState.Running, Usage = new ResourceUsage(12.5, 4096000, 3, 2, 61.5) }]),
             ["unscheduled"] = new Unscheduled("nightly"),
             ["killed"] = new AllKilled([17, 4242]),
-            ["failed"] = new CommandFailed("PID 5 is not managed by this process manager (node-a)"),
+            ["failed"] = new CommandFailed(ErrorCode.NotManaged, "PID 5 is not managed by this process manager (node-a)"),
             ["read-output"] = new ReadOutput(ProcessTarget.ByName("web"), OutputStreams.Stderr, 10, 42, 5000),
             ["output"] = new OutputRead(4242, [new OutputLine(43, OutputStreams.Stdout, SampleTime, "ünï 🚀 \"quoted\""),
                 new OutputLine(44, OutputStreams.Stderr, SampleTime, "")], 44, 7, false, true, ProcessExit.Exited(3)),
@@ -284,6 +284,22 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_failure_from_a_node_of_the_previous_version_without_a_code_reads_as_a_generic_node_failure()
+    {
+        var failed = Assert.IsType<CommandFailed>(Deserialize("""{"ErrorMessage":"no such pid"}""", "failed"));
+
+        Assert.Equal(new CommandFailed(ErrorCode.NodeFailure, "no such pid"), failed);
+    }
+
+    [Fact]
+    public void A_failure_keeps_its_code_across_the_wire()
+    {
+        var sent = new CommandFailed(ErrorCode.OutputNotCaptured, "output of pid 7 is not captured (output: discard)");
+
+        Assert.Equal(sent, Deserialize(Encoding.UTF8.GetString(_serializer.ToBinary(sent)), "failed"));
+    }
+
+    [Fact]
     public void Type_named_by_dollar_type_at_the_top_level_is_not_created()
     {
         var payload = $$$"""{"$type":"{{{typeof(Canary).AssemblyQualifiedName}}}","ErrorMessage":"x"}""";
@@ -292,7 +308,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
         var result = DeserializeOrNull(payload, "failed");
 
         if (result is not null)
-            Assert.Equal(new CommandFailed("x"), result);
+            Assert.Equal(new CommandFailed(ErrorCode.NodeFailure, "x"), result);
         Assert.Equal(before, Canary.Instances);
     }
 

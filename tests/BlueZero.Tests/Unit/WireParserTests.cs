@@ -466,6 +466,19 @@ public sealed class WireParserTests
     }
 
     [Fact]
+    public void Duplicate_key_at_any_level_is_malformed_even_inside_an_array()
+    {
+        Assert.Equal(ErrorTexts.MalformedJson("duplicate key \"k\""), Rejected("""{"start_process":{"path":"/bin/true","args":[{"k":1,"k":2}]}}"""));
+    }
+
+    [Fact]
+    public void Refused_request_names_its_operation_once_the_operation_key_is_known()
+    {
+        Assert.Equal(Start, WireParser.Parse("""{"start_process":{"path":42}}""").Operation);
+        Assert.Null(WireParser.Parse("""{"start_proces":{}}""").Operation);
+    }
+
+    [Fact]
     public void Duplicate_key_error_does_not_echo_a_huge_key()
     {
         var key = new string('k', 100_000);

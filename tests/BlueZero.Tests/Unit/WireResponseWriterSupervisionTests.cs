@@ -249,7 +249,7 @@ public sealed class WireResponseWriterSupervisionTests
     public void Unschedule_of_a_job_that_is_not_recurring_is_a_failed_reply()
     {
         AssertJson("""{"success":true,"unschedule":{"success":false,"error_message":"name web is not a recurring job"}}""",
-            WireResponseWriter.HubForm(Unschedule, new CommandFailed(ErrorTexts.NotRecurring(ProcessTarget.ByName("web").ToString()))));
+            WireResponseWriter.HubForm(Unschedule, NodeErrors.NotRecurring(ProcessTarget.ByName("web"))));
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class WireResponseWriterSupervisionTests
         [
             new HostReply("node-a", new AllKilled([5, 6]), null),
             new HostReply("node-b", null, ErrorTexts.Timeout),
-            new HostReply("node-c", new CommandFailed(ErrorTexts.ShuttingDown), null),
+            new HostReply("node-c", NodeErrors.ShuttingDown(), null),
         ]);
 
         AssertJson("""
@@ -307,7 +307,7 @@ public sealed class WireResponseWriterSupervisionTests
     public void Cluster_wide_host_entries_never_carry_an_inner_success()
     {
         var hosts = JObject.Parse(WireResponseWriter.ClusterWide(KillAll,
-            [new HostReply("node-a", new AllKilled([1]), null), new HostReply("node-b", new CommandFailed("x"), null)]))[KillAll]!["hosts"]!;
+            [new HostReply("node-a", new AllKilled([1]), null), new HostReply("node-b", new CommandFailed(ErrorCode.NodeFailure, "x"), null)]))[KillAll]!["hosts"]!;
 
         Assert.All(hosts.Children<JObject>(), host => Assert.False(host.ContainsKey("success")));
     }

@@ -161,7 +161,7 @@ public sealed class WireResponseWriterTests
     public void A_command_failure_carries_the_error_message()
     {
         AssertJson("""{"stop_process":{"success":false,"error_message":"PID 5 is not managed by this process manager (node-a)"}}""",
-            OperationReply.Of(Stop, new CommandFailed(ErrorTexts.PidNotManaged(5, "node-a"))));
+            OperationReply.Of(Stop, NodeErrors.NotManaged(ProcessTarget.ByPid(5), "node-a")));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class WireResponseWriterTests
     {
         const string message = "cannot start \"/opt/ünï\":\nno such file ☃";
 
-        var body = NodeBody(OperationReply.Of(Start, new CommandFailed(message)), Start);
+        var body = NodeBody(OperationReply.Of(Start, NodeErrors.LaunchFailed(message)), Start);
 
         Assert.Equal(message, (string?)body["error_message"]);
     }
@@ -211,7 +211,7 @@ public sealed class WireResponseWriterTests
     public void Node_failure_in_hub_form_is_a_successful_delivery_of_a_failed_reply()
     {
         AssertJson("""{"success":true,"query_process_status":{"success":false,"error_message":"no such pid"}}""",
-            WireResponseWriter.HubForm(Query, new CommandFailed(ErrorTexts.NoSuchPid)));
+            WireResponseWriter.HubForm(Query, NodeErrors.NoSuchPid()));
     }
 
     [Fact]
@@ -234,6 +234,33 @@ public sealed class WireResponseWriterTests
         var json = Written(WireResponseWriter.Error(message));
 
         Assert.True(JToken.DeepEquals(new JObject { ["success"] = false, ["error_message"] = message }, json), json.ToString());
+    }
+
+    [Fact]
+    public void Error_of_a_known_operation_also_appears_under_the_operation_key_in_BlueZero_form()
+    {
+        const string message = "wrong type for field start_process.path: expected a string";
+
+        Assert.Equal("""{"success":false,"error_message":"wrong type for field start_process.path: expected a string","start_process":{"success":false,"error_message":"wrong type for field start_process.path: expected a string"}}""",
+            WireResponseWriter.Error(message, Start));
+    }
+
+    [Fact]
+    public void Strings_keep_the_escaping_the_wire_always_had_and_non_ASCII_text_as_it_is()
+    {
+        var message = "q\"b\\n\n\u001be\u0085\u2028\u007f ünï 😀 <a href='x'>&</a>";
+
+        Assert.Equal("""{"success":false,"error_message":"q\"b\\n\n\u001be\u0085\u2028 ünï 😀 <a href='x'>&</a>"}""",
+            WireResponseWriter.Error(message));
+    }
+
+    [Fact]
+    public void Whole_numbers_held_as_doubles_keep_their_decimal_point()
+    {
+        var stats = new ProcessStats(7, "web", ProcessState.Running, null, 5, []);
+
+        Assert.Equal("""{"success":true,"process_stats":{"success":true,"pid":7,"name":"web","state":"running","stats_interval_s":5.0,"history":[]}}""",
+            WireResponseWriter.HubForm(WireOperations.ProcessStats, stats));
     }
 
     [Fact]
@@ -289,7 +316,7 @@ public sealed class WireResponseWriterTests
     public void Cluster_listing_host_whose_node_failed_the_command_carries_the_node_error()
     {
         var host = ListedHosts(WireResponseWriter.ClusterWide(List,
-            [new HostReply("node-b", new CommandFailed(ErrorTexts.ShuttingDown), null)])).Single();
+            [new HostReply("node-b", NodeErrors.ShuttingDown(), null)])).Single();
 
         Assert.False(host.ContainsKey("pids"));
         Assert.False(host.ContainsKey("success"));
