@@ -1,4 +1,5 @@
 using System.Reflection;
+using BlueZero.Messages.Protocol;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 
@@ -7,6 +8,8 @@ namespace BlueZero.Messages.Serialization;
 /// <summary>
 /// Makes every non-nullable enum member required: Newtonsoft would fill a missing one with the enum's first value
 /// (a message or a stored entry without a state would read as running), where a missing string used to be refused.
+/// The one exception is <see cref="ErrorCode"/>: nodes of an earlier version send no code, and its first value,
+/// <see cref="ErrorCode.NodeFailure"/>, is the right reading of that.
 /// </summary>
 public sealed class RequiredEnumsContractResolver : DefaultContractResolver
 {
@@ -24,7 +27,7 @@ public sealed class RequiredEnumsContractResolver : DefaultContractResolver
 
     private static JsonProperty Require(JsonProperty property)
     {
-        if (property.PropertyType is { IsEnum: true }) property.Required = Required.Always;
+        if (property.PropertyType is { IsEnum: true } type && type != typeof(ErrorCode)) property.Required = Required.Always;
         return property;
     }
 }
