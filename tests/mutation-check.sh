@@ -20,7 +20,8 @@ mutant read-set-drops-read_output src/Hub/Security/BearerAuthentication.cs \
     'WireOperations.ReadOutput, ' '' \
     'FullyQualifiedName~ReadTokenTableTests|FullyQualifiedName~FrontDoorSecurityTests'
 mutant no-SIGKILL-step src/ProcessManager/Actors/ProcessActor.cs \
-    'Timers.StartSingleTimer(EscalationTimer, new EscalateStop(LibC.SIGKILL), _options.KillGrace);' '{ }' \
+    'StopStep.Terminate => (LibC.SIGTERM, new EscalateStop(StopStep.Kill), _options.KillGrace),' \
+    'StopStep.Terminate => (LibC.SIGTERM, (object?)null, _options.KillGrace),' \
     'FullyQualifiedName~ProcessStopTests'
 mutant exit-code-not-recorded src/ProcessManager/Actors/ProcessActor.cs \
     'Ended(exited.Exit, lost: false);' 'Ended(ProcessExit.Unknown, lost: false);' \

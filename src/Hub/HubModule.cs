@@ -18,7 +18,7 @@ public static class HubModule
     {
         var cluster = Cluster.Get(system);
         if (formsClusterItself) cluster.Join(cluster.SelfAddress);
-        var registry = system.ActorOf(NodeRegistry.Props(options.Retention), NodeRegistry.Name);
+        var registry = system.ActorOf(NodeRegistry.Props(options.ForgetAfter), NodeRegistry.Name);
         var router = system.ActorOf(RequestRouter.Props(registry, Timeouts(options, stopWaitTimeout)), RequestRouter.Name);
         return new HubActors(registry, router);
     }

@@ -10,10 +10,10 @@ namespace BlueZero.Hub;
 /// <summary>The hub's own settings, resolved once from flags, environment and hub.hocon (which holds every default).</summary>
 /// <param name="Tokens">Null when the front door runs open (allowed on loopback only).</param>
 /// <param name="HttpsCertificate">Null for plain HTTP.</param>
-/// <param name="Retention">How long a left or removed host stays listed (bluezero.hub.forget-after).</param>
+/// <param name="ForgetAfter">How long a left or removed host stays listed (bluezero.hub.forget-after).</param>
 /// <param name="MaxQueuedRequestsPerClient">Requests of one client address that wait for a slot before 429 (hub.hocon).</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
-    TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan Retention,
+    TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan ForgetAfter,
     int MaxQueuedRequestsPerClient)
 {
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";

@@ -22,12 +22,13 @@ var settings = MeshStartup.Resolve(args, MeshMember.Hub, HubOptions.Flags,
     mesh => new { Mesh = mesh, Hub = HubOptions.From(mesh.Settings) }, out var exitCode);
 if (settings is null) return exitCode;
 var (setup, hub) = (settings.Mesh, settings.Hub);
-string? dataDirectoryInUse = null;
-using var localNode = hub.LocalNode ? LocalNode.TryOpen(setup, out dataDirectoryInUse) : null;
-if (dataDirectoryInUse is not null)
+string? localNodeRefusal = null;
+var localNodeExitCode = ExitCodes.Stopped;
+using var localNode = hub.LocalNode ? LocalNode.TryOpen(setup, out localNodeRefusal, out localNodeExitCode) : null;
+if (localNodeRefusal is not null)
 {
-    Console.Error.WriteLine($"error: {dataDirectoryInUse}; exiting with code {ExitCodes.HostNameTaken} (or start the hub with --no-local-node)");
-    return ExitCodes.HostNameTaken;
+    Console.Error.WriteLine($"error: {localNodeRefusal}; exiting with code {localNodeExitCode} (or start the hub with --no-local-node)");
+    return localNodeExitCode;
 }
 
 var builder = WebApplication.CreateSlimBuilder();

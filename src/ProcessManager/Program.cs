@@ -14,11 +14,11 @@ var setup = MeshStartup.Resolve(args, MeshMember.Node, MeshSettings.Common,
     mesh => mesh, out var exitCode);
 if (setup is null) return exitCode;
 
-using var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory);
+using var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, out var refusal, out var refusedWith);
 if (dataLock is null)
 {
-    Console.Error.WriteLine($"error: {DataDirectoryLock.InUse(setup.ProcessManager.DataDirectory, setup.Cluster.HostName)}; exiting with code {ExitCodes.HostNameTaken}");
-    return ExitCodes.HostNameTaken;
+    Console.Error.WriteLine($"error: {refusal}; exiting with code {refusedWith}");
+    return refusedWith;
 }
 
 var builder = Host.CreateApplicationBuilder();

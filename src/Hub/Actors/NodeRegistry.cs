@@ -40,9 +40,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private sealed record ProbeResult(RegisterNode Competitor, IActorRef CompetitorSender, IActorRef Probed, bool Alive)
         : INoSerializationVerificationNeeded;
 
-    private static readonly TimeSpan AliveConfirmationValidity = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _probing = new();
-    private readonly Dictionary<string, DateTimeOffset> _ownerConfirmedAliveUntil = new();
     /// <summary>Refusals already logged at Warning: the refused registrar retries every few seconds.</summary>
     private readonly HashSet<(string HostName, Address Competitor)> _refusalsLogged = new();
     /// <summary>Members that announced their leaving (Leaving or Exiting), so their removal is a goodbye, not a failure.</summary>
@@ -180,10 +178,9 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         {
             if (existing.Status == NodeStatus.Up)
             {
-                if (_ownerConfirmedAliveUntil.GetValueOrDefault(register.HostName) > DateTimeOffset.UtcNow)
-                    Refuse(register, existing, replyTo);
-                else
-                    ProbeOwner(existing, register, address, replyTo);
+                // Always a fresh probe: a refusal is final for a standalone node (it exits), so it must rest on an owner
+                // that answered just now, not on an answer from seconds ago.
+                ProbeOwner(existing, register, address, replyTo);
                 return;
             }
             _log.Info("Node {Host} at {Address} replaces its {Status} entry at {Old}", register.HostName, address, existing.StatusText, existing.Address);
@@ -219,7 +216,6 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         if (!_nodes.TryGetValue(host, out var entry) || !entry.Node.Equals(probe.Probed) || entry.Status != NodeStatus.Up) return;
         if (probe.Alive)
         {
-            _ownerConfirmedAliveUntil[host] = DateTimeOffset.UtcNow + AliveConfirmationValidity;
             Refuse(probe.Competitor, entry, probe.CompetitorSender);
             return;
         }
@@ -283,7 +279,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private void OnForgetDue(ForgetDue due)
     {
         if (!_nodes.TryGetValue(due.HostName, out var entry) || !entry.IsGone || entry.Since != due.Since) return;
-        _log.Info("Forgetting node {Host} at {Address}: {Status} for {Retention}", due.HostName, entry.Address, entry.StatusText, _forgetAfter);
+        _log.Info("Forgetting node {Host} at {Address}: {Status} for {ForgetAfter}", due.HostName, entry.Address, entry.StatusText, _forgetAfter);
         Drop(entry);
     }
 
@@ -291,7 +287,6 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     {
         Context.Unwatch(entry.Node);
         Timers.Cancel(ForgetTimerKey(entry.HostName));
-        _ownerConfirmedAliveUntil.Remove(entry.HostName);
         _refusalsLogged.RemoveWhere(refusal => refusal.HostName == entry.HostName);
         if (!_nodes.Values.Any(other => other.HostName != entry.HostName && other.Address == entry.Address))
             _disconnected.Remove(entry.Address);

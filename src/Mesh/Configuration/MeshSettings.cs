@@ -1,6 +1,6 @@
 namespace BlueZero.Mesh.Configuration;
 
-/// <summary>The settings both executables take (DESIGN.md §5): the hub hosts a local node, so it takes the node's too.</summary>
+/// <summary>The settings both executables take (README.md, "Configuration"): the hub hosts a local node, so it takes the node's too.</summary>
 public static class MeshSettings
 {
     public static readonly MeshSetting HostId = new("--host-id", "B0_HOST_ID", "bluezero.host-id", "this node's host_name",

@@ -24,11 +24,11 @@ public sealed class LocalNode : IDisposable
     }
 
     /// <summary>Takes the data directory's lock first, so a second node with this host_name is refused before anything starts.</summary>
-    /// <returns>The node, or null with <paramref name="inUse"/> saying which live node holds the data directory.</returns>
-    public static LocalNode? TryOpen(MeshSetup setup, out string? inUse)
+    /// <returns>The node, or null with <paramref name="refusal"/> and <paramref name="exitCode"/> as from
+    /// <see cref="DataDirectoryLock.TryAcquire"/>.</returns>
+    public static LocalNode? TryOpen(MeshSetup setup, out string? refusal, out int exitCode)
     {
-        var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory);
-        inUse = dataLock is null ? DataDirectoryLock.InUse(setup.ProcessManager.DataDirectory, setup.Cluster.HostName) : null;
+        var dataLock = DataDirectoryLock.TryAcquire(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, out refusal, out exitCode);
         return dataLock is null ? null : new LocalNode(setup, dataLock);
     }
 

@@ -1,3 +1,5 @@
+using BlueZero.Mesh.Hosting;
+
 namespace BlueZero.ProcessManager.State;
 
 /// <summary>
@@ -16,30 +18,49 @@ public sealed class DataDirectoryLock : IDisposable
 
     private DataDirectoryLock(FileStream file) => _file = file;
 
-    /// <returns>The held lock, or null when another live process holds it.</returns>
-    public static DataDirectoryLock? TryAcquire(string dataDirectory)
+    /// <returns>The held lock; or null, with <paramref name="refusal"/> saying why in one line and
+    /// <paramref name="exitCode"/> what the executable should exit with: another live node holds the directory
+    /// (host_name taken), or the directory cannot be used at all (no permission, a file in its place).</returns>
+    public static DataDirectoryLock? TryAcquire(string dataDirectory, string hostName, out string? refusal, out int exitCode)
     {
-        Directory.CreateDirectory(dataDirectory);
+        refusal = null;
+        exitCode = ExitCodes.Stopped;
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            (refusal, exitCode) = (Unusable(dataDirectory, ex), ExitCodes.CouldNotStart);
+            return null;
+        }
         try
         {
             var file = new FileStream(Path.Combine(dataDirectory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             // The holder's pid, for a person who finds the file; the lock itself is what counts.
             file.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
-            file.Write(pid);
+            file.Write(System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n"));
             file.Flush();
             return new DataDirectoryLock(file);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            (refusal, exitCode) = (Unusable(dataDirectory, ex), ExitCodes.CouldNotStart);
+            return null;
+        }
         catch (IOException)
         {
+            (refusal, exitCode) = (InUse(dataDirectory, hostName), ExitCodes.HostNameTaken);
             return null;
         }
     }
 
-    /// <summary>The one-line reason a second node with the same data directory does not start.</summary>
-    public static string InUse(string dataDirectory, string hostName) =>
+    private static string InUse(string dataDirectory, string hostName) =>
         $"host_name {hostName} is taken on this machine: another live node holds its data directory {dataDirectory} " +
         "(start this one with another --host-id, or another --data-dir)";
+
+    private static string Unusable(string dataDirectory, Exception ex) =>
+        $"cannot use the data directory {dataDirectory}: {ex.Message} (see --data-dir)";
 
     public void Dispose() => _file.Dispose();
 }

@@ -15,7 +15,7 @@ public abstract record NextStep
 /// </summary>
 public static class RestartDecision
 {
-    /// <param name="stopReason">Why the run was being stopped, if it was .</param>
+    /// <param name="stopReason">Why the run was being stopped (a stop request, kill_all, node shutdown or max_time), if it was.</param>
     /// <param name="lost">The process vanished while the node was down; its exit is unknown.</param>
     /// <param name="ranFor">How long the run lasted; a run of reset_after_s or more resets backoff and budget.</param>
     public static NextStep Decide(ManagedEntry entry, ProcessExit exit, StopReason? stopReason, bool lost, TimeSpan ranFor, double unitRandom)

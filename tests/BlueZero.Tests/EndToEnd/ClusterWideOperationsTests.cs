@@ -80,8 +80,8 @@ public sealed class ClusterWideOperationsTests : IAsyncLifetime
 
             Assert.Equal(504, reply.Status);
             Assert.Equal("timeout", (string?)reply.Json["error_message"]);
-            // Answered at the timeout: not before it, and not much after (the node is frozen, not gone).
-            Assert.InRange(reply.Elapsed, RequestTimeout - TimeSpan.FromMilliseconds(100), RequestTimeout + TimeSpan.FromSeconds(1));
+            // Answered at the timeout: not before it, and not much after (the node is frozen, not gone); 3 s of slack for a loaded machine.
+            Assert.InRange(reply.Elapsed, RequestTimeout - TimeSpan.FromMilliseconds(100), RequestTimeout + TimeSpan.FromSeconds(3));
             Assert.Empty(await _mesh.Hub.ActivePids(Nodes[1]));
         }
         finally

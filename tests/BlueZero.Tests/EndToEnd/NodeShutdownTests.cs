@@ -36,4 +36,23 @@ public sealed class NodeShutdownTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(OsProcesses.IsAlive(sleeper), $"the node's sleep {sleeper} outlived the node's graceful shutdown");
         await _mesh.WaitForStatus(Node, "left", TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Node_stopped_while_it_rejoins_after_the_hub_left_still_stops_its_processes()
+    {
+        var hub = await _mesh.StartHub("term-hub");
+        var node = await _mesh.StartNode(Node);
+        var sleeper = await _mesh.StartSleep(Node);
+
+        // A machine going down stops the hub and the node together: the node's SIGTERM lands while it rejoins, between
+        // an actor system that ended without stopping processes (a cluster event) and the next one.
+        hub.Signal(PosixSignal.SIGTERM);
+        await Polling.Until(() => node.Output.Any(l => l.Contains("Lost hub", StringComparison.Ordinal)), TimeSpan.FromSeconds(20),
+            "the node sees the hub leave", () => node.OutputTail());
+        node.Signal(PosixSignal.SIGTERM);
+
+        Assert.True(await node.WaitForExit(TimeSpan.FromSeconds(20)), "the node did not exit after SIGTERM\n" + node.OutputTail());
+        Assert.True(node.ExitCode == 0, $"the node exited with {node.ExitCode}\n{node.OutputTail()}");
+        Assert.False(OsProcesses.IsAlive(sleeper), $"the node's sleep {sleeper} outlived the node's graceful shutdown\n{node.OutputTail(60)}");
+    }
 }

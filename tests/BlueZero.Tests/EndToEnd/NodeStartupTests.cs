@@ -84,4 +84,19 @@ public sealed class NodeStartupTests : IAsyncLifetime
         Assert.False(OsProcesses.IsAlive(sleeper), "the node's sleep outlived its graceful stop");
         Assert.Contains(node.Output, l => l.Contains($"Stop step SIGINT sent to the process tree of pid {sleeper}", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Node_whose_data_directory_cannot_be_used_exits_with_code_1_and_one_clear_line()
+    {
+        var notADirectory = Path.Combine(_mesh.WorkDir, "a-file");
+        await File.WriteAllTextAsync(notADirectory, "not a directory");
+
+        var node = _mesh.StartNodeProcess("bad-dir-node", ["--data-dir", Path.Combine(notADirectory, "state")]);
+
+        Assert.True(await node.WaitForExit(TimeSpan.FromSeconds(15)), $"the node kept running\n{node.OutputTail()}");
+        Assert.True(node.ExitCode == ExitCodes.CouldNotStart, $"exit code {node.ExitCode}\n{node.OutputTail()}");
+        var error = Assert.Single(node.Output, l => l.Contains(" err: error:", StringComparison.Ordinal));
+        Assert.Contains($"cannot use the data directory {Path.Combine(notADirectory, "state")}", error);
+        Assert.DoesNotContain(node.Output, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
 }

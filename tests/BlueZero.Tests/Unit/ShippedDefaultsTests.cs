@@ -41,7 +41,7 @@ public sealed partial class ShippedDefaultsTests
 
         Assert.Equal(4053, hub.Cluster.ClusterPort);
         Assert.Empty(hub.Cluster.Seeds);
-        Assert.Equal(TimeSpan.FromHours(1), hubOptions.Retention);
+        Assert.Equal(TimeSpan.FromHours(1), hubOptions.ForgetAfter);
         Assert.True(hubOptions.LocalNode);
         Assert.Equal(0, ShippedSettings.Node.Cluster.ClusterPort);
         Assert.Equal(["akka.tcp://bluezero@127.0.0.1:4053"], ShippedSettings.Node.Cluster.Seeds);
