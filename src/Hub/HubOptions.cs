@@ -27,8 +27,6 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         $"serve HTTPS with this .pfx (password in {HttpsCertPasswordVariable})", EmptyMeans: "plain HTTP");
     public static readonly IReadOnlyList<MeshSetting> Flags = [.. MeshSettings.Common, HttpFlag, NoLocalNodeFlag, TokenFileFlag, HttpsCertFlag];
 
-    public bool IsOpen => Tokens is null;
-
     public static HubOptions From(SettingValues values)
     {
         var httpText = values.Text(HttpFlag.Key!);
