@@ -3,7 +3,9 @@ namespace BlueZero.Messages.Wire;
 /// <summary>
 /// Size limits the parser enforces on a start_process request, so one request cannot make a node build an oversized
 /// argument vector or environment block (execve refuses those with E2BIG anyway, later and less clearly). Sizes are
-/// UTF-8 bytes. The hub may configure them from bluezero.hub.limits.*; <see cref="Default"/> holds the defaults.
+/// UTF-8 bytes. The hub configures them from bluezero.hub.limits.* in hub.hocon; <see cref="Default"/> is the parser's own
+/// default for callers without settings (this library sits below the configuration layer), kept equal to the shipped
+/// hocon by ShippedDefaultsTests.
 /// </summary>
 /// <param name="MaxArgsBytes">The sum of the UTF-8 sizes of all start_process.args.</param>
 /// <param name="MaxEnvEntries">The number of start_process.env entries.</param>

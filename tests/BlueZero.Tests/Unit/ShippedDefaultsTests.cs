@@ -1,3 +1,4 @@
+using BlueZero.Messages.Wire;
 using System.Text.RegularExpressions;
 using Akka.Configuration;
 using BlueZero.Hub;
@@ -46,6 +47,16 @@ public sealed partial class ShippedDefaultsTests
         Assert.Equal(0, ShippedSettings.Node.Cluster.ClusterPort);
         Assert.Equal(["akka.tcp://bluezero@127.0.0.1:4053"], ShippedSettings.Node.Cluster.Seeds);
         Assert.Equal(TimeSpan.FromSeconds(5), ShippedSettings.ProcessManager.StopGrace);
+    }
+
+    [Fact]
+    public void The_wire_parsers_own_limits_are_the_shipped_hub_limits()
+    {
+        // The wire library sits below the configuration layer (the CLI will use it with no hocon at hand), so its
+        // parser keeps its own default limits; this keeps them the same fact as bluezero.hub.limits in hub.hocon.
+        var hub = MeshSetup.Build(MeshMember.Hub, GivenFlags.None, new Dictionary<string, string>(), HubOptions.Flags);
+
+        Assert.Equal(WireLimits.Default, HubOptions.From(hub.Settings).Limits);
     }
 
     [Fact]
