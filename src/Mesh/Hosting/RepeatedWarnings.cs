@@ -18,6 +18,7 @@ public sealed partial class RepeatedWarnings(TimeSpan quiet)
     /// <summary>Whether to show this warning now; <paramref name="heldBack"/> is how many of its kind were not shown since.</summary>
     public bool ShouldShow(string source, string text, DateTimeOffset now, out int heldBack)
     {
+        ForgetStaleKinds(now);
         var kind = source + "|" + BracketedCount().Replace(text, "[#]");
         if (_kinds.TryGetValue(kind, out var seen) && now - seen.LastShown < quiet)
         {
@@ -29,6 +30,23 @@ public sealed partial class RepeatedWarnings(TimeSpan quiet)
         _kinds[kind] = (now, 0);
         return true;
     }
+
+    /// <summary>How many kinds are remembered now (bounded: see <see cref="ForgetStaleKinds"/>).</summary>
+    public int KindsRemembered => _kinds.Count;
+
+    /// <summary>
+    /// Warnings name peers by address, and nodes come and go on ephemeral ports, so kinds keep appearing. Past
+    /// <see cref="PruneAbove"/> kinds, those not shown for longer than the quiet time are forgotten: each would be shown
+    /// at its next occurrence anyway; only its count of held-back repeats is lost.
+    /// </summary>
+    private void ForgetStaleKinds(DateTimeOffset now)
+    {
+        if (_kinds.Count < PruneAbove) return;
+        foreach (var stale in _kinds.Where(k => now - k.Value.LastShown >= quiet).Select(k => k.Key).ToList())
+            _kinds.Remove(stale);
+    }
+
+    private const int PruneAbove = 256;
 
     [GeneratedRegex(@"\[\d+\]")]
     private static partial Regex BracketedCount();

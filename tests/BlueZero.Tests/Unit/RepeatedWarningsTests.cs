@@ -65,4 +65,14 @@ public sealed class RepeatedWarningsTests
 
         Assert.True(_repeats.ShouldShow("Akka.Cluster.JoinSeedNodeProcess", Unreachable, Start.AddSeconds(1), out _));
     }
+
+    [Fact]
+    public void Kinds_of_peers_long_gone_are_forgotten_so_memory_stays_bounded()
+    {
+        // A warning per peer address, as nodes come and go on ephemeral ports: one new kind a second for an hour.
+        for (var second = 0; second < 3600; second++)
+            Shows($"Tried to associate with unreachable remote address [akka.tcp://bluezero@127.0.0.1:{20000 + second}/x]", second, out _);
+
+        Assert.InRange(_repeats.KindsRemembered, 1, 256 + 60);
+    }
 }
