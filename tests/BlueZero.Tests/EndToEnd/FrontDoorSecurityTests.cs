@@ -129,19 +129,8 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
     {
         // Raw sockets, so the two requests are provably in progress: headers and one byte of the body are sent, the
         // rest only when released, and the hub is left waiting for it.
-        var uri = new Uri(Admin.BaseUrl);
-        var body = System.Text.Encoding.UTF8.GetBytes(ListActive);
-        var head = System.Text.Encoding.ASCII.GetBytes(
-            $"POST /control HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {Admin.Token}\r\n" +
-            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-        var held = new List<System.Net.Sockets.TcpClient>();
-        async Task<System.Net.Sockets.TcpClient> Hold()
-        {
-            var client = new System.Net.Sockets.TcpClient { NoDelay = true };
-            await client.ConnectAsync(uri.Host, uri.Port);
-            await client.GetStream().WriteAsync(head.Concat(body.Take(1)).ToArray());
-            return client;
-        }
+        Task<HeldRequest> Hold() => HeldRequest.Open(Admin.BaseUrl, IPAddress.Loopback, "/control", ListActive, Admin.Token);
+        var held = new List<HeldRequest>();
         try
         {
             for (var i = 0; i < SecuredHubFixture.PerClientLimit; i++) held.Add(await Hold());
@@ -162,9 +151,8 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
                 }
                 for (var i = 0; i < held.Count; i++)
                 {
-                    if (held[i].Available == 0) continue;
-                    using (var early = new StreamReader(held[i].GetStream(), leaveOpen: true))
-                        Assert.StartsWith("HTTP/1.1 429", await early.ReadLineAsync());
+                    if (!held[i].Answered) continue;
+                    Assert.Equal(429, (await held[i].Reply()).Status);
                     output.WriteLine($"held request {i} lost the race with a GET and got 429; holding a new one");
                     held[i].Dispose();
                     held[i] = await Hold();
@@ -174,18 +162,12 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
             Assert.True(refused is not null, "GET /hosts did not get 429 while two requests were held open\n" + Mesh.Diagnostics());
             Assert.Equal("too many requests: at most 2 at a time and 0 waiting from one client address", (string?)refused!.Json["error_message"]);
 
-            foreach (var client in held)
-            {
-                var stream = client.GetStream();
-                await stream.WriteAsync(body.Skip(1).ToArray());
-                using var reader = new StreamReader(stream, leaveOpen: true);
-                var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                Assert.StartsWith("HTTP/1.1 200", statusLine);
-            }
+            foreach (var request in held)
+                Assert.Equal(200, (await request.Release().WaitAsync(TimeSpan.FromSeconds(10))).Status);
         }
         finally
         {
-            foreach (var client in held) client.Dispose();
+            foreach (var request in held) request.Dispose();
         }
         Assert.Equal(200, (await Admin.Send(HttpMethod.Get, "/hosts")).Status);
     }

@@ -26,11 +26,13 @@ public sealed class HeldRequest : IDisposable
         _rest = rest;
     }
 
-    public static async Task<HeldRequest> Open(string baseUrl, IPAddress from, string path, string json)
+    /// <param name="token">Sent as a bearer token, for a hub with a token file.</param>
+    public static async Task<HeldRequest> Open(string baseUrl, IPAddress from, string path, string json, string? token = null)
     {
         var uri = new Uri(new Uri(baseUrl), path);
         var body = Encoding.UTF8.GetBytes(json);
-        var head = Encoding.ASCII.GetBytes($"POST {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\n" +
+        var authorization = token is null ? "" : $"Authorization: Bearer {token}\r\n";
+        var head = Encoding.ASCII.GetBytes($"POST {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\n{authorization}Content-Type: application/json\r\n" +
                                            $"Content-Length: {body.Length}\r\nConnection: close\r\n\r\n");
         var tcp = new TcpClient(new IPEndPoint(from, 0)) { NoDelay = true };
         try
