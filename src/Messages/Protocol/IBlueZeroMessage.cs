@@ -20,3 +20,6 @@ public interface INodeReply : IBlueZeroMessage { }
 
 /// <summary>The handshake between a node's registrar and the hub's node registry.</summary>
 public interface IRegistrationMessage : IBlueZeroMessage { }
+
+/// <summary>Events shipped from a node's journal to the hub, and the hub's acknowledgements.</summary>
+public interface IEventMessage : IBlueZeroMessage { }

@@ -14,4 +14,6 @@ public static class MeshNames
     public const string ProcessManagerRole = "process-manager";
     /// <summary>The hub's registry, /user/node-registry, where nodes register.</summary>
     public const string RegistryName = "node-registry";
+    /// <summary>The hub's event ingest, /user/event-ingest, where nodes ship their journals.</summary>
+    public const string EventIngestName = "event-ingest";
 }

@@ -49,6 +49,8 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         ["registered"] = typeof(NodeRegistered),
         ["refused"] = typeof(NodeRegistrationRefused),
         ["rejoin"] = typeof(RejoinRequired),
+        ["event-batch"] = typeof(EventBatch),
+        ["events-stored"] = typeof(EventsStored),
     };
 
     private static readonly IReadOnlyDictionary<Type, string> ManifestByType =

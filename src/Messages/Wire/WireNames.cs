@@ -42,8 +42,37 @@ public static class WireNames
         [OutputMode.Inherit] = "inherit",
     });
 
+    public static readonly WireNames<MeshEventType> EventTypes = new(new Dictionary<MeshEventType, string>
+    {
+        [MeshEventType.HubStarted] = "hub_started",
+        [MeshEventType.NodeUp] = "node_up",
+        [MeshEventType.NodeUnreachable] = "node_unreachable",
+        [MeshEventType.NodeReachable] = "node_reachable",
+        [MeshEventType.NodeLeft] = "node_left",
+        [MeshEventType.NodeRemoved] = "node_removed",
+        [MeshEventType.ProcessStarted] = "process_started",
+        [MeshEventType.ProcessExited] = "process_exited",
+        [MeshEventType.StopRequested] = "stop_requested",
+        [MeshEventType.ProcessBackingOff] = "process_backing_off",
+        [MeshEventType.ProcessFailed] = "process_failed",
+        [MeshEventType.ProcessScheduled] = "process_scheduled",
+        [MeshEventType.ProcessLost] = "process_lost",
+        [MeshEventType.ProcessReadopted] = "process_readopted",
+        [MeshEventType.StartFailed] = "start_failed",
+        [MeshEventType.EventsDropped] = "events_dropped",
+    });
+
+    public static readonly WireNames<ExitReason> ExitReasons = new(new Dictionary<ExitReason, string>
+    {
+        [ExitReason.Exited] = "exited",
+        [ExitReason.Stopped] = "stopped",
+        [ExitReason.TimedOut] = "timed_out",
+        [ExitReason.Killed] = "killed",
+    });
+
     /// <summary>Every table, for serializers that convert any of these enums.</summary>
-    public static readonly IReadOnlyList<IWireNames> All = [ProcessStates, StopReasons, RestartPolicies, OutputModes];
+    public static readonly IReadOnlyList<IWireNames> All =
+        [ProcessStates, StopReasons, RestartPolicies, OutputModes, EventTypes, ExitReasons];
 
     /// <summary>The table of <paramref name="enumType"/>, or null when it has none.</summary>
     public static IWireNames? For(Type enumType) => All.FirstOrDefault(table => table.EnumType == enumType);
@@ -52,6 +81,8 @@ public static class WireNames
     public static string ToWire(this StopReason reason) => StopReasons.Of(reason);
     public static string ToWire(this RestartPolicyKind policy) => RestartPolicies.Of(policy);
     public static string ToWire(this OutputMode mode) => OutputModes.Of(mode);
+    public static string ToWire(this MeshEventType type) => EventTypes.Of(type);
+    public static string ToWire(this ExitReason reason) => ExitReasons.Of(reason);
 }
 
 /// <summary>A table of wire strings seen without its enum type (for serializers).</summary>

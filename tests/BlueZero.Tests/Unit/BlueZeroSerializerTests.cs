@@ -64,6 +64,13 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["registered"] = new NodeRegistered("node-a"),
             ["refused"] = new NodeRegistrationRefused("node-a", "host_name already registered by another node"),
             ["rejoin"] = new RejoinRequired("node-a", "not a member of the hub's cluster"),
+            ["event-batch"] = new EventBatch("node-a", "j-1", [
+                new JournaledEvent(1, new MeshEvent(MeshEventType.ProcessStarted, DateTimeOffset.Parse("2026-12-06T03:00:00.123Z"),
+                    "node-a", Pid: 42, Name: "web", Path: "/bin/sleep", Args: ["30"])),
+                new JournaledEvent(2, new MeshEvent(MeshEventType.ProcessExited, DateTimeOffset.Parse("2026-12-06T03:00:01.456Z"),
+                    "node-a", Pid: 42, Name: "web", ExitCode: 137, Signal: 9, Reason: ExitReason.Killed)),
+            ]),
+            ["events-stored"] = new EventsStored("node-a", "j-1", 2),
         };
     }
 
@@ -103,7 +110,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                     Assert.Equal(e.Restart.SuccessExitCodes, a.Restart.SuccessExitCodes);
                 }
                 break;
-            case (OutputRead or ProcessStats or HostInfo, _):
+            case (OutputRead or ProcessStats or HostInfo or EventBatch, _):
                 // Records holding lists: compare what they carry, element by element.
                 Assert.Equal(Newtonsoft.Json.JsonConvert.SerializeObject(expected), Newtonsoft.Json.JsonConvert.SerializeObject(actual));
                 break;
