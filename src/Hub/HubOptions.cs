@@ -12,9 +12,11 @@ namespace BlueZero.Hub;
 /// <param name="HttpsCertificate">Null for plain HTTP.</param>
 /// <param name="ForgetAfter">How long a left or removed host stays listed (bluezero.hub.forget-after).</param>
 /// <param name="MaxQueuedRequestsPerClient">Requests of one client address that wait for a slot before 429 (hub.hocon).</param>
+/// <param name="MetricsToken">The token a scraper may use for GET /metrics only; null when there is none.</param>
+/// <param name="MetricsPerProcessName">Whether the process counters of GET /metrics carry a name label (hub.hocon).</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
     TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan ForgetAfter,
-    int MaxQueuedRequestsPerClient)
+    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName)
 {
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";
 
@@ -25,7 +27,10 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         "bearer tokens, one name:role:token a line (required off loopback)", EmptyMeans: "none, the front door runs open");
     public static readonly MeshSetting HttpsCertFlag = new("--https-cert", "B0_HTTPS_CERT", "bluezero.hub.https-cert",
         $"serve HTTPS with this .pfx (password in {HttpsCertPasswordVariable})", EmptyMeans: "plain HTTP");
-    public static readonly IReadOnlyList<MeshSetting> Flags = [.. MeshSettings.Common, HttpFlag, NoLocalNodeFlag, TokenFileFlag, HttpsCertFlag];
+    public static readonly MeshSetting MetricsTokenFileFlag = new("--metrics-token-file", "B0_METRICS_TOKEN_FILE", "bluezero.hub.metrics-token-file",
+        "a file with one more bearer token, good for GET /metrics only (needs --token-file)", EmptyMeans: "none, /metrics takes a read or admin token");
+    public static readonly IReadOnlyList<MeshSetting> Flags =
+        [.. MeshSettings.Common, HttpFlag, NoLocalNodeFlag, TokenFileFlag, HttpsCertFlag, MetricsTokenFileFlag];
 
     public static HubOptions From(SettingValues values)
     {
@@ -44,6 +49,11 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         if (tokens is null && !IPAddress.IsLoopback(http.Address))
             throw new SetupException($"--http {http} is not a loopback address: a token file is required to serve it " +
                                      "(--token-file, B0_TOKEN_FILE or bluezero.hub.token-file; see docs/OPERATIONS.md)");
+        var metricsToken = values.Text(MetricsTokenFileFlag.Key!) is { Length: > 0 } metricsTokenPath
+            ? TokenFile.LoadBare(metricsTokenPath, Caller.Scraper)
+            : null;
+        if (metricsToken is not null && tokens is null)
+            throw new SetupException("--metrics-token-file needs --token-file: without a token file the front door, GET /metrics included, runs open");
         var certificate = values.Text(HttpsCertFlag.Key!) is { Length: > 0 } certPath
             ? LoadCertificate(certPath, values.Environment.GetValueOrDefault(HttpsCertPasswordVariable) ?? "")
             : null;
@@ -54,7 +64,8 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxEnvBytes: values.Whole($"{limitsRoot}.max-env-bytes", min: 1),
             MaxPathBytes: values.Whole($"{limitsRoot}.max-path-bytes", min: 1),
             MaxStdinBytes: values.Whole($"{limitsRoot}.max-stdin-bytes", min: 1));
-        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient);
+        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient,
+            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"));
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using BlueZero.Hub;
 using BlueZero.Hub.Actors;
 using BlueZero.Hub.Http;
+using BlueZero.Hub.Metrics;
 using BlueZero.Hub.Security;
 using BlueZero.Mesh.Configuration;
 using BlueZero.Mesh.Hosting;
@@ -68,7 +69,11 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 });
 
 var app = builder.Build();
-FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName);
+var metricsRegistry = HubMetrics.DefaultRegistryWithRuntimeMetrics();
+var metrics = new HubMetrics(metricsRegistry, hub.MetricsPerProcessName);
+// The process counters (metrics.Events) are fed from the event history's live feed once it exists (issue 14): subscribe
+// it here, calling metrics.Events.Record for every stored event.
+FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName, metrics, metricsRegistry);
 try
 {
     await app.StartAsync();

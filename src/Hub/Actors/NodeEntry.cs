@@ -13,7 +13,10 @@ public enum NodeStatus { Up, Unreachable, Removed, Left }
 /// <param name="Since">When the entry got its current status.</param>
 public sealed record NodeEntry(string HostName, IActorRef Node, Address Address, NodeStatus Status, DateTimeOffset Since)
 {
-    public string StatusText => Status switch
+    public string StatusText => TextOf(Status);
+
+    /// <summary>The wire and metrics form of a status.</summary>
+    public static string TextOf(NodeStatus status) => status switch
     {
         NodeStatus.Up => "up",
         NodeStatus.Unreachable => "unreachable",

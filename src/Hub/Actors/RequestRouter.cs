@@ -45,6 +45,7 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
         Receive<RegistrySnapshot>(OnSnapshot);
         Receive<RouteRequest>(route => Route(route.Request));
         Receive<ListHosts>(_ => ListAllHosts());
+        Receive<GatherMeshState>(_ => GatherStates().PipeTo(Sender));
         Receive<GetRegistrySnapshot>(_ => Sender.Tell(_snapshot));
         Receive<PruneForwarded>(_ => Prune());
     }
@@ -168,10 +169,21 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
             .PipeTo(Sender);
 
     private void ListAllHosts() =>
-        AskEveryHost(new NodeStateQuery(), CountTimeout)
-            .ContinueWith(t => (RouteOutcome)new HostsListed(t.Result.Select(r => Summary(r.Entry, r.Reply.Reply as NodeState)).ToList()),
+        GatherStates()
+            .ContinueWith(t => (RouteOutcome)new HostsListed(t.Result.Snapshot.Nodes.Values
+                    .Select(entry => Summary(entry, t.Result.States.GetValueOrDefault(entry.HostName))).ToList()),
                 TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
+
+    private Task<MeshStateGathered> GatherStates()
+    {
+        var snapshot = _snapshot;
+        return AskEveryHost(new NodeStateQuery(), CountTimeout)
+            .ContinueWith(t => new MeshStateGathered(snapshot, t.Result
+                    .Where(r => r.Reply.Reply is NodeState)
+                    .ToDictionary(r => r.Entry.HostName, r => (NodeState)r.Reply.Reply!, StringComparer.Ordinal)),
+                TaskContinuationOptions.ExecuteSynchronously);
+    }
 
     private static HostSummary Summary(NodeEntry entry, NodeState? state) =>
         new(entry.HostName, entry.Address.ToString(), entry.StatusText, entry.Since, state?.RunningProcesses, state?.HostCpuPercent, state?.HostMemoryPercent);

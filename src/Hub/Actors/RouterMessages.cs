@@ -19,6 +19,12 @@ public sealed record ListHosts : INoSerializationVerificationNeeded;
 /// <summary>The router's current view of the registry, for cheap health checks.</summary>
 public sealed record GetRegistrySnapshot : INoSerializationVerificationNeeded;
 
+/// <summary>The registry snapshot and the node state of every up host that answered in time (GET /hosts, GET /metrics).</summary>
+public sealed record GatherMeshState : INoSerializationVerificationNeeded;
+
+/// <param name="States">By host_name; a host that is not up, or did not answer in time, has none.</param>
+public sealed record MeshStateGathered(RegistrySnapshot Snapshot, IReadOnlyDictionary<string, NodeState> States) : INoSerializationVerificationNeeded;
+
 public abstract record RouteOutcome : INoSerializationVerificationNeeded;
 
 /// <summary>The node answered; its reply goes back wrapped in the hub form.</summary>

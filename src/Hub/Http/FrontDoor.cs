@@ -1,15 +1,19 @@
 using Akka.Actor;
 using Akka.Hosting;
+using System.Diagnostics;
 using BlueZero.Hub.Actors;
+using BlueZero.Hub.Metrics;
 using BlueZero.Hub.Security;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using Microsoft.AspNetCore.Http.Features;
+using Prometheus;
 
 namespace BlueZero.Hub.Http;
 
 /// <summary>
-/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health. Bodies are capped before parsing; every answer,
+/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health,
+/// GET /metrics (Prometheus text, formatted by prometheus-net). Bodies are capped before parsing; every answer,
 /// including 401, 403, 404, 405, 413, 422 and 429, is a JSON object. In front of the endpoints: the per-client
 /// rate limit (<see cref="ClientRateLimit"/>: queued, 429 beyond the queue), then bearer-token authentication (401,
 /// all but GET /health); the role check (403) comes after parsing, when the operation is known. Requests that
@@ -17,8 +21,10 @@ namespace BlueZero.Hub.Http;
 /// </summary>
 public static class FrontDoor
 {
-    public static void Map(WebApplication app, HubOptions options, RouteTimeouts timeouts, string hostName)
+    public static void Map(WebApplication app, HubOptions options, RouteTimeouts timeouts, string hostName, HubMetrics metrics,
+        CollectorRegistry registry)
     {
+        app.Use(metrics.FrontDoor.Invoke);
         // An ask of GET /hosts or /health that timed out means the hub could not gather an answer in time (overload):
         // 504, like a node that does not answer; anything else is our bug.
         app.UseExceptionHandler(error => error.Run(context =>
@@ -35,11 +41,11 @@ public static class FrontDoor
         // Before authentication, so that every request counts against its address, one without a valid token too: a
         // client flooding the hub with bad tokens waits in its own queue like any other burst.
         app.UseRateLimiter();
-        var authentication = new BearerAuthentication(options.Tokens);
+        var authentication = new BearerAuthentication(options.Tokens, options.MetricsToken);
         app.Use(authentication.Invoke);
         var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());
 
-        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, timeouts, audit));
+        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, timeouts, audit, metrics.FrontDoor));
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
             var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
@@ -53,11 +59,16 @@ public static class FrontDoor
             await JsonReply.Write(context, StatusCodes.Status200OK,
                 WireResponseWriter.Health(hostName, up));
         });
+        var actorRegistry = app.Services.GetRequiredService<ActorRegistry>();
+        metrics.GatherBeforeEachScrape(cancel =>
+            Router(actorRegistry).Ask<MeshStateGathered>(new GatherMeshState(), options.RequestTimeout, cancel));
+        app.MapMetrics(BearerAuthentication.MetricsPath, registry);
     }
 
     private static IActorRef Router(ActorRegistry actors) => actors.Get<RequestRouter>();
 
-    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options, RouteTimeouts timeouts, AuditLog audit)
+    private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options, RouteTimeouts timeouts, AuditLog audit,
+        FrontDoorMetrics metrics)
     {
         var body = await ReadCappedBody(context, options.MaxBodyBytes);
         if (body.Bytes is null)
@@ -66,6 +77,7 @@ public static class FrontDoor
             return;
         }
         var parsed = WireParser.Parse(body.Bytes, options.Limits);
+        FrontDoorMetrics.SetOperation(context, parsed.Operation);
         if (!parsed.IsOk)
         {
             await JsonReply.Error(context, StatusCodes.Status400BadRequest, parsed.Error!, parsed.Operation);
@@ -81,7 +93,11 @@ public static class FrontDoor
             await JsonReply.Error(context, StatusCodes.Status403Forbidden, refusal, request.Operation);
             return;
         }
+        var routed = Stopwatch.GetTimestamp();
         var outcome = await RequestRouter.Ask(Router(actors), request, timeouts.For(request));
+        // Only a node's answer, or a timeout waiting for one, names a registered host: other host names are any text.
+        if (request.HostName is { } host && outcome is NodeAnswered or RouteFailed { Code: ErrorCode.Timeout })
+            metrics.RecordRouted(host, Stopwatch.GetElapsedTime(routed));
         audit.Record(caller, client, request, AuditLog.OutcomeOf(outcome));
         var (status, json) = outcome switch
         {

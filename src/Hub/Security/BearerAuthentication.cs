@@ -5,10 +5,13 @@ namespace BlueZero.Hub.Security;
 /// <summary>
 /// Checks the bearer token of every request but GET /health and records the <see cref="Caller"/> for the
 /// endpoints. Missing or unknown token: 401 with <c>WWW-Authenticate: Bearer</c> and a JSON error. Without a token
-/// file every caller is <see cref="Caller.Anonymous"/>. What a caller may do is <see cref="MayRun"/>.
+/// file every caller is <see cref="Caller.Anonymous"/>. What a caller may do is <see cref="MayRun"/>; the metrics token
+/// (<paramref name="metricsToken"/>, a scraper's own credential) may only GET /metrics (403 elsewhere).
 /// </summary>
-public sealed class BearerAuthentication(TokenFile? tokens)
+public sealed class BearerAuthentication(TokenFile? tokens, TokenFile? metricsToken = null)
 {
+    public const string MetricsPath = "/metrics";
+
     private const string CallerKey = "bluezero.caller";
     private const string Prefix = "Bearer ";
 
@@ -23,7 +26,7 @@ public sealed class BearerAuthentication(TokenFile? tokens)
     };
 
     public static bool MayRun(Caller caller, string operation) =>
-        caller.Role == TokenRole.Admin || ReadOperations.Contains(operation);
+        caller.Role == TokenRole.Admin || (caller.Role == TokenRole.Read && ReadOperations.Contains(operation));
 
     public static Caller CallerOf(HttpContext context) =>
         context.Items.TryGetValue(CallerKey, out var caller) && caller is Caller known ? known : Caller.Anonymous;
@@ -41,9 +44,15 @@ public sealed class BearerAuthentication(TokenFile? tokens)
             await Refuse(context, ErrorTexts.MissingToken);
             return;
         }
-        if (tokens.Find(header[Prefix.Length..].Trim()) is not { } caller)
+        var presented = header[Prefix.Length..].Trim();
+        if ((tokens.Find(presented) ?? metricsToken?.Find(presented)) is not { } caller)
         {
             await Refuse(context, ErrorTexts.InvalidToken);
+            return;
+        }
+        if (caller.Role == TokenRole.Metrics && !(HttpMethods.IsGet(context.Request.Method) && context.Request.Path == MetricsPath))
+        {
+            await Http.JsonReply.Error(context, StatusCodes.Status403Forbidden, ErrorTexts.MetricsTokenOnly);
             return;
         }
         context.Items[CallerKey] = caller;

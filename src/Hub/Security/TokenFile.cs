@@ -26,18 +26,30 @@ public sealed class TokenFile
     public IReadOnlyList<Caller> Callers => _entries.Select(e => e.Caller).ToList();
 
     /// <summary>Reads and checks the file; any problem is a <see cref="SetupException"/> naming the file and line.</summary>
-    public static TokenFile Load(string path)
+    public static TokenFile Load(string path) => Parse(path, ReadLines(path));
+
+    /// <summary>
+    /// A file that holds one bare token for <paramref name="caller"/> (the metrics token): blank lines and lines starting
+    /// with <c>#</c> are ignored; anything else than exactly one token is a <see cref="SetupException"/>.
+    /// </summary>
+    public static TokenFile LoadBare(string path, Caller caller)
     {
-        string[] lines;
+        var tokens = ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        if (tokens.Count != 1) throw new SetupException($"token file {path} must hold exactly one token, not {tokens.Count}");
+        if (tokens[0].Any(char.IsWhiteSpace)) throw new SetupException($"token file {path}: the token contains white space");
+        return new TokenFile(path, [(caller, Digest(tokens[0]))]);
+    }
+
+    private static string[] ReadLines(string path)
+    {
         try
         {
-            lines = File.ReadAllLines(path);
+            return File.ReadAllLines(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new SetupException($"cannot read token file {path}: {ex.Message}");
         }
-        return Parse(path, lines);
     }
 
     public static TokenFile Parse(string path, IReadOnlyList<string> lines)

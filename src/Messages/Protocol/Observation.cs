@@ -47,8 +47,13 @@ public sealed record NodeStateQuery : INodeCommand;
 /// <param name="ManagedProcesses">Entries that may still run (running, stopping, backing off, scheduled).</param>
 /// <param name="Managed">Totals over the trees of every managed process that runs.</param>
 /// <param name="HostCpuPercent">The whole machine, all cores, over the last sample interval (0–100).</param>
+/// <param name="ProcessesByState">Every entry of the node's table (retained final ones too), counted by state; states with
+/// no entry are left out. Null from a node that does not send it.</param>
 public sealed record NodeState(string HostName, ResourceUsage Node, int ManagedProcesses, int RunningProcesses, ResourceUsage Managed,
-    double HostCpuPercent, double HostMemoryPercent) : INodeReply;
+    double HostCpuPercent, double HostMemoryPercent, IReadOnlyList<StateCount>? ProcessesByState = null) : INodeReply;
+
+/// <summary>How many entries of a node's table are in <paramref name="State"/>.</summary>
+public sealed record StateCount(ProcessState State, int Count);
 
 public sealed record HostInfoQuery : INodeCommand;
 

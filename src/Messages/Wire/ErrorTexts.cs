@@ -94,6 +94,7 @@ public static class ErrorTexts
     // Front door security.
     public const string MissingToken = "unauthorized: this hub needs a bearer token (Authorization: Bearer TOKEN)";
     public const string InvalidToken = "unauthorized: the bearer token is not valid";
+    public const string MetricsTokenOnly = "forbidden: the metrics token may only GET /metrics";
     public static string Forbidden(string operation, string caller) => $"forbidden: {operation} needs an admin token; '{caller}' may only read";
     public static string TooManyRequests(int limit, int queued) =>
         $"too many requests: at most {limit} at a time and {queued} waiting from one client address";

@@ -95,6 +95,17 @@ public sealed class ProcessTable
         }
     }
 
+    /// <summary>Entries by state, counted in place; states without an entry are left out.</summary>
+    public IReadOnlyList<StateCount> CountByState()
+    {
+        lock (_gate)
+        {
+            var counts = new int[Enum.GetValues<ProcessState>().Length];
+            foreach (var entry in _byId.Values) counts[(int)entry.State]++;
+            return counts.Select((count, state) => new StateCount((ProcessState)state, count)).Where(c => c.Count > 0).ToList();
+        }
+    }
+
     public IReadOnlyList<ManagedEntry> All()
     {
         lock (_gate) return _byId.Values.ToList();

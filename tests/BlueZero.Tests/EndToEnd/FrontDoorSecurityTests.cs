@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BlueZero.Messages.Wire;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -53,6 +54,30 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
 
         Assert.Equal(401, reply.Status);
         Assert.Equal("unauthorized: the bearer token is not valid", (string?)reply.Json["error_message"]);
+    }
+
+    [Fact]
+    public async Task The_metrics_token_may_scrape_GET_metrics()
+    {
+        using var scraper = ClientWith(SecuredHubFixture.MetricsToken);
+
+        var reply = await scraper.Send(HttpMethod.Get, "/metrics");
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal(1, PrometheusText.Parse(reply.Body).Value("bluezero_hosts", ("status", "up")));
+    }
+
+    [Theory]
+    [InlineData("POST", "/control")]
+    [InlineData("GET", "/hosts")]
+    public async Task The_metrics_token_gets_403_anywhere_but_GET_metrics(string method, string path)
+    {
+        using var scraper = ClientWith(SecuredHubFixture.MetricsToken);
+
+        var reply = await scraper.Send(new HttpMethod(method), path, method == "POST" ? HubClient.JsonContent(ListActive) : null);
+
+        Assert.Equal(403, reply.Status);
+        Assert.Equal(ErrorTexts.MetricsTokenOnly, (string?)reply.Json["error_message"]);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
     private const string HostsEndpoint = "GET /hosts";
     private const string OutputEndpoint = "GET /hosts/HOST/processes/PID_OR_NAME/output";
     private const string HealthEndpoint = "GET /health";
+    private const string MetricsEndpoint = "GET /metrics";
 
     private static readonly IReadOnlyDictionary<string, string> Roles = DocumentedRoles.Load();
 
@@ -28,7 +29,7 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
     [Fact]
     public void The_table_names_every_operation_and_every_endpoint_once()
     {
-        string[] expected = [.. WireOperations.All, HostsEndpoint, OutputEndpoint, HealthEndpoint];
+        string[] expected = [.. WireOperations.All, HostsEndpoint, OutputEndpoint, HealthEndpoint, MetricsEndpoint];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Roles.Keys.Order(StringComparer.Ordinal));
     }
@@ -89,6 +90,7 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
             HostsEndpoint => [(HttpMethod.Get, "/hosts", null)],
             OutputEndpoint => [(HttpMethod.Get, output, null), (HttpMethod.Get, output + "?follow=true", null)],
             HealthEndpoint => [(HttpMethod.Get, "/health", null)],
+            MetricsEndpoint => [(HttpMethod.Get, "/metrics", null)],
             // Answered by the hub itself, with its host_name inside: a host never registered gets 404 unknown host.
             WireOperations.ForgetHost => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["host_name"] = "never-registered" } })],
             _ => [(HttpMethod.Post, "/control", new JObject { ["host_name"] = Hub, [row] = OperationBody(row, target) })],
