@@ -81,7 +81,7 @@ public static class FrontDoor
             await JsonReply.Error(context, StatusCodes.Status403Forbidden, refusal, request.Operation);
             return;
         }
-        var outcome = await RequestRouter.Ask(Router(actors), request, timeouts.For(request));
+        var outcome = await RequestRouter.Ask(Router(actors), request.RequestedBy(caller.TokenName), timeouts.For(request));
         audit.Record(caller, client, request, AuditLog.OutcomeOf(outcome));
         var (status, json) = outcome switch
         {

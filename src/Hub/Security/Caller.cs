@@ -7,4 +7,7 @@ public enum TokenRole { Read, Admin }
 public sealed record Caller(string Name, TokenRole Role)
 {
     public static readonly Caller Anonymous = new("anonymous", TokenRole.Admin);
+
+    /// <summary>The token's name, or null without a token file: what a node records as <c>by</c> in its events.</summary>
+    public string? TokenName => ReferenceEquals(this, Anonymous) ? null : Name;
 }
