@@ -94,7 +94,7 @@ public static class FrontDoor
             return;
         }
         var routed = Stopwatch.GetTimestamp();
-        var outcome = await RequestRouter.Ask(Router(actors), request, timeouts.For(request));
+        var outcome = await RequestRouter.Ask(Router(actors), request.RequestedBy(caller.TokenName), timeouts.For(request));
         // Only a node's answer, or a timeout waiting for one, names a registered host: other host names are any text.
         if (request.HostName is { } host && outcome is NodeAnswered or RouteFailed { Code: ErrorCode.Timeout })
             metrics.RecordRouted(host, Stopwatch.GetElapsedTime(routed));

@@ -11,4 +11,7 @@ public sealed record Caller(string Name, TokenRole Role)
 {
     public static readonly Caller Anonymous = new("anonymous", TokenRole.Admin);
     public static readonly Caller Scraper = new("metrics", TokenRole.Metrics);
+
+    /// <summary>The token's name, or null without a token file: what a node records as <c>by</c> in its events.</summary>
+    public string? TokenName => ReferenceEquals(this, Anonymous) ? null : Name;
 }

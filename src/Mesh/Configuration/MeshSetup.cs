@@ -130,6 +130,7 @@ public sealed class MeshSetup
                 FileBytes: (long)values.Number(MeshSettings.OutputFileSize, 1024, 1L << 40),
                 Files: (int)values.Number(MeshSettings.OutputFiles, 1, 1000)),
             StatsInterval = TimeSpan.FromSeconds(values.Number(MeshSettings.StatsInterval, 0.05, 3600)),
+            EventJournalMaxEvents = values.Whole($"{root}.events.journal-max-events", min: 1),
         };
     }
 

@@ -23,6 +23,9 @@ public sealed record ProcessManagerOptions(
     /// <summary>How often cpu, memory and threads of every managed tree are sampled (stats_interval).</summary>
     public required TimeSpan StatsInterval { get; init; }
 
+    /// <summary>Events the node's journal keeps until the hub has them; beyond it the oldest are dropped (events.journal-max-events).</summary>
+    public required int EventJournalMaxEvents { get; init; }
+
     /// <summary>Samples kept per process for process_stats: a fixed property of the reply, not a setting.</summary>
     public int StatsHistory => 60;
 

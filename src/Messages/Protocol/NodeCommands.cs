@@ -35,6 +35,10 @@ public sealed record RestartPolicy(
     public static readonly RestartPolicy Never = new(RestartPolicyKind.Never, 0, BackoffSettings.Default, 60, [0]);
 }
 
+/// <summary>
+/// Starts a managed process. <see cref="By"/>, also on <see cref="StopProcess"/> and <see cref="KillAll"/>: the token
+/// name of the caller, filled in by the hub's front door when it runs with a token file; recorded in the node's events.
+/// </summary>
 public sealed record StartProcess(
     string Path,
     IReadOnlyList<string> Args,
@@ -45,7 +49,8 @@ public sealed record StartProcess(
     double? MaxTimeS = null,
     double? RecurringPeriodS = null,
     OutputMode? Output = null,
-    string? Stdin = null) : INodeCommand
+    string? Stdin = null,
+    string? By = null) : INodeCommand
 {
     public RestartPolicy EffectiveRestart => Restart ?? RestartPolicy.Never;
 
@@ -54,7 +59,7 @@ public sealed record StartProcess(
 }
 
 /// <summary>Stop escalation on the whole tree; also cancels any pending restart or recurring run. With Wait the reply comes after the exit.</summary>
-public sealed record StopProcess(ProcessTarget Target, bool Wait = false) : INodeCommand;
+public sealed record StopProcess(ProcessTarget Target, bool Wait = false, string? By = null) : INodeCommand;
 
 public sealed record QueryProcessStatus(ProcessTarget Target) : INodeCommand;
 
@@ -68,4 +73,4 @@ public sealed record ListProcesses : INodeCommand;
 public sealed record Unschedule(ProcessTarget Target) : INodeCommand;
 
 /// <summary>Stops every managed process on the host with the normal escalation.</summary>
-public sealed record KillAll : INodeCommand;
+public sealed record KillAll(string? By = null) : INodeCommand;

@@ -34,7 +34,8 @@ internal sealed record RunStarted(long EntryId) : INoSerializationVerificationNe
 internal sealed record RunAgain : INoSerializationVerificationNeeded;
 
 /// <summary>The manager stops an entry on its own account (kill_all, node shutdown); nobody waits for a reply.</summary>
-internal sealed record StopEntry(StopReason Reason) : INoSerializationVerificationNeeded;
+/// <param name="By">kill_all's caller (its token name), for the stop_requested event.</param>
+internal sealed record StopEntry(StopReason Reason, string? By = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Timer message: drop final entries past the retention limits.</summary>
 internal sealed record PruneRetention : INoSerializationVerificationNeeded;
@@ -43,3 +44,12 @@ internal sealed record PruneRetention : INoSerializationVerificationNeeded;
 public sealed record StopAllProcesses : INoSerializationVerificationNeeded;
 
 public sealed record AllProcessesStopped(int Count) : INoSerializationVerificationNeeded;
+
+/// <summary>Published on the event stream after an event was journaled: the shipper sends it unless a batch is in flight.</summary>
+internal sealed record EventsJournaled : INoSerializationVerificationNeeded
+{
+    public static readonly EventsJournaled Instance = new();
+}
+
+/// <summary>The registrar to the shipper: the hub at <paramref name="Hub"/> acknowledged this node's registration.</summary>
+public sealed record HubRegistered(Address Hub) : INoSerializationVerificationNeeded;

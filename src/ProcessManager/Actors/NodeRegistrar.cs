@@ -48,6 +48,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     private readonly string _hostName;
     private readonly IActorRef _processManager;
     private readonly Listeners? _listeners;
+    private readonly IActorRef? _shipper;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<Address, HubState> _hubs = new();
@@ -56,14 +57,16 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string hostName, IActorRef processManager, Listeners? listeners = null) =>
-        Akka.Actor.Props.Create(() => new NodeRegistrar(hostName, processManager, listeners));
+    /// <param name="shipper">Hears of every hub that acknowledges the registration (<see cref="HubRegistered"/>), to ship events there.</param>
+    public static Props Props(string hostName, IActorRef processManager, Listeners? listeners = null, IActorRef? shipper = null) =>
+        Akka.Actor.Props.Create(() => new NodeRegistrar(hostName, processManager, listeners, shipper));
 
-    public NodeRegistrar(string hostName, IActorRef processManager, Listeners? listeners)
+    public NodeRegistrar(string hostName, IActorRef processManager, Listeners? listeners, IActorRef? shipper)
     {
         _hostName = hostName;
         _processManager = processManager;
         _listeners = listeners;
+        _shipper = shipper;
 
         Receive<ClusterEvent.MemberUp>(up => HubAppeared(up.Member));
         Receive<ClusterEvent.MemberWeaklyUp>(up => HubAppeared(up.Member));
@@ -170,6 +173,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         state.Acknowledged = true;
         state.Disconnected = false; // the same hub answered: it was not restarted
         _log.Info("Registered as {Host} with hub {Hub}", _hostName, address);
+        _shipper?.Tell(new HubRegistered(address));
         if (_announcedReady) return;
         _announcedReady = true;
         _listeners?.Registered(address);

@@ -3,6 +3,7 @@ using Akka.Event;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using BlueZero.Mesh.Configuration;
+using BlueZero.ProcessManager.Events;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.Native;
 using BlueZero.ProcessManager.Output;
@@ -24,7 +25,8 @@ namespace BlueZero.ProcessManager.Actors;
 /// </list>
 /// Every transition is written to the <see cref="ProcessTable"/> first, and the actor rebuilds itself from that
 /// record in PreStart, so a restart by supervision, a fresh actor system, or a node restarted after a crash
-/// (re-adoption) all continue where the entry was.
+/// (re-adoption) all continue where the entry was. What happens is also recorded as events (docs/PROTOCOL.md, "Event
+/// types") through <see cref="NodeEvents"/>, where it happens.
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
@@ -40,6 +42,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private readonly IProcessLauncher _launcher;
     private readonly ProcessManagerOptions _options;
     private readonly OutputStore _output;
+    private readonly NodeEvents _events;
     private readonly Func<double> _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _exitWaiters = new();
@@ -47,15 +50,16 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, Func<double>? random = null)
+    public static Props Props(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, NodeEvents events, Func<double>? random = null)
     {
         // Arguments, not an expression: Akka takes an expression apart (and compiles parts of it) on every call, which
         // cost 0.2-0.8 ms on each start; one actor is created per start.
-        return Akka.Actor.Props.Create<ProcessActor>(id, table, launcher, options, output, random ?? Random.Shared.NextDouble);
+        return Akka.Actor.Props.Create<ProcessActor>(id, table, launcher, options, output, events, random ?? Random.Shared.NextDouble);
     }
 
-    public ProcessActor(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, Func<double> random)
+    public ProcessActor(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, NodeEvents events, Func<double> random)
     {
+        _events = events;
         _id = id;
         _table = table;
         _launcher = launcher;
@@ -114,7 +118,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<ProcessExited>(IsCurrent, OnExited);
         Receive<MaxTimeElapsed>(elapsed => elapsed.Pid == _entry.Pid, OnMaxTime);
         Receive<StopProcess>(OnStop);
-        Receive<StopEntry>(stop => BeginStop(stop.Reason));
+        Receive<StopEntry>(OnStopEntry);
         Receive<Unschedule>(OnUnschedule);
         ReceiveLateNotices();
     }
@@ -124,7 +128,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<ProcessExited>(IsCurrent, OnExited);
         Receive<EscalateStop>(step => Escalate(step.Step));
         Receive<StopProcess>(OnStop);
-        Receive<StopEntry>(stop => BeginStop(stop.Reason));
+        Receive<StopEntry>(OnStopEntry);
         Receive<Unschedule>(OnUnschedule);
         ReceiveLateNotices();
     }
@@ -132,12 +136,17 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void Waiting()
     {
         Receive<RunAgain>(_ => RunAgain());
-        Receive<StopProcess>(_ =>
+        Receive<StopProcess>(stop =>
         {
+            RecordStopRequested(stop.By);
             StopWhileWaiting(StopReason.Request);
             Sender.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit));
         });
-        Receive<StopEntry>(stop => StopWhileWaiting(stop.Reason));
+        Receive<StopEntry>(stop =>
+        {
+            RecordStopRequested(stop.By);
+            StopWhileWaiting(stop.Reason);
+        });
         Receive<Unschedule>(OnUnschedule);
         ReceiveLateNotices();
     }
@@ -177,6 +186,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                 _log.Info("Started {Path} as pid {Pid} on {Host}", spec.Path, launched.Pid, Host);
                 break;
             case LaunchFailed failed:
+                Record(EntryEvent(MeshEventType.StartFailed) with { By = spec.By, Path = spec.Path, Args = spec.Args, Error = failed.ErrorMessage });
                 _output.Remove(_id);
                 _log.Info("Could not start {Path} on {Host}: {Error}", spec.Path, Host, failed.ErrorMessage);
                 requester.Tell(NodeErrors.LaunchFailed(failed.ErrorMessage));
@@ -197,6 +207,10 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             case LaunchFailed failed:
                 // The executable may have been removed or changed: count it as a failed run and let the policy decide.
                 _log.Warning("Could not start {Path} again on {Host}: {Error}", _entry.Spec.Path, Host, failed.ErrorMessage);
+                Record(EntryEvent(MeshEventType.StartFailed) with
+                {
+                    Pid = null, Path = _entry.Spec.Path, Args = _entry.Spec.Args, Restarts = _entry.Restarts, Error = failed.ErrorMessage,
+                });
                 Ended(new ProcessExit(127, null), lost: false);
                 break;
         }
@@ -215,6 +229,10 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             State = ProcessState.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
             NextRunAt = null, Adopted = false,
         });
+        Record(EntryEvent(MeshEventType.ProcessStarted) with
+        {
+            Path = spec.Path, Args = spec.Args, Restarts = run > 1 ? _entry.Restarts : null, By = run == 1 ? spec.By : null,
+        });
         Context.System.EventStream.Publish(new RunStarted(_id));
         WatchCurrentPid();
         ArmMaxTime();
@@ -230,9 +248,11 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         if (_entry.Adopted && (stat is null || stat.State == 'Z' || stat.StartTimeTicks != _entry.PidStartTicks))
         {
             _log.Info("Process {Pid} of {Entry} on {Host} is gone since the node went down; its exit is unknown", pid, Describe(), Host);
+            Record(EntryEvent(MeshEventType.ProcessLost));
             Ended(ProcessExit.Unknown, lost: true);
             return;
         }
+        if (_entry.Adopted && _events.FirstReadoption(_id)) Record(EntryEvent(MeshEventType.ProcessReadopted));
         if (_entry.PidStartTicks is null && stat is not null) Save(_entry with { PidStartTicks = stat.StartTimeTicks });
         WatchCurrentPid();
         if (_entry.State == ProcessState.Stopping)
@@ -272,9 +292,17 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     /// <summary>A stop request while a process runs: accepted at once, or (with wait) answered after the exit.</summary>
     private void OnStop(StopProcess stop)
     {
+        RecordStopRequested(stop.By);
         if (stop.Wait) _exitWaiters.Add(Sender);
         else Sender.Tell(new ProcessStopped(_entry.Pid, null));
         BeginStop(StopReason.Request);
+    }
+
+    /// <summary>kill_all or node shutdown (no <c>by</c> then).</summary>
+    private void OnStopEntry(StopEntry stop)
+    {
+        RecordStopRequested(stop.By);
+        BeginStop(stop.Reason);
     }
 
     private void BeginStop(StopReason reason)
@@ -360,6 +388,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnExited(ProcessExited exited)
     {
         _log.Info("Process {Pid} ({Entry}) on {Host} ended: {Exit}", exited.Pid, Describe(), Host, exited.Exit);
+        Record(EntryEvent(MeshEventType.ProcessExited) with { ExitCode = exited.Exit.ExitCode, Signal = exited.Exit.Signal, Reason = ExitReasonOf(exited.Exit) });
         Ended(exited.Exit, lost: false);
     }
 
@@ -394,12 +423,16 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                     ConsecutiveRestarts = again.ResetsBudget ? 0 : _entry.ConsecutiveRestarts,
                 });
                 _log.Info("{Entry} on {Host} runs again in {Delay:0.###} s ({State})", Describe(), Host, again.Delay.TotalSeconds, again.WaitingState.ToWire());
+                Record(again.WaitingState == ProcessState.Scheduled
+                    ? EntryEvent(MeshEventType.ProcessScheduled) with { NextRun = _entry.NextRunAt }
+                    : EntryEvent(MeshEventType.ProcessBackingOff) with { Restarts = _entry.Restarts, DelayMs = (long)again.Delay.TotalMilliseconds });
                 Timers.StartSingleTimer(RunTimer, new RunAgain(), again.Delay);
                 Become(Waiting);
                 break;
             case NextStep.Settle settle:
                 Save(_entry with { State = settle.FinalState, LastExit = exit, EndedAt = now, NextRunAt = null });
                 _log.Info("{Entry} on {Host} is {State}", Describe(), Host, settle.FinalState.ToWire());
+                if (settle.FinalState == ProcessState.Failed) Record(EntryEvent(MeshEventType.ProcessFailed) with { Restarts = _entry.Restarts });
                 // A stop covers the whole tree: keep escalating while anything of it survives the root, and make sure
                 // a timer ends the watch even when the escalation has already passed its last step.
                 if (stopReason is not null && _launcher.TreeAlive(_entry.Pid!.Value))
@@ -420,6 +453,23 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         _table.Put(entry);
         _output.Find(_id)?.Notify(); // followers of the output look again: the run may have ended
     }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    private void Record(MeshEvent mesh) => _events.Record(Context.System, mesh);
+
+    /// <summary>An event about this entry: its current pid and name; the caller adds the type's fields.</summary>
+    private MeshEvent EntryEvent(MeshEventType type) => _events.New(type) with { Pid = _entry.Pid, Name = _entry.Name };
+
+    private void RecordStopRequested(string? by) => Record(EntryEvent(MeshEventType.StopRequested) with { By = by });
+
+    /// <summary>
+    /// stopped: the run ended while a stop (request, kill_all, node shutdown) was under way, however it ended;
+    /// timed_out: likewise, for max_time; killed: it ended by a signal nobody here sent; exited: it ended by itself.
+    /// </summary>
+    private ExitReason ExitReasonOf(ProcessExit exit) => _entry.State == ProcessState.Stopping
+        ? _entry.StopReason == StopReason.MaxTime ? ExitReason.TimedOut : ExitReason.Stopped
+        : exit.Signal is not null ? ExitReason.Killed : ExitReason.Exited;
 
     private string Describe() => _entry.Name is { } name ? $"'{name}'" : $"entry {_entry.Id}";
 

@@ -3,6 +3,7 @@ using Akka.Event;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using BlueZero.Mesh.Configuration;
+using BlueZero.ProcessManager.Events;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.Observation;
 using BlueZero.ProcessManager.Output;
@@ -27,6 +28,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     private readonly ProcessTable _table;
     private readonly OutputStore _output;
     private readonly ResourceMonitor _monitor;
+    private readonly NodeEvents _events;
     private readonly DateTimeOffset _startedAt;
     private readonly PathPolicy _pathPolicy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -51,6 +53,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         _table = table;
         _output = resources.Output;
         _monitor = resources.Monitor;
+        _events = resources.Events;
         _startedAt = resources.StartedAt;
         _pathPolicy = new PathPolicy(options.AllowedPaths);
 
@@ -66,7 +69,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<ProcessStatsQuery>(Stats);
         Receive<NodeStateQuery>(_ => Sender.Tell(NodeStateNow()));
         Receive<HostInfoQuery>(_ => HostInfo());
-        Receive<KillAll>(_ => Sender.Tell(new AllKilled(StopEverything(StopReason.Request))));
+        Receive<KillAll>(kill => Sender.Tell(new AllKilled(StopEverything(StopReason.Request, kill.By))));
         Receive<FirstRunSettled>(settled => EndFirstRun(settled.EntryId));
         Receive<Terminated>(OnEntryActorStopped);
         Receive<PruneRetention>(_ => Prune());
@@ -110,7 +113,12 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         }
         if (_pathPolicy.Check(start.Path, start.Cwd) is { } refusal)
         {
-            Sender.Tell(NodeErrors.PathRefused(refusal));
+            var refused = NodeErrors.PathRefused(refusal);
+            _events.Record(Context.System, _events.New(MeshEventType.StartFailed) with
+            {
+                Name = start.Name, By = start.By, Path = start.Path, Args = start.Args, Error = refused.ErrorMessage,
+            });
+            Sender.Tell(refused);
             return;
         }
 
@@ -137,7 +145,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     private IActorRef Supervise(long id)
     {
-        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options, _output), $"{EntryPrefix}{id}");
+        var actor = Context.ActorOf(ProcessActor.Props(id, _table, _launcher, _options, _output, _events), $"{EntryPrefix}{id}");
         Context.Watch(actor);
         _entryActors[id] = actor;
         return actor;
@@ -216,14 +224,14 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Stops every entry that may still run; returns the pids that were running.</summary>
-    private IReadOnlyList<int> StopEverything(StopReason reason)
+    private IReadOnlyList<int> StopEverything(StopReason reason, string? by = null)
     {
         var running = _table.RunningPids();
         _log.Info("Stopping all {Count} live entries on {Host} ({Reason})", _entryActors.Count, _options.HostName, reason);
         // An entry whose first run is being launched hears the stop after its start: it stops that run.
         foreach (var (id, actor) in _entryActors)
             if (_firstRuns.ContainsKey(id) || _table.Get(id) is { IsFinal: false })
-                actor.Tell(new StopEntry(reason));
+                actor.Tell(new StopEntry(reason, by));
         return running;
     }
 

@@ -16,6 +16,7 @@ public sealed class LocalNode : IDisposable
     private readonly DataDirectoryLock _lock;
     private PosixProcessLauncher? _launcher;
     private ProcessTableFile? _tableFile;
+    private NodeResources? _resources;
 
     private LocalNode(MeshSetup setup, DataDirectoryLock dataLock)
     {
@@ -37,12 +38,14 @@ public sealed class LocalNode : IDisposable
     {
         _launcher = new PosixProcessLauncher();
         _tableFile = new ProcessTableFile(_setup.ProcessManager.DataDirectory, _setup.Cluster.HostName, loggers.CreateLogger<ProcessTableFile>());
-        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _tableFile.Load(), NodeResources.For(_setup.ProcessManager));
+        _resources = NodeResources.For(_setup.ProcessManager, logger: loggers.CreateLogger<LocalNode>());
+        ProcessManagerModule.Start(system, _setup.Cluster, _setup.ProcessManager, _launcher, _tableFile.Load(), _resources);
     }
 
     public void Dispose()
     {
         _tableFile?.Dispose();
+        _resources?.Dispose();
         _launcher?.Dispose();
         _lock.Dispose();
     }

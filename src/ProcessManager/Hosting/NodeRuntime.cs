@@ -44,7 +44,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
         _lifetime = lifetime;
         _tableFile = new ProcessTableFile(setup.ProcessManager.DataDirectory, setup.Cluster.HostName, logger);
         _table = _tableFile.Load();
-        _resources = NodeResources.For(setup.ProcessManager);
+        _resources = NodeResources.For(setup.ProcessManager, logger: logger);
     }
 
     /// <summary>What the executable should exit with once the host has stopped (<see cref="ExitCodes"/>).</summary>
@@ -164,6 +164,7 @@ public sealed class NodeRuntime : IHostedService, IDisposable
     public void Dispose()
     {
         _tableFile.Dispose();
+        _resources.Dispose();
         _launcher.Dispose();
     }
 }

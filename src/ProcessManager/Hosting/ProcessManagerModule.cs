@@ -2,6 +2,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using BlueZero.ProcessManager.Actors;
+using BlueZero.ProcessManager.Events;
 using BlueZero.Mesh.Configuration;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.State;
@@ -20,8 +21,10 @@ public static class ProcessManagerModule
         IProcessLauncher launcher, ProcessTable table, NodeResources? resources = null, NodeRegistrar.Listeners? registration = null)
     {
         var withChildEnvironment = options with { ChildEnvironment = ChildEnvironment(system, cluster, options) };
+        resources ??= NodeResources.For(options, persist: false);
         var manager = system.ActorOf(ProcessManagerActor.Props(withChildEnvironment, launcher, table, resources), ProcessManagerActor.Name);
-        system.ActorOf(NodeRegistrar.Props(options.HostName, manager, registration), NodeRegistrar.Name);
+        var shipper = system.ActorOf(EventShipper.Props(resources.Events.Journal, options.HostName), EventShipper.Name);
+        system.ActorOf(NodeRegistrar.Props(options.HostName, manager, registration, shipper), NodeRegistrar.Name);
 
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-managed-processes", async () =>

@@ -26,16 +26,7 @@ public sealed class ProcessTableFile : IDisposable
     /// <summary>The journal is folded into a new snapshot once it has more lines than this and than twice the table's entries.</summary>
     private const int MinCompactionLines = 1000;
 
-    private static readonly JsonSerializerSettings Settings = new()
-    {
-        TypeNameHandling = TypeNameHandling.None,
-        NullValueHandling = NullValueHandling.Ignore,
-        DateParseHandling = DateParseHandling.DateTimeOffset,
-        Formatting = Formatting.None,
-        // States and reasons are enums inside, the same strings on disk as ever: a node upgraded in place reads its old file.
-        Converters = { WireNameConverter.Instance },
-        ContractResolver = RequiredEnumsContractResolver.Instance,
-    };
+    private static JsonSerializerSettings Settings => DiskJson.Settings;
 
     /// <param name="Journal">Generation of the journal that continues this snapshot; absent in files of older versions.</param>
     private sealed record Document(int Version, string HostName, IReadOnlyList<ManagedEntry> Entries, long? Journal = null);
@@ -304,9 +295,9 @@ public sealed class ProcessTableFile : IDisposable
             {
                 var generation = _generation + 1;
                 var json = JsonConvert.SerializeObject(new Document(FormatVersion, _hostName, _table.All(), generation), Settings);
-                ReplaceAtomically(_path, json);
+                DiskJson.ReplaceAtomically(_path, json);
                 // Until this rename, the journal on disk is of the old generation and ignored next to the new snapshot.
-                ReplaceAtomically(_journalPath, JsonConvert.SerializeObject(new JournalLine(Journal: generation), Settings) + "\n");
+                DiskJson.ReplaceAtomically(_journalPath, JsonConvert.SerializeObject(new JournalLine(Journal: generation), Settings) + "\n");
                 _journal?.Dispose();
                 _journal = new StreamWriter(new FileStream(_journalPath, FileMode.Append, FileAccess.Write, FileShare.Read));
                 _generation = generation;
@@ -321,13 +312,6 @@ public sealed class ProcessTableFile : IDisposable
                 _logger.LogError("Could not write the process table {Path}: {Reason}", _path, ex.Message);
             }
         }
-    }
-
-    private static void ReplaceAtomically(string path, string content)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
     }
 
     public void Dispose()
