@@ -12,9 +12,11 @@ namespace BlueZero.Hub;
 /// <param name="HttpsCertificate">Null for plain HTTP.</param>
 /// <param name="ForgetAfter">How long a left or removed host stays listed (bluezero.hub.forget-after).</param>
 /// <param name="MaxQueuedRequestsPerClient">Requests of one client address that wait for a slot before 429 (hub.hocon).</param>
+/// <param name="DashboardRefresh">How often the fleet snapshot is gathered while a dashboard page is open.</param>
+/// <param name="SessionLifetime">How long a dashboard login lasts.</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
     TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan ForgetAfter,
-    int MaxQueuedRequestsPerClient)
+    int MaxQueuedRequestsPerClient, TimeSpan DashboardRefresh, TimeSpan SessionLifetime)
 {
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";
 
@@ -39,6 +41,10 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         var forgetAfter = values.Duration("bluezero.hub.forget-after");
         var queuedPerClient = values.Whole("bluezero.hub.max-queued-requests-per-client", min: 0);
         if (forgetAfter <= TimeSpan.Zero) throw new SetupException("bluezero.hub.forget-after must be positive");
+        var dashboardRefresh = values.Duration("bluezero.hub.dashboard.refresh");
+        var sessionLifetime = values.Duration("bluezero.hub.dashboard.session-lifetime");
+        if (dashboardRefresh <= TimeSpan.Zero || sessionLifetime <= TimeSpan.Zero)
+            throw new SetupException("bluezero.hub.dashboard.refresh and session-lifetime must be positive");
 
         var tokens = values.Text(TokenFileFlag.Key!) is { Length: > 0 } tokenPath ? TokenFile.Load(tokenPath) : null;
         if (tokens is null && !IPAddress.IsLoopback(http.Address))
@@ -54,7 +60,8 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxEnvBytes: values.Whole($"{limitsRoot}.max-env-bytes", min: 1),
             MaxPathBytes: values.Whole($"{limitsRoot}.max-path-bytes", min: 1),
             MaxStdinBytes: values.Whole($"{limitsRoot}.max-stdin-bytes", min: 1));
-        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient);
+        return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient,
+            dashboardRefresh, sessionLifetime);
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace BlueZero.Hub.Http;
 
 /// <summary>
-/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health. Bodies are capped before parsing; every answer,
+/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health, and the
+/// dashboard (<see cref="Dashboard"/>, <see cref="FleetStream"/>). Bodies are capped before parsing; every answer,
 /// including 401, 403, 404, 405, 413, 422 and 429, is a JSON object. In front of the endpoints: the per-client
 /// rate limit (<see cref="ClientRateLimit"/>: queued, 429 beyond the queue), then bearer-token authentication (401,
 /// all but GET /health); the role check (403) comes after parsing, when the operation is known. Requests that
@@ -35,7 +36,9 @@ public static class FrontDoor
         // Before authentication, so that every request counts against its address, one without a valid token too: a
         // client flooding the hub with bad tokens waits in its own queue like any other burst.
         app.UseRateLimiter();
-        var authentication = new BearerAuthentication(options.Tokens);
+        Dashboard.UseFiles(app);
+        var sessions = app.Services.GetRequiredService<UiSessions>();
+        var authentication = new BearerAuthentication(options.Tokens, sessions);
         app.Use(authentication.Invoke);
         var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());
 
@@ -46,6 +49,8 @@ public static class FrontDoor
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
         OutputFollowing.Map(app, timeouts);
+        Dashboard.Map(app, options, sessions);
+        FleetStream.Map(app, sessions);
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {
             var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
