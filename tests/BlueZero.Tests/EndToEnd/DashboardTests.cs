@@ -91,4 +91,35 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"greyed after {clock.Elapsed}");
         await Expect(row).ToContainTextAsync("unreachable since");
     }
+
+    /// <summary>docs/screenshots.sh sets this to docs/images; otherwise the test has nothing to do.</summary>
+    public const string ScreenshotsVariable = "B0_SCREENSHOTS_DIR";
+
+    [Fact]
+    public async Task Screenshots_of_the_fleet_process_and_timeline_views_are_saved_when_asked()
+    {
+        if (fixture.Browser is null || Environment.GetEnvironmentVariable(ScreenshotsVariable) is not { Length: > 0 } dir) return;
+        Directory.CreateDirectory(dir);
+        var pid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sh", "-c",
+            "i=0; while true; do i=$((i+1)); echo \"request $i served in 12 ms\"; sleep 0.5; done"));
+        await Mesh.Hub.Routed(DashboardFixture.HubHost, "start_process", new JObject
+        {
+            ["path"] = "/bin/sh", ["name"] = "flaky", ["args"] = new JArray("-c", "sleep 2; exit 3"),
+            ["restart"] = new JObject { ["policy"] = "on-failure" },
+        });
+        Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.HubHost, "/bin/sleep", "3600"));
+
+        var page = await fixture.Open();
+        await Expect(page.Locator($"tr[data-host='{DashboardFixture.NodeHost}']")).ToContainTextAsync("running", Soon);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "fleet.png") });
+        await page.GotoAsync("/?view=processes&sort=host_name");
+        await Expect(page.Locator("td.name").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "processes.png") });
+        await page.GotoAsync($"/?view=process&host={DashboardFixture.NodeHost}&pid={pid}");
+        await Expect(page.Locator("pre.output")).ToContainTextAsync("request 6 served", Soon);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "process.png"), FullPage = false });
+        await page.GotoAsync("/?view=timeline");
+        await Expect(page.Locator("main .note")).Not.ToHaveTextAsync("Loading the event history…");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "timeline.png") });
+    }
 }

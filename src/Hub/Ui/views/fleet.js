@@ -14,7 +14,7 @@ export class FleetView {
       el("table", { class: "hosts" },
         el("caption", { class: "visually-hidden" }, "Hosts of the mesh"),
         el("thead", {}, el("tr", {}, ["Host", "Status", "Address", "CPU", "Memory", "Processes", app.isAdmin() ? "Actions" : null]
-          .filter(Boolean).map(h => el("th", { scope: "col" }, h)))),
+          .filter(Boolean).map(h => el("th", { scope: "col", class: h === "Address" ? "address" : null }, h)))),
         this.body));
     replace(this.body, el("tr", {}, el("td", { colspan: 7 }, "Waiting for the hub…")));
   }

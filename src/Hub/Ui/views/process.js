@@ -48,7 +48,6 @@ export class ProcessView {
       this.lastState = entry.state;
       this.refresh();
     }
-    replace(this.actions, entry ? processActions(this.app, entry) : null);
   }
 
   async refresh() {
@@ -79,6 +78,7 @@ export class ProcessView {
       return;
     }
     if (body.name) this.heading.textContent = `${body.name} (pid ${body.pid}) on ${this.host}`;
+    replace(this.actions, processActions(this.app, { ...body, host_name: this.host }));
     const rows = [
       ["Name", body.name || "–"], ["PID", body.pid], ["State", el("span", { class: `badge state-${body.state}` }, body.state)],
       ["Command", [body.path, ...(body.args || [])].join(" ")], ["Restarts", body.restarts ?? 0],
