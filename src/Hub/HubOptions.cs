@@ -14,9 +14,11 @@ namespace BlueZero.Hub;
 /// <param name="MaxQueuedRequestsPerClient">Requests of one client address that wait for a slot before 429 (hub.hocon).</param>
 /// <param name="MetricsToken">The token a scraper may use for GET /metrics only; null when there is none.</param>
 /// <param name="MetricsPerProcessName">Whether the process counters of GET /metrics carry a name label (hub.hocon).</param>
+/// <param name="DashboardRefresh">How often the fleet snapshot is gathered while a dashboard page is open.</param>
+/// <param name="SessionLifetime">How long a dashboard login lasts.</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
     TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan ForgetAfter,
-    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName)
+    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName, TimeSpan DashboardRefresh, TimeSpan SessionLifetime)
 {
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";
 
@@ -44,6 +46,10 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         var forgetAfter = values.Duration("bluezero.hub.forget-after");
         var queuedPerClient = values.Whole("bluezero.hub.max-queued-requests-per-client", min: 0);
         if (forgetAfter <= TimeSpan.Zero) throw new SetupException("bluezero.hub.forget-after must be positive");
+        var dashboardRefresh = values.Duration("bluezero.hub.dashboard.refresh");
+        var sessionLifetime = values.Duration("bluezero.hub.dashboard.session-lifetime");
+        if (dashboardRefresh <= TimeSpan.Zero || sessionLifetime <= TimeSpan.Zero)
+            throw new SetupException("bluezero.hub.dashboard.refresh and session-lifetime must be positive");
 
         var tokens = values.Text(TokenFileFlag.Key!) is { Length: > 0 } tokenPath ? TokenFile.Load(tokenPath) : null;
         if (tokens is null && !IPAddress.IsLoopback(http.Address))
@@ -65,7 +71,7 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxPathBytes: values.Whole($"{limitsRoot}.max-path-bytes", min: 1),
             MaxStdinBytes: values.Whole($"{limitsRoot}.max-stdin-bytes", min: 1));
         return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient,
-            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"));
+            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"), dashboardRefresh, sessionLifetime);
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

@@ -54,6 +54,10 @@ ConsoleLogging.Configure(builder.Logging);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddRateLimiter(options =>
     ClientRateLimit.Configure(options, hub.MaxConcurrentRequestsPerClient, hub.MaxQueuedRequestsPerClient));
+builder.Services.AddSingleton(hub);
+builder.Services.AddSingleton(new UiSessions(hub.SessionLifetime, TimeProvider.System));
+builder.Services.AddSingleton<FleetSnapshots>();
+builder.Services.AddHostedService(services => services.GetRequiredService<FleetSnapshots>());
 builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 {
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);

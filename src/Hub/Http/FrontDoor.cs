@@ -13,7 +13,8 @@ namespace BlueZero.Hub.Http;
 
 /// <summary>
 /// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health,
-/// GET /metrics (Prometheus text, formatted by prometheus-net). Bodies are capped before parsing; every answer,
+/// GET /metrics (Prometheus text, formatted by prometheus-net), and the dashboard (<see cref="Dashboard"/>,
+/// <see cref="FleetStream"/>). Bodies are capped before parsing; every answer,
 /// including 401, 403, 404, 405, 413, 422 and 429, is a JSON object. In front of the endpoints: the per-client
 /// rate limit (<see cref="ClientRateLimit"/>: queued, 429 beyond the queue), then bearer-token authentication (401,
 /// all but GET /health); the role check (403) comes after parsing, when the operation is known. Requests that
@@ -41,7 +42,9 @@ public static class FrontDoor
         // Before authentication, so that every request counts against its address, one without a valid token too: a
         // client flooding the hub with bad tokens waits in its own queue like any other burst.
         app.UseRateLimiter();
-        var authentication = new BearerAuthentication(options.Tokens, options.MetricsToken);
+        Dashboard.UseFiles(app);
+        var sessions = app.Services.GetRequiredService<UiSessions>();
+        var authentication = new BearerAuthentication(options.Tokens, sessions, options.MetricsToken);
         app.Use(authentication.Invoke);
         var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());
 
@@ -52,6 +55,8 @@ public static class FrontDoor
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.Hosts(listed.Hosts));
         });
         OutputFollowing.Map(app, timeouts);
+        Dashboard.Map(app, options, sessions);
+        FleetStream.Map(app, sessions);
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {
             var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));

@@ -96,6 +96,10 @@ public static class ErrorTexts
     public const string InvalidToken = "unauthorized: the bearer token is not valid";
     public const string MetricsTokenOnly = "forbidden: the metrics token may only GET /metrics";
     public static string Forbidden(string operation, string caller) => $"forbidden: {operation} needs an admin token; '{caller}' may only read";
+
+    // The dashboard's session (docs/PROTOCOL.md section 9.2).
+    public const string CsrfHeaderMissing = "forbidden: a request made with the session cookie that changes something needs the header X-B0-CSRF: 1";
+    public const string LoginBodyInvalid = "the login body must be a JSON object {\"token\":\"TOKEN\"}";
     public static string TooManyRequests(int limit, int queued) =>
         $"too many requests: at most {limit} at a time and {queued} waiting from one client address";
 }

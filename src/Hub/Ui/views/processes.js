@@ -1,0 +1,109 @@
+// Processes across hosts: filter by host, state and text, sort by any column; both live in the URL query.
+import { el, replace, formatDuration, link } from "../dom.js";
+import { hosts, processes, unanswered, uptimeSeconds, command, states, keepingFocus } from "./snapshot.js";
+import { processActions, startForm } from "./actions.js";
+
+const columns = [
+  { key: "host_name", label: "Host", value: p => p.host_name },
+  { key: "name", label: "Name", value: p => p.name || "" },
+  { key: "pid", label: "PID", value: p => p.pid },
+  { key: "state", label: "State", value: p => p.state },
+  { key: "restarts", label: "Restarts", value: p => p.restarts ?? 0 },
+  { key: "uptime", label: "Uptime", value: p => uptimeSeconds(p) ?? -1 },
+  { key: "command", label: "Command", value: p => command(p) },
+];
+
+export class ProcessesView {
+  title = "Processes";
+
+  constructor(main, query, app) {
+    this.app = app;
+    this.filter = {
+      host: query.get("host") || "",
+      state: query.get("state") || "",
+      q: query.get("q") || "",
+      sort: columns.some(c => c.key === query.get("sort")) ? query.get("sort") : "host_name",
+      dir: query.get("dir") === "desc" ? "desc" : "asc",
+    };
+    this.hostSelect = el("select", { id: "filter-host", onchange: e => this.set({ host: e.target.value }) });
+    this.startSlot = el("div");
+    this.notes = el("p", { class: "note", role: "status" });
+    this.head = el("tr");
+    this.body = el("tbody");
+    this.count = el("p", { class: "count", "aria-live": "polite" });
+    main.append(
+      el("h2", {}, "Processes"),
+      this.startSlot,
+      el("div", { class: "filters", role: "search" },
+        el("div", { class: "field" }, el("label", { for: "filter-host" }, "Host"), this.hostSelect),
+        el("div", { class: "field" }, el("label", { for: "filter-state" }, "State"),
+          el("select", { id: "filter-state", onchange: e => this.set({ state: e.target.value }) },
+            el("option", { value: "" }, "any"),
+            states.map(s => el("option", { value: s, selected: s === this.filter.state }, s)))),
+        el("div", { class: "field" }, el("label", { for: "filter-text" }, "Text"),
+          el("input", { id: "filter-text", type: "search", value: this.filter.q, placeholder: "name, command, pid",
+            oninput: e => this.set({ q: e.target.value }) }))),
+      this.count,
+      this.notes,
+      el("div", { class: "scroll" }, el("table", { class: "processes" },
+        el("caption", { class: "visually-hidden" }, "Processes of every host; column buttons sort"),
+        el("thead", {}, this.head), this.body)));
+    this.renderHead();
+  }
+
+  set(change) {
+    Object.assign(this.filter, change);
+    const query = { view: "processes" };
+    for (const [key, value] of Object.entries(this.filter)) if (value) query[key] = value;
+    this.app.navigate(query, true);
+    this.renderHead();
+    if (this.snapshot) this.renderRows();
+  }
+
+  renderHead() {
+    replace(this.head, columns.map(c => {
+      const sorted = this.filter.sort === c.key;
+      return el("th", { scope: "col", "aria-sort": sorted ? (this.filter.dir === "asc" ? "ascending" : "descending") : "none" },
+        el("button", { type: "button", class: "sort", "data-key": `sort:${c.key}`,
+          onclick: () => this.set({ sort: c.key, dir: sorted && this.filter.dir === "asc" ? "desc" : "asc" }) },
+          c.label, sorted ? (this.filter.dir === "asc" ? " ▲" : " ▼") : ""));
+    }), this.app.isAdmin() ? el("th", { scope: "col" }, "Actions") : null);
+  }
+
+  update(snapshot) {
+    this.snapshot = snapshot;
+    const names = hosts(snapshot).map(h => h.host_name);
+    const chosen = this.filter.host;
+    keepingFocus(this.hostSelect.parentElement, () => replace(this.hostSelect, el("option", { value: "" }, "all"),
+      names.map(h => el("option", { value: h, selected: h === chosen }, h))));
+    if (this.app.isAdmin() && !this.startSlot.firstChild)
+      this.startSlot.append(startForm(this.app, hosts(snapshot).filter(h => h.status === "up").map(h => h.host_name)));
+    const missing = unanswered(snapshot);
+    this.notes.textContent = missing.length ? `Not listed: ${missing.map(h => `${h.host_name} (${h.error_message})`).join(", ")}.` : "";
+    this.renderRows();
+  }
+
+  renderRows() {
+    const { host, state, q, sort, dir } = this.filter;
+    const text = q.toLowerCase();
+    const column = columns.find(c => c.key === sort);
+    const shown = processes(this.snapshot)
+      .filter(p => (!host || p.host_name === host) && (!state || p.state === state))
+      .filter(p => !text || `${p.name || ""} ${command(p)} ${p.pid} ${p.host_name}`.toLowerCase().includes(text))
+      .sort((a, b) => {
+        const [x, y] = [column.value(a), column.value(b)];
+        const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        return dir === "asc" ? order : -order;
+      });
+    this.count.textContent = `${shown.length} processes`;
+    keepingFocus(this.body, () => replace(this.body, shown.map(p => el("tr", { "data-pid": p.pid, "data-host": p.host_name },
+      el("td", {}, p.host_name),
+      el("td", { class: "name" }, link({ view: "process", host: p.host_name, pid: p.pid }, p.name || `pid ${p.pid}`)),
+      el("td", {}, p.pid),
+      el("td", {}, el("span", { class: `badge state-${p.state}` }, p.state)),
+      el("td", {}, p.restarts ?? 0),
+      el("td", {}, formatDuration(uptimeSeconds(p))),
+      el("td", { class: "command" }, command(p)),
+      this.app.isAdmin() ? el("td", {}, processActions(this.app, p)) : null))));
+  }
+}
