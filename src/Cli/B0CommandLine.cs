@@ -88,8 +88,9 @@ public sealed class B0CommandLine
     /// <summary>The first parse error on one line, with the closest command or option for an unknown one.</summary>
     private string Describe(ParseResult parsed)
     {
-        var message = parsed.Errors[0].Message;
         var unknown = parsed.UnmatchedTokens.FirstOrDefault();
+        // The error about the token the user typed says more than "Required command was not provided".
+        var message = (parsed.Errors.FirstOrDefault(e => unknown is not null && e.Message.Contains(unknown)) ?? parsed.Errors[0]).Message;
         if (unknown is null) return message;
         var known = unknown.StartsWith('-')
             ? parsed.CommandResult.Command.Options.Concat(_globals.All).Select(o => o.Name)

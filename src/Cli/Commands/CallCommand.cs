@@ -8,7 +8,7 @@ public static class CallCommand
 {
     public static Command Create(B0CommandLine cli)
     {
-        var file = new Argument<string?>("FILE") { Description = "the JSON request (default: standard input)", Arity = ArgumentArity.ZeroOrOne };
+        var file = Requests.NoOptions(new Argument<string?>("FILE") { Description = "the JSON request (default: standard input)", Arity = ArgumentArity.ZeroOrOne });
         var command = new Command("call", "send a raw JSON request and print the reply") { file };
         cli.SetAction(command, async (parsed, context, cancel) =>
         {

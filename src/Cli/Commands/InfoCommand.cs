@@ -29,7 +29,7 @@ public static class InfoCommand
 
     public static Command Create(B0CommandLine cli)
     {
-        var host = new Argument<string?>("HOST") { Description = "one host (default: every host)", Arity = ArgumentArity.ZeroOrOne };
+        var host = Requests.NoOptions(new Argument<string?>("HOST") { Description = "one host (default: every host)", Arity = ArgumentArity.ZeroOrOne });
         var command = new Command("info", "host facts: cpu, memory, disks, nics, os") { host };
         cli.SetAction(command, async (parsed, context, cancel) =>
         {

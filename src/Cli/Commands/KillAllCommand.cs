@@ -13,7 +13,7 @@ public static class KillAllCommand
 {
     public static Command Create(B0CommandLine cli)
     {
-        var host = new Argument<string?>("HOST") { Description = "the host whose processes to stop", Arity = ArgumentArity.ZeroOrOne };
+        var host = Requests.NoOptions(new Argument<string?>("HOST") { Description = "the host whose processes to stop", Arity = ArgumentArity.ZeroOrOne });
         var allHosts = new Option<bool>("--all-hosts") { Description = "every host of the mesh" };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var command = new Command("kill-all", "stop every managed process of HOST, or of every host") { host, allHosts, yes };

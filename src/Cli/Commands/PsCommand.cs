@@ -36,7 +36,7 @@ public static class PsCommand
 
     public static Command Create(B0CommandLine cli)
     {
-        var hosts = new Argument<string[]>("HOST") { Description = "only these hosts (default: every host)", Arity = ArgumentArity.ZeroOrMore };
+        var hosts = Requests.NoOptions(new Argument<string[]>("HOST") { Description = "only these hosts (default: every host)", Arity = ArgumentArity.ZeroOrMore });
         var output = new Option<string?>("-o", "--output") { Description = "wide: add path, args, last exit, start and next run, whatever the width", HelpName = "wide" };
         output.AcceptOnlyFromAmong("wide");
         var sort = new Option<string>("--sort") { Description = "sort by name, host, pid, start, restarts, cpu or mem", DefaultValueFactory = _ => "host" };
@@ -53,13 +53,13 @@ public static class PsCommand
                 TableView.Show(context.Terminal, Columns, Sorted(await Fetch(context, only, cancel), key), wide);
                 return CliExit.Ok;
             }
-            var first = TableView.Build(Columns, Sorted(await Fetch(context, only, cancel), key), wide);
+            var first = TableView.Build(Columns, Sorted(await Fetch(context, only, cancel), key), wide, context.Terminal.Console.Profile.Width);
             await context.Terminal.Console.Live(first).StartAsync(async live =>
             {
                 while (!cancel.IsCancellationRequested)
                 {
                     await Task.Delay(CliDefaults.WatchInterval, cancel);
-                    live.UpdateTarget(TableView.Build(Columns, Sorted(await Fetch(context, only, cancel), key), wide));
+                    live.UpdateTarget(TableView.Build(Columns, Sorted(await Fetch(context, only, cancel), key), wide, context.Terminal.Console.Profile.Width));
                 }
             });
             return CliExit.Ok;

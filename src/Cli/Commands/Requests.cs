@@ -7,9 +7,23 @@ namespace BlueZero.Cli.Commands;
 /// <summary>The hub-form requests b0 sends (docs/PROTOCOL.md section 4), and the arguments they share.</summary>
 public static class Requests
 {
-    public static Argument<string> Host() => new("HOST") { Description = "the host_name of a node" };
+    public static Argument<string> Host() => NoOptions(new Argument<string>("HOST") { Description = "the host_name of a node" });
 
-    public static Argument<string> Target() => new("TARGET") { Description = "a pid (all digits) or a name" };
+    public static Argument<string> Target() => NoOptions(new Argument<string>("TARGET") { Description = "a pid (all digits) or a name" });
+
+    /// <summary>
+    /// An argument that refuses a word starting with '-': System.CommandLine would take an unknown option (a typo,
+    /// <c>ps --bogus</c>) as a host or a target and send it to the hub.
+    /// </summary>
+    public static T NoOptions<T>(T argument) where T : Argument
+    {
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault(t => t.Value.StartsWith('-') && t.Value != "-") is { } token)
+                result.AddError(ErrorTexts.CliUnknownOption(token.Value));
+        });
+        return argument;
+    }
 
     /// <summary>A TARGET made only of ASCII digits is a pid, as in the sample scripts; anything else is a name.</summary>
     public static JsonObject TargetFields(string target) =>

@@ -11,7 +11,8 @@ namespace BlueZero.Cli.Rendering;
 /// </summary>
 public sealed class Terminal
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    /// <summary>Compact, and '+' or '<' left as they are: people read this JSON too.</summary>
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public Terminal(TextWriter writer, bool json, bool colour, bool interactive, int? width = null)
     {

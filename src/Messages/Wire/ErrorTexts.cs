@@ -103,6 +103,7 @@ public static class ErrorTexts
     public static string HubTooSlow(string url, double seconds) => $"the hub at {url} did not answer within {seconds:0.#} s";
     public static string HubStatus(int status) => $"the hub answered HTTP {status}";
     public static string HubNotJson(int status) => $"the hub answered HTTP {status} with a body that is not JSON";
+    public static string CliUnknownOption(string token) => $"Unrecognized command or argument '{token}'.";
     public const string CliEnvWithoutEquals = "--env takes NAME=VALUE, with a non-empty NAME";
     public const string CliStartNeedsDoubleDash = "start needs -- before the command: b0 start HOST [OPTIONS] -- PATH [ARG...]";
     public const string CliKillAllNeedsTarget = "kill-all needs a HOST or --all-hosts, not both";
