@@ -5,7 +5,7 @@ using BlueZero.Messages.Wire;
 namespace BlueZero.Hub.Security;
 
 /// <summary>
-/// One Information line per request that changes something (start_process, stop_process, kill_all, unschedule, forget_host):
+/// One Information line per request that changes something (start_process, stop_process, restart_process, kill_all, unschedule, forget_host):
 /// who (token name), from where (client address), on which host, what (path, pid or name), and how it ended.
 /// Category <see cref="Category"/>, so it can be routed to its own sink.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
 
     private static readonly IReadOnlySet<string> Audited = new HashSet<string>(StringComparer.Ordinal)
     {
-        WireOperations.StartProcess, WireOperations.StopProcess, WireOperations.KillAll, WireOperations.Unschedule,
+        WireOperations.StartProcess, WireOperations.StopProcess, WireOperations.RestartProcess, WireOperations.KillAll, WireOperations.Unschedule,
         WireOperations.ForgetHost,
     };
 
@@ -42,6 +42,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
     private static string OutcomeOf(INodeReply reply) => reply switch
     {
         ProcessStarted started => $"started pid {started.Pid}",
+        ProcessRestarted restarted => $"restarted as pid {restarted.Pid}",
         ProcessStopped stopped => stopped.Pid is { } pid ? $"success, pid {pid} stopped" : "success",
         AllKilled killed => $"success, {killed.Pids.Count} stopped",
         CommandFailed failed => $"error {failed.ErrorMessage}",
@@ -53,6 +54,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
         ForgetHost forget => $"host {forget.HostName}",
         StartProcess start => $"path {start.Path}",
         StopProcess stop => stop.Target.ToString(),
+        RestartProcess restart => restart.Target.ToString(),
         Unschedule unschedule => unschedule.Target.ToString(),
         _ => "",
     };

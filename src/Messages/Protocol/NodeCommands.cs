@@ -61,6 +61,12 @@ public sealed record StartProcess(
 /// <summary>Stop escalation on the whole tree; also cancels any pending restart or recurring run. With Wait the reply comes after the exit.</summary>
 public sealed record StopProcess(ProcessTarget Target, bool Wait = false, string? By = null) : INodeCommand;
 
+/// <summary>
+/// Stops the entry's run with the whole escalation, then runs the same spec again: same entry, name, output and
+/// history; restarts counts the new run. An entry that is backing off, scheduled or final just runs again at once.
+/// </summary>
+public sealed record RestartProcess(ProcessTarget Target, string? By = null) : INodeCommand;
+
 public sealed record QueryProcessStatus(ProcessTarget Target) : INodeCommand;
 
 /// <summary>BlueZero's listing: the pids running right now.</summary>

@@ -50,6 +50,9 @@ public sealed record ProcessInfo(
 
 public sealed record ProcessStarted(int Pid) : INodeReply;
 
+/// <summary>A restart's new run: its pid, and the pid and exit of the run it replaced (none when nothing ran).</summary>
+public sealed record ProcessRestarted(int Pid, int? PreviousPid, ProcessExit? PreviousExit) : INodeReply;
+
 /// <summary>Stop accepted. <paramref name="Exit"/> is set only when the request asked to wait, or the process had already ended.</summary>
 public sealed record ProcessStopped(int? Pid, ProcessExit? Exit) : INodeReply;
 

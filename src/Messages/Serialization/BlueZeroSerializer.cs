@@ -24,6 +24,7 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
     {
         ["start"] = typeof(StartProcess),
         ["stop"] = typeof(StopProcess),
+        ["restart"] = typeof(RestartProcess),
         ["query"] = typeof(QueryProcessStatus),
         ["list"] = typeof(ListActiveProcesses),
         ["list-all"] = typeof(ListProcesses),
@@ -31,6 +32,7 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         ["kill-all"] = typeof(KillAll),
         ["started"] = typeof(ProcessStarted),
         ["stopped"] = typeof(ProcessStopped),
+        ["restarted"] = typeof(ProcessRestarted),
         ["status"] = typeof(ProcessStatus),
         ["active"] = typeof(ActiveProcesses),
         ["processes"] = typeof(ProcessList),

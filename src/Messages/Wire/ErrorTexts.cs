@@ -102,4 +102,20 @@ public static class ErrorTexts
     public const string LoginBodyInvalid = "the login body must be a JSON object {\"token\":\"TOKEN\"}";
     public static string TooManyRequests(int limit, int queued) =>
         $"too many requests: at most {limit} at a time and {queued} waiting from one client address";
+
+    // b0, the command line (src/Cli): its own texts, after "b0: " on stderr.
+    public static string HubNotReached(string url, string reason) => $"cannot reach the hub at {url}: {reason}";
+    public static string HubTooSlow(string url, double seconds) => $"the hub at {url} did not answer within {seconds:0.#} s";
+    public static string HubStatus(int status) => $"the hub answered HTTP {status}";
+    public static string HubNotJson(int status) => $"the hub answered HTTP {status} with a body that is not JSON";
+    public static string CliUnknownOption(string token) => $"Unrecognized command or argument '{token}'.";
+    public const string CliEnvWithoutEquals = "--env takes NAME=VALUE, with a non-empty NAME";
+    public const string CliStartNeedsDoubleDash = "start needs -- before the command: b0 start HOST [OPTIONS] -- PATH [ARG...]";
+    public const string CliKillAllNeedsTarget = "kill-all needs a HOST or --all-hosts, not both";
+    public const string CliKillAllNeedsYes = "kill-all asks before it stops anything: add --yes when stdin is not a terminal";
+    public const string CliKillAllDeclined = "kill-all: nothing stopped";
+    public static string CliNotRunning(string target, string state) => $"{target} is {state}";
+    public static string CliBadSince(string text) => $"--since takes a duration such as 10m, 2h, 30s, 1d or an ISO-8601 time, not '{text}'";
+    public static string CliCannotRead(string file, string reason) => $"cannot read {file}: {reason}";
+    public const string CliEventsStreamEnded = "the hub closed the event stream";
 }

@@ -17,6 +17,7 @@ public sealed record HubRequest(string Operation, string? HostName, IClientComma
             StartProcess start => start with { By = by },
             StopProcess stop => stop with { By = by },
             KillAll kill => kill with { By = by },
+            RestartProcess restart => restart with { By = by },
             var other => other,
         },
     };

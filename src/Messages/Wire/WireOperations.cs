@@ -5,6 +5,7 @@ public static class WireOperations
 {
     public const string StartProcess = "start_process";
     public const string StopProcess = "stop_process";
+    public const string RestartProcess = "restart_process";
     public const string QueryProcessStatus = "query_process_status";
     public const string ListActiveProcesses = "list_active_processes";
     public const string ListProcesses = "list_processes";
@@ -18,5 +19,5 @@ public static class WireOperations
     public const string HostName = "host_name";
 
     public static readonly IReadOnlyList<string> All =
-        [StartProcess, StopProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost];
+        [StartProcess, StopProcess, RestartProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost];
 }

@@ -160,6 +160,7 @@ public static class WireParser
         {
             WireOperations.StartProcess => ParseStart(fields),
             WireOperations.StopProcess => ParseStop(fields),
+            WireOperations.RestartProcess => fields.NoUnknownFields("pid", "name") && fields.Target(out var restartTarget) ? new RestartProcess(restartTarget!) : null,
             WireOperations.QueryProcessStatus => ParseQuery(fields),
             WireOperations.ListActiveProcesses => fields.NoUnknownFields() ? new ListActiveProcesses() : null,
             WireOperations.ListProcesses => fields.NoUnknownFields() ? new ListProcesses() : null,

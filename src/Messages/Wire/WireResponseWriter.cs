@@ -117,6 +117,11 @@ public static class WireResponseWriter
             case ProcessStarted started:
                 w.WriteNumber("pid", started.Pid);
                 break;
+            case ProcessRestarted restarted:
+                w.WriteNumber("pid", restarted.Pid);
+                if (restarted.PreviousPid is { } previousPid) w.WriteNumber("previous_pid", previousPid);
+                Exit(w, restarted.PreviousExit, "previous_exit_code", "previous_signal");
+                break;
             case ProcessStopped stopped:
                 if (stopped.Pid is { } stoppedPid) w.WriteNumber("pid", stoppedPid);
                 Exit(w, stopped.Exit, "exit_code", "signal");

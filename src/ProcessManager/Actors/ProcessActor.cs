@@ -21,8 +21,11 @@ namespace BlueZero.ProcessManager.Actors;
 /// <item><see cref="Running"/>: a process runs;</item>
 /// <item><see cref="Stopping"/>: the stop escalation is under way;</item>
 /// <item><see cref="Waiting"/>: backing off before a restart, or scheduled for the next recurring run;</item>
-/// <item><see cref="CleaningUp"/>: the entry is final, but a stopped tree still has survivors to signal.</item>
+/// <item><see cref="CleaningUp"/>: the entry is final, but a stopped tree still has survivors to signal;</item>
+/// <item><see cref="Final"/>: re-created by the manager for a restart_process of a final entry.</item>
 /// </list>
+/// A restart_process stops a live run with the whole escalation and then runs the spec again; from any other state it
+/// runs it again at once. The entry keeps its id, name, output and counters.
 /// Every transition is written to the <see cref="ProcessTable"/> first, and the actor rebuilds itself from that
 /// record in PreStart, so a restart by supervision, a fresh actor system, or a node restarted after a crash
 /// (re-adoption) all continue where the entry was. What happens is also recorded as events (docs/PROTOCOL.md, "Event
@@ -46,6 +49,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private readonly Func<double> _random;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _exitWaiters = new();
+    /// <summary>restart_process requests waiting for the stopped run to end; they get the new run's pid.</summary>
+    private readonly List<IActorRef> _restartWaiters = new();
     private ManagedEntry _entry = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -89,7 +94,9 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                 Become(Waiting);
                 break;
             default:
-                Context.Stop(Self);
+                // Final: the manager created this actor for a restart_process, which is next in the mailbox.
+                Timers.StartSingleTimer(EscalationTimer, new FinishTreeCleanup(), TimeSpan.Zero);
+                Become(Final);
                 break;
         }
     }
@@ -118,6 +125,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<ProcessExited>(IsCurrent, OnExited);
         Receive<MaxTimeElapsed>(elapsed => elapsed.Pid == _entry.Pid, OnMaxTime);
         Receive<StopProcess>(OnStop);
+        Receive<RestartProcess>(RestartAfterStop);
         Receive<StopEntry>(OnStopEntry);
         Receive<Unschedule>(OnUnschedule);
         ReceiveLateNotices();
@@ -128,6 +136,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<ProcessExited>(IsCurrent, OnExited);
         Receive<EscalateStop>(step => Escalate(step.Step));
         Receive<StopProcess>(OnStop);
+        Receive<RestartProcess>(RestartAfterStop);
         Receive<StopEntry>(OnStopEntry);
         Receive<Unschedule>(OnUnschedule);
         ReceiveLateNotices();
@@ -135,7 +144,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
     private void Waiting()
     {
-        Receive<RunAgain>(_ => RunAgain());
+        Receive<RunAgain>(_ => RunAgain(_entry.ConsecutiveRestarts + 1));
+        Receive<RestartProcess>(_ => RestartNow());
         Receive<StopProcess>(stop =>
         {
             RecordStopRequested(stop.By);
@@ -157,7 +167,15 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<FinishTreeCleanup>(_ => Context.Stop(Self));
         // The entry is final: answer as the manager does for final entries.
         Receive<StopProcess>(_ => Sender.Tell(new ProcessStopped(_entry.Pid, _entry.LastExit)));
+        Receive<RestartProcess>(_ => RestartNow());
         Receive<Unschedule>(OnUnschedule);
+        ReceiveLateNotices();
+    }
+
+    private void Final()
+    {
+        Receive<RestartProcess>(_ => RestartNow());
+        Receive<FinishTreeCleanup>(_ => Context.Stop(Self));
         ReceiveLateNotices();
     }
 
@@ -195,11 +213,13 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void RunAgain()
+    /// <param name="consecutiveRestarts">Restarts in a row after this one: one more for the policy, 0 for a request.</param>
+    private LaunchOutcome RunAgain(int consecutiveRestarts)
     {
-        _entry = _entry with { Restarts = _entry.Restarts + 1, ConsecutiveRestarts = _entry.ConsecutiveRestarts + 1, StartedAt = DateTimeOffset.UtcNow };
+        _entry = _entry with { Restarts = _entry.Restarts + 1, ConsecutiveRestarts = consecutiveRestarts, StartedAt = DateTimeOffset.UtcNow };
         var run = _entry.Restarts + 1;
-        switch (Launch(run))
+        var outcome = Launch(run);
+        switch (outcome)
         {
             case Launched launched:
                 _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", _entry.Spec.Path, launched.Pid, Host, run, Describe());
@@ -214,6 +234,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                 Ended(new ProcessExit(127, null), lost: false);
                 break;
         }
+        return outcome;
     }
 
     /// <summary>Launches run number <paramref name="run"/> of the entry; once it runs, the entry is Running in the table.</summary>
@@ -365,6 +386,45 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
+    // ------------------------------------------------------------------------------------------------ restart_process
+
+    /// <summary>A live run: the whole stop escalation first (joining one under way); its end starts the next run.</summary>
+    private void RestartAfterStop(RestartProcess restart)
+    {
+        RecordStopRequested(restart.By);
+        _restartWaiters.Add(Sender);
+        BeginStop(StopReason.Request);
+    }
+
+    /// <summary>Nothing runs (backing off, scheduled, final, cleaning up): run again at once.</summary>
+    private void RestartNow()
+    {
+        _restartWaiters.Add(Sender);
+        RestartRun(_entry.Pid, _entry.LastExit);
+    }
+
+    /// <summary>
+    /// The run for restart_process: a pending run or tree cleanup is cancelled, the restart budget and backoff start
+    /// over, and every waiting requester hears the new pid (or why it could not start; the policy then decides).
+    /// </summary>
+    private void RestartRun(int? previousPid, ProcessExit? previousExit)
+    {
+        var requesters = _restartWaiters.ToList();
+        _restartWaiters.Clear();
+        Timers.Cancel(RunTimer);
+        Timers.Cancel(EscalationTimer);
+        _log.Info("{Entry} on {Host} runs again on request (last pid {Pid})", Describe(), Host, previousPid);
+        // Not stopping any more: a run that cannot start is a failure for the policy, not a stop.
+        _entry = _entry with { State = ProcessState.BackingOff, LastExit = previousExit, StopReason = null, EndedAt = null, NextRunAt = null };
+        INodeReply reply = RunAgain(consecutiveRestarts: 0) switch
+        {
+            Launched launched => new ProcessRestarted(launched.Pid, previousPid, previousExit),
+            LaunchFailed failed => NodeErrors.LaunchFailed(failed.ErrorMessage),
+            _ => NodeErrors.LaunchFailed(_entry.Spec.Path),
+        };
+        foreach (var requester in requesters) requester.Tell(reply);
+    }
+
     private void OnUnschedule(Unschedule unschedule)
     {
         if (_entry.Spec.RecurringPeriodS is null)
@@ -400,7 +460,10 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Timers.Cancel(MaxTimeTimer);
         try
         {
-            Settle(exit, lost, stopReason, now);
+            if (_restartWaiters.Count > 0)
+                RestartRun(endedPid, exit);
+            else
+                Settle(exit, lost, stopReason, now);
         }
         finally
         {

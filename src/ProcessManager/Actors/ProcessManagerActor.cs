@@ -62,6 +62,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<Unschedule>(unschedule => ForwardToEntry(unschedule, unschedule.Target, entry => entry.Spec.RecurringPeriodS is null
             ? NodeErrors.NotRecurring(unschedule.Target)
             : new Unscheduled(entry.Name)));
+        Receive<RestartProcess>(Restart);
         Receive<QueryProcessStatus>(Query);
         Receive<ReadOutput>(ReadOutput);
         Receive<ListActiveProcesses>(_ => Sender.Tell(new ActiveProcesses(_table.RunningPids())));
@@ -149,6 +150,28 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Context.Watch(actor);
         _entryActors[id] = actor;
         return actor;
+    }
+
+    /// <summary>
+    /// Live entries restart in their actor; a final one gets an actor again, unless a newer entry has taken its name
+    /// or the node is at its limit, and runs again.
+    /// </summary>
+    private void Restart(RestartProcess restart)
+    {
+        var entry = _table.Find(restart.Target);
+        CommandFailed? refusal = entry switch
+        {
+            _ when _shutdownWaiter is not null => NodeErrors.ShuttingDown(),
+            null => NodeErrors.NotManaged(restart.Target, _options.HostName),
+            { IsFinal: false } => null,
+            { Name: { } name } when _namesStarting.Contains(name) || _table.Find(ProcessTarget.ByName(name))?.Id != entry.Id => NodeErrors.NameInUse(name),
+            _ when NotFinalCount() >= _options.MaxProcesses => NodeErrors.TooManyProcesses(_options.HostName, _options.MaxProcesses),
+            _ => null,
+        };
+        if (refusal is not null)
+            Sender.Tell(refusal);
+        else
+            (_entryActors.TryGetValue(entry!.Id, out var actor) ? actor : Supervise(entry.Id)).Forward(restart);
     }
 
     /// <summary>Live entries are handled by their actor; final ones are answered here from the table.</summary>

@@ -100,7 +100,7 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
     private static JObject OperationBody(string operation, string target) => operation switch
     {
         WireOperations.StartProcess => new JObject { ["path"] = "/bin/true" },
-        WireOperations.StopProcess or WireOperations.QueryProcessStatus or WireOperations.Unschedule
+        WireOperations.StopProcess or WireOperations.RestartProcess or WireOperations.QueryProcessStatus or WireOperations.Unschedule
             or WireOperations.ReadOutput or WireOperations.ProcessStats => new JObject { ["name"] = target },
         WireOperations.ListActiveProcesses or WireOperations.ListProcesses or WireOperations.KillAll
             or WireOperations.NodeState or WireOperations.HostInfo => new JObject(),

@@ -86,7 +86,9 @@ public sealed partial class ReadmeExamples
             .OrderBy(c => c.Index)
             .ToList();
 
-    private static bool IsSkipped(string line) => line.StartsWith("dotnet ", StringComparison.Ordinal);
+    /// <summary>Lines that start a hub or node, or run the tests: the test itself starts the mesh, and must not run itself.</summary>
+    private static bool IsSkipped(string line) =>
+        line.StartsWith("dotnet ", StringComparison.Ordinal) || line.StartsWith("./test.sh", StringComparison.Ordinal);
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 

@@ -13,10 +13,16 @@ public sealed class ScriptRunner(string hubUrl)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <param name="stdin">Bytes written to the script's stdin before it is closed (call.sh reads its request there).</param>
-    public async Task<ScriptResult> Run(string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null,
-        byte[]? stdin = null)
+    public Task<ScriptResult> Run(string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        byte[]? stdin = null) =>
+        RunProgram("/bin/bash", script, [Path.Combine(TestPaths.Scripts, script), .. args], hubUrl, environment, stdin);
+
+    /// <summary>Runs any program the same way (b0 too): clean B0_* environment, B0_HUB_URL, stdin closed, a timeout.</summary>
+    public static async Task<ScriptResult> RunProgram(string program, string label, IReadOnlyList<string> args, string hubUrl,
+        IReadOnlyDictionary<string, string>? environment = null, byte[]? stdin = null)
     {
-        var info = new ProcessStartInfo("/bin/bash")
+        var script = label;
+        var info = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -25,7 +31,6 @@ public sealed class ScriptRunner(string hubUrl)
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(Path.Combine(TestPaths.Scripts, script));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("B0_", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);

@@ -10,6 +10,12 @@ public static class TestPaths
     public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "BlueZero.ProcessManager.dll");
     public static string Scripts => Path.Combine(RepoRoot, "samples", "scripts");
 
+    /// <summary>The built b0 executable of this configuration: src/Cli/bin/CONFIGURATION/net10.0/b0.</summary>
+    public static string B0 => Path.Combine(RepoRoot, "src", "Cli", "bin", Configuration, "net10.0", "b0");
+
+    /// <summary>Debug or Release: the folder above this test run's net10.0 output folder.</summary>
+    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+
     /// <summary>The dotnet host that runs this test run (set by `dotnet test`), else the one on PATH.</summary>
     public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
