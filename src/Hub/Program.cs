@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Hosting;
 using BlueZero.Hub;
 using BlueZero.Hub.Actors;
+using BlueZero.Hub.Events;
 using BlueZero.Hub.Http;
 using BlueZero.Hub.Security;
 using BlueZero.Mesh.Configuration;
@@ -32,6 +33,10 @@ if (localNodeRefusal is not null)
 }
 
 var builder = WebApplication.CreateSlimBuilder();
+// Before the actors: the ingest hands batches to it from its first message on (the store outlives the host, so it
+// has loggers of its own).
+using var storeLoggers = LoggerFactory.Create(ConsoleLogging.Configure);
+await using var events = EventStore.Open(setup.ProcessManager.DataDirectory, hub.Events, storeLoggers);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(hub.Http, listen =>
@@ -60,6 +65,7 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
     if (setup.Tls is not null) akka.AddSetup(setup.Tls.ToAkkaSetup());
     akka.WithActors((system, registry) =>
     {
+        system.ActorOf(EventIngest.Props(events, setup.Cluster.HostName), EventIngest.Name);
         var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself);
         registry.Register<NodeRegistry>(actors.Registry);
         registry.Register<RequestRouter>(actors.Router);
@@ -68,7 +74,7 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 });
 
 var app = builder.Build();
-FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName);
+FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName, events);
 try
 {
     await app.StartAsync();
