@@ -170,6 +170,22 @@ public sealed class EventHistoryTests(EventHubFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Events_sh_prints_one_event_a_line_and_exits_1_on_a_bad_filter()
+    {
+        await fixture.Ship(Batch("ev-script", 1, Exited("ev-script", "job", 9)));
+
+        var listed = await Mesh.Scripts.Run("events.sh", "--host", "ev-script", "--type", "process_exited");
+        var refused = await Mesh.Scripts.Run("events.sh", "--type", "bogus");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var line = Assert.Single(listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(9, (int)JObject.Parse(line)["exit_code"]!);
+        Assert.StartsWith("next_seq: ", listed.Stderr);
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("invalid value for parameter type", refused.Stdout);
+    }
+
+    [Fact]
     public async Task A_node_killed_with_sigkill_appears_as_node_unreachable()
     {
         const string host = "ev-killed";
