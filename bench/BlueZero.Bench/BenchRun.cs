@@ -14,14 +14,15 @@ internal static class BenchRun
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
-        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers];
+        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest];
 
     private sealed record MeshOutcomes(
         SectionOutcome<LatencyBenchmark.Result> Latency,
         SectionOutcome<ThroughputBenchmark.Result> Throughput,
         SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
         SectionOutcome<ReadoptionBenchmark.Result> Readoption,
-        SectionOutcome<FollowersBenchmark.Result> Followers);
+        SectionOutcome<FollowersBenchmark.Result> Followers,
+        SectionOutcome<EventIngestBenchmark.Result> EventIngest);
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -59,7 +60,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, manyNodes, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -93,7 +94,9 @@ internal static class BenchRun
                     section => new ManyProcessesBenchmark(Mesh(), options.ManyOutput, notes).RunAsync(options.ProcessCounts, options.Samples, section)),
                 await runner.RunAsync(BenchSection.Readopt, section => RunReadoptionAsync(Mesh(), options, notes, section)),
                 await runner.RunAsync(BenchSection.Followers,
-                    section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.FollowerRounds, section)));
+                    section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.FollowerRounds, section)),
+                await runner.RunAsync(BenchSection.EventIngest,
+                    section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)));
         }
         finally
         {

@@ -9,6 +9,7 @@ internal enum BenchSection
     ManyProcesses,
     Readopt,
     Followers,
+    EventIngest,
     ManyNodes,
     Peer,
 }
@@ -29,6 +30,7 @@ internal static class BenchSections
         BenchSection.Peer => "peer",
         BenchSection.Readopt => "readopt",
         BenchSection.Followers => "followers",
+        BenchSection.EventIngest => "event-ingest",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -43,6 +45,7 @@ internal static class BenchSections
         BenchSection.Peer => "## Peer: supervisord",
         BenchSection.Readopt => "## Re-adoption after a node crash",
         BenchSection.Followers => "## Output followers and a chatty process",
+        BenchSection.EventIngest => "## Event ingest at the hub",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -60,6 +63,7 @@ internal static class BenchSections
         BenchSection.Peer => TimeSpan.FromMinutes(10),
         BenchSection.Readopt => TimeSpan.FromMinutes(10),
         BenchSection.Followers => TimeSpan.FromMinutes(10),
+        BenchSection.EventIngest => TimeSpan.FromMinutes(5),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 

@@ -67,6 +67,10 @@ internal static class GoalsWriter
         yield return AtMost("50 nodes: a node killed with SIGKILL reported within 5 s", fifty?.Crash?.HostsS, 5, Seconds, noFifty,
             fifty?.Crash is { } crash ? $" in GET /hosts ({crash.HostsSaid}); a routed request was answered `host unreachable` after {Seconds(crash.RoutedS ?? double.NaN)}" : "");
         yield return Followers(r);
+        var ingest = r.EventIngest.Result;
+        yield return ingest is null
+            ? new Goal("issue 14: event ingest at the hub ≥ 20,000 events/s", Missing("event-ingest", r.EventIngest), null)
+            : new Goal("issue 14: event ingest at the hub ≥ 20,000 events/s", $"{ingest.EventsPerSecond:F0} events/s", ingest.EventsPerSecond >= 20_000);
     }
 
     /// <summary>Issue 4's requirement, measured here too.</summary>

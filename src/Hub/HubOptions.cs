@@ -2,6 +2,7 @@ using BlueZero.Messages.Wire;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BlueZero.Hub.Events;
 using BlueZero.Hub.Security;
 using BlueZero.Mesh.Configuration;
 
@@ -16,9 +17,11 @@ namespace BlueZero.Hub;
 /// <param name="MetricsPerProcessName">Whether the process counters of GET /metrics carry a name label (hub.hocon).</param>
 /// <param name="DashboardRefresh">How often the fleet snapshot is gathered while a dashboard page is open.</param>
 /// <param name="SessionLifetime">How long a dashboard login lasts.</param>
+/// <param name="Events">The event history's retention and streaming (bluezero.hub.events).</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
     TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan ForgetAfter,
-    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName, TimeSpan DashboardRefresh, TimeSpan SessionLifetime)
+    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName, TimeSpan DashboardRefresh, TimeSpan SessionLifetime,
+    EventOptions Events)
 {
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";
 
@@ -70,8 +73,17 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
             MaxEnvBytes: values.Whole($"{limitsRoot}.max-env-bytes", min: 1),
             MaxPathBytes: values.Whole($"{limitsRoot}.max-path-bytes", min: 1),
             MaxStdinBytes: values.Whole($"{limitsRoot}.max-stdin-bytes", min: 1));
+        const string eventsRoot = "bluezero.hub.events";
+        var events = new EventOptions(
+            MaxAge: values.Duration($"{eventsRoot}.max-age"),
+            MaxCount: values.Whole($"{eventsRoot}.max-count", min: 1),
+            PruneInterval: values.Duration($"{eventsRoot}.prune-interval"),
+            StreamHeartbeat: values.Duration($"{eventsRoot}.stream-heartbeat"),
+            StreamBuffer: values.Whole($"{eventsRoot}.stream-buffer", min: 1));
+        if (events.PruneInterval <= TimeSpan.Zero || events.StreamHeartbeat <= TimeSpan.Zero)
+            throw new SetupException($"{eventsRoot}.prune-interval and {eventsRoot}.stream-heartbeat must be positive");
         return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient,
-            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"), dashboardRefresh, sessionLifetime);
+            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"), dashboardRefresh, sessionLifetime, events);
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

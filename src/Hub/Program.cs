@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Hosting;
 using BlueZero.Hub;
 using BlueZero.Hub.Actors;
+using BlueZero.Hub.Events;
 using BlueZero.Hub.Http;
 using BlueZero.Hub.Metrics;
 using BlueZero.Hub.Security;
@@ -33,6 +34,10 @@ if (localNodeRefusal is not null)
 }
 
 var builder = WebApplication.CreateSlimBuilder();
+// Before the actors: the ingest hands batches to it from its first message on (the store outlives the host, so it
+// has loggers of its own).
+using var storeLoggers = LoggerFactory.Create(ConsoleLogging.Configure);
+await using var events = EventStore.Open(setup.ProcessManager.DataDirectory, hub.Events, storeLoggers);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(hub.Http, listen =>
@@ -65,6 +70,7 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
     if (setup.Tls is not null) akka.AddSetup(setup.Tls.ToAkkaSetup());
     akka.WithActors((system, registry) =>
     {
+        system.ActorOf(EventIngest.Props(events, setup.Cluster.HostName), EventIngest.Name);
         var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself);
         registry.Register<NodeRegistry>(actors.Registry);
         registry.Register<RequestRouter>(actors.Router);
@@ -77,7 +83,7 @@ var metricsRegistry = HubMetrics.DefaultRegistryWithRuntimeMetrics();
 var metrics = new HubMetrics(metricsRegistry, hub.MetricsPerProcessName);
 // The process counters (metrics.Events) are fed from the event history's live feed once it exists (issue 14): subscribe
 // it here, calling metrics.Events.Record for every stored event.
-FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName, metrics, metricsRegistry);
+FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName, metrics, metricsRegistry, events);
 try
 {
     await app.StartAsync();

@@ -18,6 +18,7 @@ namespace BlueZero.Hub.Actors;
 /// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
 /// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
 /// it is probed every second and marked up again as soon as it answers.
+/// Every status change is published on the event stream (<see cref="HubEventOccurred"/>) for the event history.
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
@@ -293,6 +294,20 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Update(_nodes.Remove(entry.HostName));
     }
 
+    /// <summary>The history's event for an entry's change, if its status changed (a node at a new address is a new node_up).</summary>
+    private static MeshEventType? StatusEvent(NodeEntry? before, NodeEntry after)
+    {
+        var sameNode = before is not null && before.Address == after.Address;
+        if (sameNode && before!.Status == after.Status) return null;
+        return after.Status switch
+        {
+            NodeStatus.Up => sameNode && before!.Status == NodeStatus.Unreachable ? MeshEventType.NodeReachable : MeshEventType.NodeUp,
+            NodeStatus.Unreachable => MeshEventType.NodeUnreachable,
+            NodeStatus.Left => MeshEventType.NodeLeft,
+            _ => MeshEventType.NodeRemoved,
+        };
+    }
+
     private static string ForgetTimerKey(string hostName) => "forget:" + hostName;
 
     private void Update(ImmutableSortedDictionary<string, NodeEntry> nodes)
@@ -301,6 +316,9 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         // Every entry that just became left or removed is forgotten after the retention period, unless it changes again.
         foreach (var gone in nodes.Values.Where(e => e.IsGone && !(_nodes.TryGetValue(e.HostName, out var before) && before == e)))
             Timers.StartSingleTimer(ForgetTimerKey(gone.HostName), new ForgetDue(gone.HostName, gone.Since), _forgetAfter);
+        foreach (var entry in nodes.Values)
+            if (StatusEvent(_nodes.GetValueOrDefault(entry.HostName), entry) is { } type)
+                Context.System.EventStream.Publish(new HubEventOccurred(new MeshEvent(type, entry.Since, entry.HostName)));
         _nodes = nodes;
         var snapshot = new RegistrySnapshot(nodes);
         foreach (var subscriber in _subscribers) subscriber.Tell(snapshot);

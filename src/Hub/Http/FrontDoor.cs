@@ -3,6 +3,7 @@ using Akka.Hosting;
 using System.Diagnostics;
 using BlueZero.Hub.Actors;
 using BlueZero.Hub.Metrics;
+using BlueZero.Hub.Events;
 using BlueZero.Hub.Security;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
@@ -12,9 +13,9 @@ using Prometheus;
 namespace BlueZero.Hub.Http;
 
 /// <summary>
-/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /health,
-/// GET /metrics (Prometheus text, formatted by prometheus-net), and the dashboard (<see cref="Dashboard"/>,
-/// <see cref="FleetStream"/>). Bodies are capped before parsing; every answer,
+/// The HTTP front door: POST /control, GET /hosts, GET /hosts/{host}/processes/{pid-or-name}/output, GET /events,
+/// GET /events/stream, GET /health, GET /metrics (Prometheus text, formatted by prometheus-net), and the dashboard
+/// (<see cref="Dashboard"/>, <see cref="FleetStream"/>). Bodies are capped before parsing; every answer,
 /// including 401, 403, 404, 405, 413, 422 and 429, is a JSON object. In front of the endpoints: the per-client
 /// rate limit (<see cref="ClientRateLimit"/>: queued, 429 beyond the queue), then bearer-token authentication (401,
 /// all but GET /health); the role check (403) comes after parsing, when the operation is known. Requests that
@@ -23,7 +24,7 @@ namespace BlueZero.Hub.Http;
 public static class FrontDoor
 {
     public static void Map(WebApplication app, HubOptions options, RouteTimeouts timeouts, string hostName, HubMetrics metrics,
-        CollectorRegistry registry)
+        CollectorRegistry registry, EventStore events)
     {
         app.Use(metrics.FrontDoor.Invoke);
         // An ask of GET /hosts or /health that timed out means the hub could not gather an answer in time (overload):
@@ -48,7 +49,7 @@ public static class FrontDoor
         app.Use(authentication.Invoke);
         var audit = new AuditLog(app.Services.GetRequiredService<ILoggerFactory>());
 
-        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, timeouts, audit, metrics.FrontDoor));
+        app.MapPost("/control", (HttpContext context, ActorRegistry actors) => Control(context, actors, options, timeouts, audit, metrics.FrontDoor, events));
         app.MapGet("/hosts", async (HttpContext context, ActorRegistry actors) =>
         {
             var listed = await Router(actors).Ask<HostsListed>(new ListHosts(), options.RequestTimeout + TimeSpan.FromSeconds(2));
@@ -57,6 +58,7 @@ public static class FrontDoor
         OutputFollowing.Map(app, timeouts);
         Dashboard.Map(app, options, sessions);
         FleetStream.Map(app, sessions);
+        EventEndpoints.Map(app, events, options.Events);
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {
             var snapshot = await Router(actors).Ask<RegistrySnapshot>(new GetRegistrySnapshot(), TimeSpan.FromSeconds(5));
@@ -73,7 +75,7 @@ public static class FrontDoor
     private static IActorRef Router(ActorRegistry actors) => actors.Get<RequestRouter>();
 
     private static async Task Control(HttpContext context, ActorRegistry actors, HubOptions options, RouteTimeouts timeouts, AuditLog audit,
-        FrontDoorMetrics metrics)
+        FrontDoorMetrics metrics, EventStore events)
     {
         var body = await ReadCappedBody(context, options.MaxBodyBytes);
         if (body.Bytes is null)
@@ -96,6 +98,12 @@ public static class FrontDoor
             var refusal = ErrorTexts.Forbidden(request.Operation, caller.Name);
             audit.Record(caller, client, request, $"denied: {refusal}");
             await JsonReply.Error(context, StatusCodes.Status403Forbidden, refusal, request.Operation);
+            return;
+        }
+        if (request.Command is EventQuery query)
+        {
+            // The hub's own history: answered here, from the store, like GET /events.
+            await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.EventsHubForm(events.Query(query)));
             return;
         }
         var routed = Stopwatch.GetTimestamp();

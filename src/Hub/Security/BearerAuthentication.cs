@@ -26,6 +26,7 @@ public sealed class BearerAuthentication(TokenFile? tokens, UiSessions sessions,
     {
         WireOperations.ListActiveProcesses, WireOperations.ListProcesses, WireOperations.QueryProcessStatus,
         WireOperations.ReadOutput, WireOperations.ProcessStats, WireOperations.NodeState, WireOperations.HostInfo,
+        WireOperations.Events,
     };
 
     public static bool MayRun(Caller caller, string operation) =>

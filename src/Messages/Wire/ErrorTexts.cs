@@ -69,6 +69,18 @@ public static class ErrorTexts
     public static string NotFound(string path) => $"not found: {path}; try POST /control, GET /hosts or GET /health";
     public static string MethodNotAllowed(string method, string path) => $"method not allowed: {method} {path}";
 
+    // Event queries (GET /events, GET /events/stream, the events op): "why" texts, named by parameter or field.
+    public static string NoHostName(string operation) => $"{operation} takes no host_name: it reads the history of every host (filter with \"host\")";
+    public static string UnknownParameter(string name, string? closest) => $"unknown parameter: {name}{DidYouMean(closest)}";
+    public static string InvalidParameter(string name, string why) => $"invalid value for parameter {name}: {why}";
+    public static string UnknownEventType(string type, IEnumerable<string> valid) => $"unknown event type \"{type}\"; valid types: {string.Join(", ", valid)}";
+    public const string NotATime = "must be an ISO 8601 time such as 2026-12-06T03:00:00Z";
+    public static string MustBe(string range) => $"must be {range}";
+    public static string OneOf(IEnumerable<string> choices) => $"must be one of {string.Join(", ", choices)}";
+    public const string MustNotBeEmpty = "must not be empty";
+    public const string GivenMoreThanOnce = "given more than once";
+    public const string SlowSubscriber = "cut off: this subscriber fell too far behind (its buffer of live events is full); reconnect with Last-Event-ID";
+
     // Node-side failures.
     public static string PathNotAbsolute(string field, string path) => $"path must be absolute: {field} is \"{path}\"";
     public static string NoSuchFile(string path) => $"no such file: {path}";

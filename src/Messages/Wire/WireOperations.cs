@@ -16,8 +16,9 @@ public static class WireOperations
     public const string NodeState = "node_state";
     public const string HostInfo = "host_info";
     public const string ForgetHost = "forget_host";
+    public const string Events = "events";
     public const string HostName = "host_name";
 
     public static readonly IReadOnlyList<string> All =
-        [StartProcess, StopProcess, RestartProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost];
+        [StartProcess, StopProcess, RestartProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost, Events];
 }

@@ -171,6 +171,7 @@ public static class WireParser
             WireOperations.NodeState => fields.NoUnknownFields() ? new NodeStateQuery() : null,
             WireOperations.HostInfo => fields.NoUnknownFields() ? new HostInfoQuery() : null,
             WireOperations.ForgetHost => ParseForgetHost(fields, hostName),
+            WireOperations.Events => ParseEvents(fields, hostName),
             _ => null,
         };
         return command is null
@@ -184,6 +185,30 @@ public static class WireParser
         if (topLevelHostName is not null) return fields.FailWith<ForgetHost>(ErrorTexts.HostNameInside(WireOperations.ForgetHost));
         if (!fields.NoUnknownFields(WireOperations.HostName) || !fields.RequiredHostName(out var hostName)) return null;
         return new ForgetHost(hostName!);
+    }
+
+    /// <summary>The hub answers events from its own store: a filter over every host, so no host_name.</summary>
+    private static EventQuery? ParseEvents(FieldReader fields, string? topLevelHostName)
+    {
+        if (topLevelHostName is not null) return fields.FailWith<EventQuery>(ErrorTexts.NoHostName(WireOperations.Events));
+        if (!fields.NoUnknownFields([.. EventFilters.All])) return null;
+        if (!fields.OptionalLong(EventFilters.SinceSeq, 0, long.MaxValue, "0 or more", out var since)) return null;
+        if (!fields.OptionalStringArray(EventFilters.Host, out var hosts)) return null;
+        if (!fields.OptionalStringArray(EventFilters.Name, out var names)) return null;
+        if (!fields.OptionalStringArray(EventFilters.Type, out var typeNames)) return null;
+        var types = new List<MeshEventType>();
+        for (var i = 0; i < (typeNames?.Count ?? 0); i++)
+        {
+            if (EventFilters.TryType(typeNames![i], out var type) is { } why)
+                return fields.FailWith<EventQuery>(ErrorTexts.InvalidValue(fields.PathOf($"{EventFilters.Type}[{i}]"), why));
+            types.Add(type);
+        }
+        if (!fields.OptionalInt(EventFilters.Pid, 1, int.MaxValue, "a positive integer", out var pid)) return null;
+        if (!fields.OptionalTime(EventFilters.From, out var from) || !fields.OptionalTime(EventFilters.To, out var to)) return null;
+        if (!fields.OptionalInt(EventFilters.Limit, 1, EventQuery.MaxLimit, EventFilters.LimitRange, out var limit)) return null;
+        if (!fields.OptionalChoice(EventFilters.Order, EventFilters.Orders, out var order)) return null;
+        return new EventQuery(since ?? 0, hosts ?? [], types, names ?? [], pid, from, to, limit ?? EventQuery.DefaultLimit,
+            order == EventFilters.DescendingOrder);
     }
 
     private static StartProcess? ParseStart(FieldReader fields)
@@ -373,6 +398,18 @@ public static class WireParser
             value = token.Value.GetString()!;
             var bytes = Encoding.UTF8.GetByteCount(value);
             return bytes <= limits.MaxStdinBytes || Fail(ErrorTexts.TooLong(Path(field), bytes, limits.MaxStdinBytes));
+        }
+
+        /// <summary>An ISO 8601 time string (<see cref="EventFilters.TryTime"/>).</summary>
+        public bool OptionalTime(string field, out DateTimeOffset? time)
+        {
+            time = null;
+            var token = Present(field);
+            if (token is null) return true;
+            if (token.Value.ValueKind != JsonValueKind.String) return Fail(ErrorTexts.WrongType(Path(field), "a string"));
+            if (EventFilters.TryTime(token.Value.GetString()!, out var parsed) is { } why) return Fail(ErrorTexts.InvalidValue(Path(field), why));
+            time = parsed;
+            return true;
         }
 
         public bool OptionalNumber(string field, double min, double max, out double? value)

@@ -100,6 +100,60 @@ public static class WireResponseWriter
         w.WriteNumber("nodes", nodesUp);
     });
 
+    /// <summary>
+    /// One event's wire form without its seq (docs/PROTOCOL.md, "Events"): <c>{"time":"...","host_name":"a","type":"process_exited",...}</c>,
+    /// absent fields omitted. Written once, when the hub stores the event; <see cref="Event"/> puts the seq in front.
+    /// </summary>
+    public static string EventBody(MeshEvent e) => Write(w =>
+    {
+        w.WriteString("time", Timestamp(e.Time));
+        w.WriteString("host_name", e.HostName);
+        w.WriteString("type", e.Type.ToWire());
+        if (e.Pid is { } pid) w.WriteNumber("pid", pid);
+        if (e.Name is not null) w.WriteString("name", e.Name);
+        if (e.By is not null) w.WriteString("by", e.By);
+        if (e.ExitCode is { } exitCode) w.WriteNumber("exit_code", exitCode);
+        if (e.Signal is { } signal) w.WriteNumber("signal", signal);
+        if (e.Reason is { } reason) w.WriteString("reason", reason.ToWire());
+        if (e.Restarts is { } restarts) w.WriteNumber("restarts", restarts);
+        if (e.DelayMs is { } delay) w.WriteNumber("delay_ms", delay);
+        if (e.Path is not null) w.WriteString("path", e.Path);
+        if (e.Args is not null)
+        {
+            w.WriteStartArray("args");
+            foreach (var arg in e.Args) w.WriteStringValue(arg);
+            w.WriteEndArray();
+        }
+        if (e.NextRun is { } next) w.WriteString("next_run", Timestamp(next));
+        if (e.Error is not null) w.WriteString("error", e.Error);
+        if (e.Count is { } count) w.WriteNumber("count", count);
+    });
+
+    /// <summary>A stored event with its seq first: <c>{"seq":42,"time":...}</c>.</summary>
+    public static string Event(StoredEvent e) =>
+        string.Concat("{\"seq\":", e.Seq.ToString(CultureInfo.InvariantCulture), ",", e.Body.AsSpan(1));
+
+    /// <summary>GET /events: <c>{"events":[...],"next_seq":N}</c>.</summary>
+    public static string Events(EventPage page) => Write(w => EventPageFields(w, page));
+
+    /// <summary>The events op: <c>{"success":true,"events":{"success":true,"events":[...],"next_seq":N}}</c>.</summary>
+    public static string EventsHubForm(EventPage page) => Write(w =>
+    {
+        w.WriteBoolean("success", true);
+        w.WriteStartObject(WireOperations.Events);
+        w.WriteBoolean("success", true);
+        EventPageFields(w, page);
+        w.WriteEndObject();
+    });
+
+    private static void EventPageFields(Utf8JsonWriter w, EventPage page)
+    {
+        w.WriteStartArray("events");
+        foreach (var e in page.Events) w.WriteRawValue(Event(e), skipInputValidation: true);
+        w.WriteEndArray();
+        w.WriteNumber("next_seq", page.NextSeq);
+    }
+
     /// <summary>A node's reply in BlueZero's form: <c>{"success":true,"pid":42}</c>, or success false with an error_message.</summary>
     private static void ReplyBody(Utf8JsonWriter w, INodeReply reply)
     {

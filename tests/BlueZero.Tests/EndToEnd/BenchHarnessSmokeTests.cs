@@ -25,6 +25,7 @@ public sealed class BenchHarnessSmokeTests
         "## Many processes on one node",
         "## Re-adoption after a node crash",
         "## Output followers and a chatty process",
+        "## Event ingest at the hub",
         "## Many nodes",
         "## Peer: supervisord",
         "## Run notes and clean-up",

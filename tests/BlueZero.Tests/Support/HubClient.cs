@@ -46,6 +46,15 @@ public sealed class HubClient : IDisposable
         return new HubReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, clock.Elapsed);
     }
 
+    /// <summary>An exchange judged by its status and headers alone (an endless stream): the body is not read.</summary>
+    public async Task<HubReply> SendForHeaders(HttpMethod method, string path)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        var clock = Stopwatch.StartNew();
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return new HubReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, "", clock.Elapsed);
+    }
+
     public static HttpContent JsonContent(string json) => BytesContent(Encoding.UTF8.GetBytes(json));
 
     public static HttpContent BytesContent(byte[] body)

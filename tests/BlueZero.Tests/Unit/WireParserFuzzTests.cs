@@ -289,6 +289,10 @@ public sealed class WireParserFuzzTests
             case ForgetHost forget:
                 if (request.HostName is not null) return "forget_host with a top-level host_name";
                 return string.IsNullOrWhiteSpace(forget.HostName) ? "forget_host.host_name" : null;
+            case EventQuery events:
+                if (request.HostName is not null) return "events with a top-level host_name";
+                if (events.SinceSeq < 0 || events.Pid is <= 0 || events.Limit is < 1 or > EventQuery.MaxLimit) return "events numbers";
+                return events.Types?.All(Enum.IsDefined) == false ? "events.type" : null;
             default:
                 return "unexpected command type " + request.Command?.GetType().Name;
         }
@@ -415,6 +419,7 @@ public sealed class WireParserFuzzTests
                 WireOperations.QueryProcessStatus or WireOperations.Unschedule => ["pid", "name"],
                 WireOperations.KillAll => ["all_hosts"],
                 WireOperations.ForgetHost => ["host_name"],
+                WireOperations.Events => ["since_seq", "host", "type", "pid", "from", "limit", "order"],
                 _ => [],
             };
             var fields = own.Where(f => f == "path" ? rng.Next(8) != 0 : rng.Next(2) == 0)
@@ -444,6 +449,11 @@ public sealed class WireParserFuzzTests
         "stdin" => JsonEscape(RandomPlainText(rng) + "\n"),
         "stream" => JsonEscape(OutputStreams.All[rng.Next(OutputStreams.All.Count)]),
         "tail" or "since_seq" => rng.Next(0, 5000).ToString(CultureInfo.InvariantCulture),
+        "host" => "[" + JsonEscape("node-" + RandomPlainText(rng)) + "]",
+        "type" => "[" + JsonEscape(WireNames.EventTypes.All[rng.Next(WireNames.EventTypes.All.Count)]) + "]",
+        "from" => JsonEscape(rng.Next(2) == 0 ? "2026-12-06T03:00:00Z" : RandomPlainText(rng)),
+        "limit" => rng.Next(-1, 10_002).ToString(CultureInfo.InvariantCulture),
+        "order" => JsonEscape(rng.Next(2) == 0 ? "asc" : "desc"),
         _ => "null",
     };
 
