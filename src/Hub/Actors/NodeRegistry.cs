@@ -17,7 +17,8 @@ namespace BlueZero.Hub.Actors;
 /// right after a crash replaces its dead predecessor in about a second instead of waiting for failure detection.
 /// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
 /// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
-/// it is probed every second and marked up again as soon as it answers.
+/// it is probed every second and marked up again as soon as it answers. So is a node that keeps its connection but
+/// does not answer a probe made because a request's answer is overdue (a node cut off by the network).
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
@@ -31,6 +32,12 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     /// <summary>Whether a node whose connection dropped answered a protocol request since.</summary>
     private sealed record ReconnectProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
+
+    /// <summary>Whether a node whose answer to a request is overdue answered a probe.</summary>
+    private sealed record SilentProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
+
+    private static readonly TimeSpan SilentProbeTimeout = TimeSpan.FromSeconds(1);
+    private readonly HashSet<Address> _probingSilent = new();
 
     private static readonly TimeSpan ReconnectProbeInterval = TimeSpan.FromSeconds(1);
     /// <summary>Below the interval, so one round's asks are over before the next round starts.</summary>
@@ -91,6 +98,13 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             SetStatus(e.Member.Address, saidGoodbye ? NodeStatus.Left : NodeStatus.Removed);
         });
         Receive<Akka.Remote.DisassociatedEvent>(e => OnDisconnected(e.RemoteAddress));
+        Receive<ProbeSilentNode>(probe => ProbeSilent(probe.Address));
+        Receive<SilentProbeResult>(result =>
+        {
+            _probingSilent.Remove(result.Address);
+            if (!result.Alive && MarkUnreachableUntilItAnswers(result.Address))
+                _log.Info("{Address} does not answer a request; marking it unreachable until it answers again", result.Address);
+        });
         Receive<ProbeDisconnected>(_ => ProbeDisconnectedNodes());
         Receive<ReconnectProbeResult>(OnReconnectProbeResult);
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
@@ -115,12 +129,31 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     private void OnDisconnected(Address address)
     {
-        if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return;
-        if (!_disconnected.Add(address)) return;
-        _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
+        if (MarkUnreachableUntilItAnswers(address))
+            _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
+    }
+
+    /// <summary>A request's answer is overdue: one probe, and a node that stays silent is marked unreachable.</summary>
+    private void ProbeSilent(Address address)
+    {
+        if (_disconnected.Contains(address) || !_probingSilent.Add(address)) return;
+        if (_nodes.Values.FirstOrDefault(e => e.Address == address && e.Status == NodeStatus.Up) is not { } entry)
+        {
+            _probingSilent.Remove(address);
+            return;
+        }
+        ProbeAlive(entry.Node, SilentProbeTimeout, alive => new SilentProbeResult(address, alive));
+    }
+
+    /// <summary>False when it was not up, or already so marked.</summary>
+    private bool MarkUnreachableUntilItAnswers(Address address)
+    {
+        if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return false;
+        if (!_disconnected.Add(address)) return false;
         Refresh(address);
         if (!Timers.IsTimerActive("probe-disconnected"))
             Timers.StartPeriodicTimer("probe-disconnected", new ProbeDisconnected(), ReconnectProbeInterval);
+        return true;
     }
 
     private void ProbeDisconnectedNodes()
