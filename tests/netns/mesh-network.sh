@@ -9,7 +9,8 @@
 #   mesh-network.sh create RUN SUBNET MEMBER...   member i (from 1) gets SUBNET.i, the test SUBNET.254
 #   mesh-network.sh destroy RUN
 #   mesh-network.sh link RUN MEMBER down|up       the member's cable, pulled at the bridge (its side sees no carrier)
-#   mesh-network.sh drop RUN MEMBER in|out        nftables in the member's namespace drops what it receives or sends
+#   mesh-network.sh drop RUN MEMBER in|out|both   nftables in the member's namespace drops what it receives, sends, or
+#                                                 both; never the test's own traffic (the test still reaches the hub)
 #   mesh-network.sh loss RUN MEMBER PERCENT       nftables drops PERCENT % of what the member sends and of what it receives
 #   mesh-network.sh detour RUN MEMBER             takes the member's link off the bridge and gives it a second end,
 #                                                 d-MEMBER in the bridge namespace, for delay-relay.py to join the two
@@ -66,6 +67,9 @@ destroy() {
 
 link() { ip -n "$(bridge_ns "$1")" link set "p-$2" "$3"; }
 
+# The address of the test's own veth (SUBNET.254), from the root namespace.
+test_address() { ip -o -4 addr show "b0nf$1" | awk '{print $4}' | cut -d/ -f1; }
+
 # Adds a rule to the member's input or output chain: nft_rule NS in|out MATCH... ACTION
 nft_rule() {
     local n=$1 hook=input dir=iifname
@@ -76,7 +80,15 @@ nft_rule() {
     in_ns "$n" nft add rule inet b0nf "$hook" "$dir" eth0 "$@"
 }
 
-drop() { nft_rule "$(ns "$1" "$2")" "$3" drop; }
+drop() {
+    local n; n=$(ns "$1" "$2")
+    local test; test=$(test_address "$1")
+    case $3 in
+        in) nft_rule "$n" in ip saddr != "$test" drop ;;
+        out) nft_rule "$n" out ip daddr != "$test" drop ;;
+        both) drop "$1" "$2" in; drop "$1" "$2" out ;;
+    esac
+}
 
 loss() {
     local n; n=$(ns "$1" "$2")
