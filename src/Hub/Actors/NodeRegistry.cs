@@ -18,7 +18,9 @@ namespace BlueZero.Hub.Actors;
 /// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
 /// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
 /// it is probed every second and marked up again as soon as it answers. So is a node that keeps its connection but
-/// does not answer a probe made because a request's answer is overdue (a node cut off by the network).
+/// does not answer a probe made because a request's answer is overdue (a node cut off by the network). A member the
+/// cluster calls unreachable is probed every second too, and is unreachable here only while it does not answer the hub:
+/// reachability is gossiped, and a neighbour's lossy link must not make a node the hub reaches unroutable.
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
@@ -57,6 +59,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<Address> _unreachable = new();
+    /// <summary>Members the cluster calls unreachable that answered the hub's last probe (see UnreachableMember).</summary>
+    private readonly HashSet<Address> _answersAnyway = new();
     /// <summary>Addresses whose connection dropped and that have not answered since (see the class comment).</summary>
     private readonly HashSet<Address> _disconnected = new();
     private readonly List<IActorRef> _subscribers = new();
@@ -79,12 +83,17 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.UnreachableMember>(e =>
         {
+            // Reachability is gossiped: a member is unreachable when any member misses its heartbeats, so a node behind
+            // a lossy link makes its healthy neighbours unreachable too. The hub routes by what it sees itself: the member
+            // stays routable while it answers the hub's probes (every second), and is unreachable once one goes unanswered.
             _unreachable.Add(e.Member.Address);
-            Refresh(e.Member.Address);
+            _answersAnyway.Add(e.Member.Address);
+            StartProbing();
         });
         Receive<ClusterEvent.ReachableMember>(e =>
         {
             _unreachable.Remove(e.Member.Address);
+            _answersAnyway.Remove(e.Member.Address);
             Refresh(e.Member.Address);
         });
         Receive<ClusterEvent.MemberLeft>(e => _leaving.Add(e.Member.Address));
@@ -92,6 +101,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _unreachable.Remove(e.Member.Address);
+            _answersAnyway.Remove(e.Member.Address);
             _disconnected.Remove(e.Member.Address);
             // Exiting: removed after a graceful leave; Down: removed after being downed (crashed or cut off).
             var saidGoodbye = _leaving.Remove(e.Member.Address) || e.PreviousStatus == MemberStatus.Exiting;
@@ -151,19 +161,25 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return false;
         if (!_disconnected.Add(address)) return false;
         Refresh(address);
-        if (!Timers.IsTimerActive("probe-disconnected"))
-            Timers.StartPeriodicTimer("probe-disconnected", new ProbeDisconnected(), ReconnectProbeInterval);
+        StartProbing();
         return true;
     }
 
+    private void StartProbing()
+    {
+        if (!Timers.IsTimerActive("probe-disconnected"))
+            Timers.StartPeriodicTimer("probe-disconnected", new ProbeDisconnected(), ReconnectProbeInterval);
+    }
+
+    /// <summary>Probes every node whose connection dropped or that the cluster calls unreachable.</summary>
     private void ProbeDisconnectedNodes()
     {
-        if (_disconnected.Count == 0)
+        if (_disconnected.Count == 0 && _unreachable.Count == 0)
         {
             Timers.Cancel("probe-disconnected");
             return;
         }
-        foreach (var entry in _nodes.Values.Where(e => _disconnected.Contains(e.Address) && !e.IsGone))
+        foreach (var entry in _nodes.Values.Where(e => (_disconnected.Contains(e.Address) || _unreachable.Contains(e.Address)) && !e.IsGone))
         {
             var address = entry.Address;
             ProbeAlive(entry.Node, ReconnectProbeTimeout, alive => new ReconnectProbeResult(address, alive));
@@ -179,18 +195,21 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             .ContinueWith(t => verdict(t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Self);
 
-    /// <summary>Up exactly when neither the cluster nor the connection says otherwise.</summary>
+    /// <summary>Up unless its connection dropped, or the cluster calls it unreachable and it did not answer the hub's last probe.</summary>
     private NodeStatus StatusFor(Address address) =>
-        _unreachable.Contains(address) || _disconnected.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
+        (_unreachable.Contains(address) && !_answersAnyway.Contains(address)) || _disconnected.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
 
     private void Refresh(Address address) => SetStatus(address, StatusFor(address));
 
     private void OnReconnectProbeResult(ReconnectProbeResult probe)
     {
-        if (!probe.Alive || !_disconnected.Remove(probe.Address)) return;
-        _log.Info("{Address} answers again", probe.Address);
+        if (_unreachable.Contains(probe.Address))
+        {
+            if (probe.Alive) _answersAnyway.Add(probe.Address);
+            else _answersAnyway.Remove(probe.Address);
+        }
+        if (probe.Alive && _disconnected.Remove(probe.Address)) _log.Info("{Address} answers again", probe.Address);
         Refresh(probe.Address);
-        if (_disconnected.Count == 0) Timers.Cancel("probe-disconnected");
     }
 
     private Address AddressOf(IActorRef node) =>
