@@ -17,7 +17,10 @@ namespace BlueZero.Hub.Actors;
 /// right after a crash replaces its dead predecessor in about a second instead of waiting for failure detection.
 /// A node whose connection to the hub drops (a crashed node's sockets are closed by its kernel) is marked
 /// unreachable at once, before the failure detector, which is tuned to tolerate an overloaded machine, would notice;
-/// it is probed every second and marked up again as soon as it answers.
+/// it is probed every second and marked up again as soon as it answers. So is a node that keeps its connection but
+/// does not answer a probe made because a request's answer is overdue (a node cut off by the network). A member the
+/// cluster calls unreachable is probed every second too, and is unreachable here only while it does not answer the hub:
+/// reachability is gossiped, and a neighbour's lossy link must not make a node the hub reaches unroutable.
 /// Every status change is published on the event stream (<see cref="HubEventOccurred"/>) for the event history.
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
@@ -32,6 +35,12 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     /// <summary>Whether a node whose connection dropped answered a protocol request since.</summary>
     private sealed record ReconnectProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
+
+    /// <summary>Whether a node whose answer to a request is overdue answered a probe.</summary>
+    private sealed record SilentProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
+
+    private static readonly TimeSpan SilentProbeTimeout = TimeSpan.FromSeconds(1);
+    private readonly HashSet<Address> _probingSilent = new();
 
     private static readonly TimeSpan ReconnectProbeInterval = TimeSpan.FromSeconds(1);
     /// <summary>Below the interval, so one round's asks are over before the next round starts.</summary>
@@ -51,6 +60,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<Address> _unreachable = new();
+    /// <summary>Members the cluster calls unreachable that answered the hub's last probe (see UnreachableMember).</summary>
+    private readonly HashSet<Address> _answersAnyway = new();
     /// <summary>Addresses whose connection dropped and that have not answered since (see the class comment).</summary>
     private readonly HashSet<Address> _disconnected = new();
     private readonly List<IActorRef> _subscribers = new();
@@ -73,12 +84,17 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.UnreachableMember>(e =>
         {
+            // Reachability is gossiped: a member is unreachable when any member misses its heartbeats, so a node behind
+            // a lossy link makes its healthy neighbours unreachable too. The hub routes by what it sees itself: the member
+            // stays routable while it answers the hub's probes (every second), and is unreachable once one goes unanswered.
             _unreachable.Add(e.Member.Address);
-            Refresh(e.Member.Address);
+            _answersAnyway.Add(e.Member.Address);
+            StartProbing();
         });
         Receive<ClusterEvent.ReachableMember>(e =>
         {
             _unreachable.Remove(e.Member.Address);
+            _answersAnyway.Remove(e.Member.Address);
             Refresh(e.Member.Address);
         });
         Receive<ClusterEvent.MemberLeft>(e => _leaving.Add(e.Member.Address));
@@ -86,12 +102,20 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _unreachable.Remove(e.Member.Address);
+            _answersAnyway.Remove(e.Member.Address);
             _disconnected.Remove(e.Member.Address);
             // Exiting: removed after a graceful leave; Down: removed after being downed (crashed or cut off).
             var saidGoodbye = _leaving.Remove(e.Member.Address) || e.PreviousStatus == MemberStatus.Exiting;
             SetStatus(e.Member.Address, saidGoodbye ? NodeStatus.Left : NodeStatus.Removed);
         });
         Receive<Akka.Remote.DisassociatedEvent>(e => OnDisconnected(e.RemoteAddress));
+        Receive<ProbeSilentNode>(probe => ProbeSilent(probe.Address));
+        Receive<SilentProbeResult>(result =>
+        {
+            _probingSilent.Remove(result.Address);
+            if (!result.Alive && MarkUnreachableUntilItAnswers(result.Address))
+                _log.Info("{Address} does not answer a request; marking it unreachable until it answers again", result.Address);
+        });
         Receive<ProbeDisconnected>(_ => ProbeDisconnectedNodes());
         Receive<ReconnectProbeResult>(OnReconnectProbeResult);
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
@@ -116,22 +140,47 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     private void OnDisconnected(Address address)
     {
-        if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return;
-        if (!_disconnected.Add(address)) return;
-        _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
+        if (MarkUnreachableUntilItAnswers(address))
+            _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
+    }
+
+    /// <summary>A request's answer is overdue: one probe, and a node that stays silent is marked unreachable.</summary>
+    private void ProbeSilent(Address address)
+    {
+        if (_disconnected.Contains(address) || !_probingSilent.Add(address)) return;
+        if (_nodes.Values.FirstOrDefault(e => e.Address == address && e.Status == NodeStatus.Up) is not { } entry)
+        {
+            _probingSilent.Remove(address);
+            return;
+        }
+        ProbeAlive(entry.Node, SilentProbeTimeout, alive => new SilentProbeResult(address, alive));
+    }
+
+    /// <summary>False when it was not up, or already so marked.</summary>
+    private bool MarkUnreachableUntilItAnswers(Address address)
+    {
+        if (!_nodes.Values.Any(e => e.Address == address && e.Status == NodeStatus.Up)) return false;
+        if (!_disconnected.Add(address)) return false;
         Refresh(address);
+        StartProbing();
+        return true;
+    }
+
+    private void StartProbing()
+    {
         if (!Timers.IsTimerActive("probe-disconnected"))
             Timers.StartPeriodicTimer("probe-disconnected", new ProbeDisconnected(), ReconnectProbeInterval);
     }
 
+    /// <summary>Probes every node whose connection dropped or that the cluster calls unreachable.</summary>
     private void ProbeDisconnectedNodes()
     {
-        if (_disconnected.Count == 0)
+        if (_disconnected.Count == 0 && _unreachable.Count == 0)
         {
             Timers.Cancel("probe-disconnected");
             return;
         }
-        foreach (var entry in _nodes.Values.Where(e => _disconnected.Contains(e.Address) && !e.IsGone))
+        foreach (var entry in _nodes.Values.Where(e => (_disconnected.Contains(e.Address) || _unreachable.Contains(e.Address)) && !e.IsGone))
         {
             var address = entry.Address;
             ProbeAlive(entry.Node, ReconnectProbeTimeout, alive => new ReconnectProbeResult(address, alive));
@@ -147,18 +196,21 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             .ContinueWith(t => verdict(t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Self);
 
-    /// <summary>Up exactly when neither the cluster nor the connection says otherwise.</summary>
+    /// <summary>Up unless its connection dropped, or the cluster calls it unreachable and it did not answer the hub's last probe.</summary>
     private NodeStatus StatusFor(Address address) =>
-        _unreachable.Contains(address) || _disconnected.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
+        (_unreachable.Contains(address) && !_answersAnyway.Contains(address)) || _disconnected.Contains(address) ? NodeStatus.Unreachable : NodeStatus.Up;
 
     private void Refresh(Address address) => SetStatus(address, StatusFor(address));
 
     private void OnReconnectProbeResult(ReconnectProbeResult probe)
     {
-        if (!probe.Alive || !_disconnected.Remove(probe.Address)) return;
-        _log.Info("{Address} answers again", probe.Address);
+        if (_unreachable.Contains(probe.Address))
+        {
+            if (probe.Alive) _answersAnyway.Add(probe.Address);
+            else _answersAnyway.Remove(probe.Address);
+        }
+        if (probe.Alive && _disconnected.Remove(probe.Address)) _log.Info("{Address} answers again", probe.Address);
         Refresh(probe.Address);
-        if (_disconnected.Count == 0) Timers.Cancel("probe-disconnected");
     }
 
     private Address AddressOf(IActorRef node) =>

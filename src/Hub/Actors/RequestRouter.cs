@@ -22,6 +22,12 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
     private readonly RouteTimeouts _timeouts;
     private static readonly TimeSpan CountTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A routed request unanswered this long gets its node probed (<see cref="NodeRegistry"/>, 1 s): a silent node is
+    /// marked unreachable and its waiting requests answered "host unreachable" about 2.5 s after they were sent.
+    /// </summary>
+    public static readonly TimeSpan AnswerOverdueAfter = TimeSpan.FromMilliseconds(1500);
+
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
 
     /// <summary>Per live node: completes when that node stops being up, to cut a scatter-gather's asks short.</summary>
@@ -48,6 +54,11 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
         Receive<GatherMeshState>(_ => GatherStates().PipeTo(Sender));
         Receive<GetRegistrySnapshot>(_ => Sender.Tell(_snapshot));
         Receive<PruneForwarded>(_ => Prune());
+        Receive<AnswerOverdue>(overdue =>
+        {
+            if (_snapshot.Nodes.TryGetValue(overdue.HostName, out var entry) && entry.Status == NodeStatus.Up)
+                _registry.Tell(new ProbeSilentNode(entry.Address));
+        });
     }
 
     /// <summary>
@@ -58,7 +69,12 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
     {
         try
         {
-            return await router.Ask<object>(new RouteRequest(request), timeout) switch
+            var ask = router.Ask<object>(new RouteRequest(request), timeout);
+            // A node cut off by the network keeps its connection open, and the failure detector (tuned to tolerate an
+            // overloaded machine) notices only after about 6 s: an answer this late gets its node probed instead.
+            if (request.HostName is { } host && await Task.WhenAny(ask, Task.Delay(AnswerOverdueAfter)) != ask)
+                router.Tell(new AnswerOverdue(host));
+            return await ask switch
             {
                 INodeReply reply => new NodeAnswered(reply),
                 RouteOutcome outcome => outcome,

@@ -16,6 +16,12 @@ public sealed record RouteRequest(HubRequest Request) : INoSerializationVerifica
 
 public sealed record ListHosts : INoSerializationVerificationNeeded;
 
+/// <summary>A request routed to this host has waited <see cref="RequestRouter.AnswerOverdueAfter"/> for its answer.</summary>
+public sealed record AnswerOverdue(string HostName) : INoSerializationVerificationNeeded;
+
+/// <summary>The router asks the registry to probe a node whose answer is overdue; a silent one is marked unreachable.</summary>
+public sealed record ProbeSilentNode(Akka.Actor.Address Address) : INoSerializationVerificationNeeded;
+
 /// <summary>The router's current view of the registry, for cheap health checks.</summary>
 public sealed record GetRegistrySnapshot : INoSerializationVerificationNeeded;
 

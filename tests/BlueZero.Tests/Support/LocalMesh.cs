@@ -81,10 +81,12 @@ public sealed class LocalMesh : IAsyncDisposable
     /// <param name="extraArgs">More hub flags, after the usual ones (see <see cref="MeshProcess.StartHub"/>).</param>
     /// <param name="environment">Environment variables for the hub.</param>
     /// <param name="token">The bearer token <see cref="Hub"/> sends, for a hub started with a token file.</param>
+    /// <param name="place">A network namespace to run it in (see <see cref="NetworkPlace"/>); null: loopback.</param>
     public async Task<MeshProcess> StartHub(string hostId, int httpPort = 0, int clusterPort = 0, bool localNode = true,
-        IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null, string? token = null)
+        IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null, string? token = null,
+        NetworkPlace? place = null)
     {
-        var hub = Add(MeshProcess.StartHub(hostId, WorkDir, ConfigDir, httpPort, clusterPort, localNode, extraArgs, environment));
+        var hub = Add(MeshProcess.StartHub(hostId, WorkDir, ConfigDir, httpPort, clusterPort, localNode, extraArgs, environment, place));
         var ready = await hub.WaitReady(StartTimeout);
         HubProcess = hub;
         if (_hub?.BaseUrl != ready.HttpUrl!.TrimEnd('/') || _hub.Token != token)
@@ -98,17 +100,19 @@ public sealed class LocalMesh : IAsyncDisposable
     /// <summary>Starts a node seeded by the current hub; by default waits until the hub lists it "up".</summary>
     /// <param name="extraArgs">More node flags, e.g. --stats-interval 0.5.</param>
     /// <param name="sigintIgnored">Start it with SIGINT ignored, as a non-interactive shell starts a background command.</param>
-    public async Task<MeshProcess> StartNode(string hostId, bool waitUntilUp = true, IReadOnlyList<string>? extraArgs = null, bool sigintIgnored = false)
+    /// <param name="place">A network namespace to run it in (see <see cref="NetworkPlace"/>); null: loopback.</param>
+    public async Task<MeshProcess> StartNode(string hostId, bool waitUntilUp = true, IReadOnlyList<string>? extraArgs = null, bool sigintIgnored = false,
+        NetworkPlace? place = null)
     {
-        var node = StartNodeProcess(hostId, extraArgs, sigintIgnored);
+        var node = StartNodeProcess(hostId, extraArgs, sigintIgnored, place);
         await node.WaitReady(StartTimeout);
         if (waitUntilUp) await WaitForStatus(hostId, "up", UpTimeout);
         return node;
     }
 
     /// <summary>Starts a node seeded by the current hub without waiting for anything, e.g. for one expected to refuse to run.</summary>
-    public MeshProcess StartNodeProcess(string hostId, IReadOnlyList<string>? extraArgs = null, bool sigintIgnored = false) =>
-        Add(MeshProcess.StartNode(hostId, Seed, WorkDir, ConfigDir, extraArgs, sigintIgnored));
+    public MeshProcess StartNodeProcess(string hostId, IReadOnlyList<string>? extraArgs = null, bool sigintIgnored = false, NetworkPlace? place = null) =>
+        Add(MeshProcess.StartNode(hostId, Seed, WorkDir, ConfigDir, extraArgs, sigintIgnored, place: place));
 
     private MeshProcess Add(MeshProcess process)
     {

@@ -41,28 +41,35 @@ public sealed partial class MeshProcess : IAsyncDisposable
     /// <paramref name="extraArgs"/> come last (so they win over the defaults here); <paramref name="environment"/> is
     /// set after the B0_* variables of the test run are removed.
     /// </summary>
+    /// <param name="place">A network namespace to run in (see <see cref="NetworkPlace"/>); null: the test's loopback.</param>
     public static MeshProcess StartHub(string hostId, string workDir, string configDir, int httpPort = 0, int clusterPort = 0, bool localNode = true,
-        IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null, NetworkPlace? place = null)
     {
-        List<string> args = ["--host-id", hostId, "--http", $"127.0.0.1:{httpPort}", "--cluster-port", clusterPort.ToString(), "--config-dir", configDir];
+        List<string> args = ["--host-id", hostId, "--http", $"{place?.Address ?? "127.0.0.1"}:{httpPort}", "--cluster-port", clusterPort.ToString(),
+            "--config-dir", configDir, .. place?.ClusterHostArgs ?? []];
         if (!localNode) args.Add("--no-local-node");
         args.AddRange(extraArgs ?? []);
-        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true, environment);
+        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true, environment, place: place);
     }
 
     /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>; <paramref name="extraArgs"/> come last.</summary>
     /// <param name="sigintIgnored">Start it as a shell without job control starts a background command: with SIGINT ignored.</param>
     /// <param name="environment">Environment variables for the node, as for <see cref="StartHub"/>.</param>
+    /// <param name="place">A network namespace to run in, as for <see cref="StartHub"/>.</param>
     public static MeshProcess StartNode(string hostId, string seed, string workDir, string configDir, IReadOnlyList<string>? extraArgs = null,
-        bool sigintIgnored = false, IReadOnlyDictionary<string, string>? environment = null) =>
-        Start($"node {hostId}", TestPaths.NodeDll, ["--host-id", hostId, "--seed", seed, "--config-dir", configDir, .. extraArgs ?? []], workDir,
-            isHub: false, environment, sigintIgnored);
+        bool sigintIgnored = false, IReadOnlyDictionary<string, string>? environment = null, NetworkPlace? place = null) =>
+        Start($"node {hostId}", TestPaths.NodeDll,
+            ["--host-id", hostId, "--seed", seed, "--config-dir", configDir, .. place?.ClusterHostArgs ?? [], .. extraArgs ?? []], workDir,
+            isHub: false, environment, sigintIgnored, place);
 
     private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub,
-        IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false)
+        IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false, NetworkPlace? place = null)
     {
         // An ignored signal stays ignored across exec, so the shell hands the executable SIGINT as SIG_IGN.
-        var info = new ProcessStartInfo(sigintIgnored ? "/bin/sh" : TestPaths.DotnetHost)
+        IReadOnlyList<string> program = sigintIgnored ? ["/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh", TestPaths.DotnetHost] : [TestPaths.DotnetHost];
+        // ip netns exec execs the program, so the pid stays the executable's own.
+        if (place is not null) program = [.. place.Wrap(program[0]), .. program.Skip(1)];
+        var info = new ProcessStartInfo(program[0])
         {
             WorkingDirectory = workDir,
             UseShellExecute = false,
@@ -70,8 +77,7 @@ public sealed partial class MeshProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (sigintIgnored)
-            foreach (var arg in (string[])["-c", "trap '' INT; exec \"$@\"", "sh", TestPaths.DotnetHost]) info.ArgumentList.Add(arg);
+        foreach (var arg in program.Skip(1)) info.ArgumentList.Add(arg);
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         // A clean environment: nothing B0_* the test run may carry overrides the flags and HOCON given here.

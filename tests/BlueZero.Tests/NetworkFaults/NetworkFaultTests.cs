@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using BlueZero.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace BlueZero.Tests.NetworkFaults;
+
+/// <summary>
+/// Real network faults between real executables in network namespaces (issue 18; docs/ARCHITECTURE.md, "Network
+/// faults"): a cut link, one-way and two-way nftables partitions, packet loss, latency and a flapping link. Nothing a
+/// node manages is touched, nothing hangs, and the mesh is one cluster again after healing. The 30 s windows are the
+/// issue's; everything else is kept short, and the tests share one mesh (<see cref="NetworkFaultMesh"/>).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelper output) : IClassFixture<NetworkFaultMesh>, IAsyncLifetime
+{
+    private static readonly TimeSpan FaultWindow = TimeSpan.FromSeconds(30);
+    /// <summary>How fast a request to a cut-off host must be answered "host unreachable".</summary>
+    private static readonly TimeSpan AnsweredWithin = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan UpAfterHealingWithin = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ConvergedWithin = TimeSpan.FromSeconds(15);
+    /// <summary>bluezero.hub.request-timeout as shipped (hocon/hub.hocon), plus the time to send the answer.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(11);
+    /// <summary>
+    /// A healthy node's slowest answer while a neighbour's link is lossy: below the 1.5 s after which the hub probes a
+    /// node (RequestRouter.AnswerOverdueAfter), with room for a busy machine; its median may grow by <see cref="MedianSlack"/>.
+    /// </summary>
+    private static readonly TimeSpan HealthyLatency = TimeSpan.FromMilliseconds(1500);
+    private static readonly TimeSpan MedianSlack = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(500);
+    /// <summary>The line a node logs each time it was downed (or removed) and starts a fresh actor system.</summary>
+    private const string DownedLine = "left the cluster without being asked to";
+
+    private LocalMesh Mesh => fixture.Mesh;
+    private FaultNetwork Network => fixture.Network;
+
+    public Task InitializeAsync() => fixture.Restore();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [NetworkFaultFact]
+    public async Task Node_cut_off_from_the_hub_for_30_s_is_answered_host_unreachable_keeps_its_processes_and_is_up_within_10_s_of_healing()
+    {
+        var host = NetworkFaultMesh.HostOf("n1");
+        var node = fixture.Node("n1");
+        var sleeper = await Mesh.StartSleep(host);
+        var exitsMeanwhile = Mesh.Track(await Mesh.Hub.StartProcess(host, "/bin/sh", "-c", "sleep 5; exit 3"));
+
+        await Network.Cut("n1");
+        var answers = await AskRepeatedly(host, FaultWindow);
+        Assert.True(OsProcesses.IsAlive(sleeper), "the node's process must run on through the partition");
+        await Network.Reconnect("n1");
+        var up = await WaitRoutable(host, sleeper);
+
+        output.WriteLine($"cut 30 s: {Describe(answers)}; up and routable {up.TotalSeconds:0.0} s after healing");
+        AssertAllUnreachableWithin(answers, AnsweredWithin);
+        Assert.True(up <= UpAfterHealingWithin, $"up {up.TotalSeconds:0.0} s after healing (bound {UpAfterHealingWithin.TotalSeconds} s)");
+        Assert.False(node.HasExited, "the node process must not be restarted");
+        var exited = await Mesh.Hub.QueryStatus(host, exitsMeanwhile);
+        Assert.False((bool)exited["running"]!);
+        Assert.Equal(3, (int?)exited["exit_code"]);
+        // EVENTS (issue 14): GET /events?host={host}&type=process_exited lists exactly one event with
+        // pid == exitsMeanwhile and exit_code == 3. Added once the event history is merged.
+    }
+
+    [NetworkFaultFact]
+    public async Task One_way_partition_either_way_ends_in_one_membership_view_with_the_hub_and_every_node_up_after_healing()
+    {
+        var host = NetworkFaultMesh.HostOf("n2");
+        var node = fixture.Node("n2");
+        foreach (var direction in (string[])["in", "out"])
+        {
+            var downedBefore = Downings(node);
+            await Network.Drop("n2", direction);
+            // The hub's side keeps the hub and the other nodes; the cut-off node, without the hub, downs itself.
+            var removed = await Mesh.WaitForStatus(host, "removed", Patience);
+            await Polling.Until(() => Downings(node) > downedBefore, Patience, $"{host} downs itself ({direction})", Mesh.Diagnostics);
+            foreach (var other in (string[])["n1", "n3"]) Assert.Equal("up", await Mesh.Hub.StatusOf(NetworkFaultMesh.HostOf(other)));
+            await Network.Heal("n2");
+            var up = await Mesh.WaitForStatus(host, "up", Patience);
+            output.WriteLine($"dropping {direction}: removed by the hub after {removed.TotalSeconds:0.0} s; up {up.TotalSeconds:0.0} s after healing");
+            await AssertOneClusterAllUp();
+            Assert.True(up <= UpAfterHealingWithin, $"up {up.TotalSeconds:0.0} s after healing (bound {UpAfterHealingWithin.TotalSeconds} s)");
+        }
+    }
+
+    [NetworkFaultFact]
+    public async Task Thirty_percent_loss_on_one_link_leaves_the_other_nodes_unaffected_and_the_lossy_node_answered_in_time()
+    {
+        var lossy = fixture.Node("n3");
+        var downedBefore = Downings(lossy);
+        var baseline = await AskRepeatedly(NetworkFaultMesh.HostOf("n1"), TimeSpan.FromSeconds(2));
+
+        await Network.Loss("n3", 30);
+        var healthy = AskRepeatedly(NetworkFaultMesh.HostOf("n1"), FaultWindow);
+        var healthyToo = AskRepeatedly(NetworkFaultMesh.HostOf("n2"), FaultWindow);
+        var lossyAnswers = await AskRepeatedly(NetworkFaultMesh.HostOf("n3"), FaultWindow);
+        await Network.Heal("n3");
+        var converged = await AwaitAllUp();
+
+        var downings = Downings(lossy) - downedBefore;
+        output.WriteLine($"baseline n1: {Describe(baseline)}; during the loss n1: {Describe(await healthy)}; n2: {Describe(await healthyToo)}; " +
+                         $"n3 (lossy): {Describe(lossyAnswers)}; n3 downed {downings} times; all up {converged.TotalSeconds:0.0} s after healing");
+        foreach (var answers in (List<Answer>[])[await healthy, await healthyToo])
+        {
+            Assert.All(answers, answer => Assert.Equal(200, answer.Status));
+            Assert.True(answers.Max(a => a.Elapsed) <= HealthyLatency, $"a healthy node answered in {answers.Max(a => a.Elapsed).TotalMilliseconds:0} ms");
+            Assert.True(Median(answers) <= Median(baseline) + MedianSlack, $"a healthy node's median grew from {Median(baseline).TotalMilliseconds:0} ms to {Median(answers).TotalMilliseconds:0} ms");
+        }
+        foreach (var answer in lossyAnswers)
+        {
+            Assert.True(answer.Status == 200 || answer.Error is "host unreachable" or "timeout", $"lossy node: {answer}");
+            Assert.True(answer.Elapsed <= RequestTimeout, $"lossy node answered after {answer.Elapsed.TotalSeconds:0.0} s");
+        }
+        Assert.True(downings <= 1, $"downed and rejoined {downings} times in 30 s of loss");
+    }
+
+    [NetworkFaultFact]
+    public async Task Link_with_300_ms_plus_or_minus_100_ms_latency_keeps_its_node_up_and_answering()
+    {
+        var host = NetworkFaultMesh.HostOf("n3");
+        await Network.Delay("n3", 300, 100);
+        var answers = new List<Answer>();
+        var statuses = new List<string?>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(12))
+        {
+            answers.Add(await AskOnce(host));
+            statuses.Add(await Mesh.Hub.StatusOf(host));
+        }
+        await Network.Heal("n3");
+
+        output.WriteLine($"300 ± 100 ms each way: {Describe(answers)}");
+        Assert.All(answers, answer => Assert.Equal(200, answer.Status));
+        Assert.All(statuses, status => Assert.Equal("up", status));
+    }
+
+    [NetworkFaultFact]
+    public async Task Link_flapping_for_30_s_stops_no_process_and_the_mesh_converges_within_15_s()
+    {
+        var host = NetworkFaultMesh.HostOf("n2");
+        var sleeper = await Mesh.StartSleep(host);
+        var clock = Stopwatch.StartNew();
+        var flaps = 0;
+        while (clock.Elapsed < FaultWindow)
+        {
+            await Network.Cut("n2");
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the flap's own rhythm: down 2 s, up 2 s
+            await Network.Reconnect("n2");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            flaps++;
+        }
+        var converged = await AwaitAllUp();
+
+        output.WriteLine($"{flaps} flaps; converged {converged.TotalSeconds:0.0} s after the last");
+        Assert.True(converged <= ConvergedWithin, $"converged {converged.TotalSeconds:0.0} s after the flapping (bound {ConvergedWithin.TotalSeconds} s)");
+        Assert.True(OsProcesses.IsAlive(sleeper));
+        Assert.Contains(sleeper, await Mesh.Hub.ActivePids(host));
+        Assert.Equal(0, (int?)(await Mesh.Hub.QueryStatus(host, sleeper))["restarts"] ?? 0);
+    }
+
+    [NetworkFaultFact]
+    public async Task Hub_isolated_from_every_node_for_30_s_answers_host_unreachable_and_gets_one_cluster_back_with_every_process()
+    {
+        var sleepers = new Dictionary<string, int>();
+        foreach (var member in NetworkFaultMesh.NodeMembers) sleepers[member] = await Mesh.StartSleep(NetworkFaultMesh.HostOf(member));
+
+        await Network.Drop("hub", "both");
+        var answers = await AskEachNodeRepeatedly(FaultWindow);
+        Assert.All(sleepers.Values, pid => Assert.True(OsProcesses.IsAlive(pid), $"pid {pid} must run on through the partition"));
+        await Network.Heal("hub");
+        var converged = await AwaitAllUp();
+
+        output.WriteLine($"hub isolated 30 s: {Describe(answers)}; one cluster, all up {converged.TotalSeconds:0.0} s after healing");
+        AssertAllUnreachableWithin(answers, AnsweredWithin);
+        await AssertOneClusterAllUp();
+        foreach (var (member, pid) in sleepers)
+        {
+            Assert.False(fixture.Node(member).HasExited);
+            Assert.Contains(pid, await Mesh.Hub.ActivePids(NetworkFaultMesh.HostOf(member)));
+        }
+        // EVENTS (issue 14): GET /events?host=H&type=process_exited for each node H lists every event of the partition
+        // exactly once (stop one sleeper during the partition first). Added once the event history is merged.
+    }
+
+    private sealed record Answer(TimeSpan Elapsed, int Status, string? Error)
+    {
+        public override string ToString() => $"{Status} {Error} in {Elapsed.TotalMilliseconds:0} ms";
+    }
+
+    private async Task<Answer> AskOnce(string host)
+    {
+        var reply = await Mesh.Hub.Control($$$"""{"host_name":"{{{host}}}","list_active_processes":{}}""");
+        return new Answer(reply.Elapsed, reply.Status, reply.Status == 200 ? null : (string?)reply.Json["error_message"]);
+    }
+
+    /// <summary>One request to <paramref name="host"/> every <see cref="Pace"/> (after the last answer) for <paramref name="during"/>.</summary>
+    private async Task<List<Answer>> AskRepeatedly(string host, TimeSpan during)
+    {
+        var answers = new List<Answer>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < during)
+        {
+            answers.Add(await AskOnce(host));
+            await Task.Delay(Pace);
+        }
+        return answers;
+    }
+
+    private async Task<List<Answer>> AskEachNodeRepeatedly(TimeSpan during) =>
+        (await Task.WhenAll(NetworkFaultMesh.NodeMembers.Select(member => AskRepeatedly(NetworkFaultMesh.HostOf(member), during))))
+        .SelectMany(answers => answers).ToList();
+
+    private static string Describe(IReadOnlyList<Answer> answers) =>
+        answers.Count == 0 ? "no requests" :
+        $"{answers.Count} requests: " +
+        string.Join(", ", answers.GroupBy(a => a.Status == 200 ? "200" : $"\"{a.Error}\"").Select(g => $"{g.Count()} {g.Key}")) +
+        $"; slowest {answers.Max(a => a.Elapsed).TotalMilliseconds:0} ms, median {Median(answers).TotalMilliseconds:0} ms";
+
+    private static TimeSpan Median(IReadOnlyList<Answer> answers) => answers.Select(a => a.Elapsed).Order().ElementAt(answers.Count / 2);
+
+    private static void AssertAllUnreachableWithin(IReadOnlyList<Answer> answers, TimeSpan within) =>
+        Assert.All(answers, answer =>
+        {
+            Assert.Equal((503, "host unreachable"), (answer.Status, answer.Error));
+            Assert.True(answer.Elapsed <= within, $"answered after {answer.Elapsed.TotalSeconds:0.0} s (bound {within.TotalSeconds} s)");
+        });
+
+    private static int Downings(MeshProcess node) => node.Output.Count(line => line.Contains(DownedLine, StringComparison.Ordinal));
+
+    /// <summary>Waits until the host is up and lists <paramref name="pid"/> among its running processes.</summary>
+    private Task<TimeSpan> WaitRoutable(string host, int pid) =>
+        Polling.Until(async () => await Mesh.Hub.StatusOf(host) == "up" && (await Mesh.Hub.ActivePids(host)).Contains(pid), Patience,
+            $"{host} up and routable", Mesh.Diagnostics, Polling.FinePollInterval);
+
+    private Task<TimeSpan> AwaitAllUp() =>
+        Polling.Until(async () => (await Mesh.Hub.Hosts()).All(h => (string?)h["status"] == "up") && (await Mesh.Hub.Hosts()).Count == 4, Patience,
+            "every host up", Mesh.Diagnostics, Polling.FinePollInterval);
+
+    /// <summary>The hub lists exactly the hub and the three nodes, each up, each at one address, and each answers.</summary>
+    private async Task AssertOneClusterAllUp()
+    {
+        var hosts = await Mesh.Hub.Hosts();
+        Assert.Equal(NetworkFaultMesh.NodeMembers.Select(NetworkFaultMesh.HostOf).Append(NetworkFaultMesh.HubHost).Order(),
+            hosts.Select(h => (string)h["host_name"]!).Order());
+        Assert.All(hosts, h => Assert.Equal("up", (string?)h["status"]));
+        foreach (var member in NetworkFaultMesh.NodeMembers) Assert.Equal(200, (await AskOnce(NetworkFaultMesh.HostOf(member))).Status);
+    }
+}
