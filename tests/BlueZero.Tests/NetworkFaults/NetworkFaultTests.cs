@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlueZero.Tests.Support;
+using Newtonsoft.Json.Linq;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,6 +20,8 @@ public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelpe
     private static readonly TimeSpan AnsweredWithin = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan UpAfterHealingWithin = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ConvergedWithin = TimeSpan.FromSeconds(15);
+    /// <summary>The issue's bound for a hub outage; a healed partition is the same case for the node's journal.</summary>
+    private static readonly TimeSpan EventsAfterHealingWithin = TimeSpan.FromSeconds(15);
     /// <summary>bluezero.hub.request-timeout as shipped (hocon/hub.hocon), plus the time to send the answer.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(11);
     /// <summary>
@@ -60,8 +63,7 @@ public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelpe
         var exited = await Mesh.Hub.QueryStatus(host, exitsMeanwhile);
         Assert.False((bool)exited["running"]!);
         Assert.Equal(3, (int?)exited["exit_code"]);
-        // EVENTS (issue 14): GET /events?host={host}&type=process_exited lists exactly one event with
-        // pid == exitsMeanwhile and exit_code == 3. Added once the event history is merged.
+        await AssertExitRecordedOnce(host, exitsMeanwhile, exitCode: 3);
     }
 
     [NetworkFaultFact]
@@ -164,7 +166,14 @@ public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelpe
     public async Task Hub_isolated_from_every_node_for_30_s_answers_host_unreachable_and_gets_one_cluster_back_with_every_process()
     {
         var sleepers = new Dictionary<string, int>();
-        foreach (var member in NetworkFaultMesh.NodeMembers) sleepers[member] = await Mesh.StartSleep(NetworkFaultMesh.HostOf(member));
+        var exitsMeanwhile = new Dictionary<string, int>();
+        foreach (var member in NetworkFaultMesh.NodeMembers)
+        {
+            var host = NetworkFaultMesh.HostOf(member);
+            sleepers[member] = await Mesh.StartSleep(host);
+            // Ends in the middle of the partition: its events can reach the hub only after healing.
+            exitsMeanwhile[member] = Mesh.Track(await Mesh.Hub.StartProcess(host, "/bin/sh", "-c", "sleep 10; exit 7"));
+        }
 
         await Network.Drop("hub", "both");
         var answers = await AskEachNodeRepeatedly(FaultWindow);
@@ -180,8 +189,27 @@ public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelpe
             Assert.False(fixture.Node(member).HasExited);
             Assert.Contains(pid, await Mesh.Hub.ActivePids(NetworkFaultMesh.HostOf(member)));
         }
-        // EVENTS (issue 14): GET /events?host=H&type=process_exited for each node H lists every event of the partition
-        // exactly once (stop one sleeper during the partition first). Added once the event history is merged.
+        foreach (var (member, pid) in exitsMeanwhile) await AssertExitRecordedOnce(NetworkFaultMesh.HostOf(member), pid, exitCode: 7);
+    }
+
+    /// <summary>
+    /// A process that ended while its node was cut off: its node keeps the event in its journal and ships it once it
+    /// reaches the hub again; the hub stores it exactly once (docs/PROTOCOL.md, "How a node keeps its events").
+    /// </summary>
+    private async Task AssertExitRecordedOnce(string host, int pid, int exitCode)
+    {
+        var exits = await Polling.UntilValue(() => ExitEvents(host, pid), found => found.Count > 0, EventsAfterHealingWithin,
+            $"the process_exited event of pid {pid} on {host} in GET /events");
+        var exit = Assert.Single(exits);
+        Assert.Equal(exitCode, (int?)exit["exit_code"]);
+        Assert.Equal("exited", (string?)exit["reason"]);
+    }
+
+    private async Task<IReadOnlyList<JObject>> ExitEvents(string host, int pid)
+    {
+        var reply = await Mesh.Hub.Send(HttpMethod.Get, $"/events?host={Uri.EscapeDataString(host)}&type=process_exited&pid={pid}");
+        Assert.Equal(200, reply.Status);
+        return ((JArray)reply.Json["events"]!).Cast<JObject>().ToList();
     }
 
     private sealed record Answer(TimeSpan Elapsed, int Status, string? Error)
