@@ -53,7 +53,7 @@ internal sealed record BenchOptions(
         usage: dotnet run -c Release --project bench/BlueZero.Bench -- [options]
 
         Starts a BlueZero hub and process-manager nodes as separate processes on 127.0.0.1 and measures them through
-        the hub's HTTP front door, beside a bare Process.Start floor and, when installed, supervisord. Writes Markdown.
+        the hub's HTTP front door, beside a bare Process.Start floor and, when installed, supervisord and PM2. Writes Markdown.
 
         Sections (in this order):
           floor            Process.Start + Kill + WaitForExit of /bin/sleep 30 in this process
@@ -66,12 +66,13 @@ internal sealed record BenchOptions(
           followers        a chatty process's own run time with no follower and with 10 followers of its output
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
-          peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)
+          peer             supervisord's start/stop through XML-RPC and PM2's through its API, beside ours and the
+                           floor (each skipped when not installed: supervisord, or node and npm for PM2)
 
         Options:
           --sections LIST          comma-separated sections to run (default: all)
           --requests N             samples per series in floor, latency and peer (1 to 1000, default 1000;
-                                   peer takes at most 200)
+                                   supervisord takes at most 200)
           --clients LIST           client counts for throughput (each 1 to 64, default 1,4,16,64)
           --pairs N                start+stop pairs per throughput level (1 to 100000, default 2000)
           --process-counts LIST    sizes for many-processes (each 1 to 10000, default 1000,5000,10000)
@@ -146,7 +147,7 @@ internal sealed record BenchOptions(
             return null;
         }
         error = null;
-        return options.OutputPath.Length > 0 ? options : options with { OutputPath = DefaultOutputPath() };
+        return options.OutputPath.Length > 0 ? options : options with { OutputPath = RepoPaths.InRepo("bench", "RESULTS.md") };
     }
 
     private static int Int(string flag, string value, int min, int max) =>
@@ -168,13 +169,4 @@ internal sealed record BenchOptions(
         "discard" => ManyOutput.Discard,
         _ => throw new FormatException($"--many-output must be omit or discard, not '{value}'"),
     };
-
-    /// <summary>bench/RESULTS.md of the repository that holds this build, else under the current directory.</summary>
-    private static string DefaultOutputPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BlueZero.sln")))
-                return Path.Combine(dir.FullName, "bench", "RESULTS.md");
-        return Path.GetFullPath(Path.Combine("bench", "RESULTS.md"));
-    }
 }

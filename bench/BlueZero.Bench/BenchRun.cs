@@ -49,10 +49,7 @@ internal static class BenchRun
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, section));
-            peer = SupervisordPeer.FindExecutable() is { } supervisord
-                ? await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(supervisord, options.Requests, section))
-                : runner.Skip<PeerBenchmark.Result>(BenchSection.Peer,
-                    "supervisord is not installed here (no `supervisord` on PATH; `apt-get install -y supervisor` provides it)");
+            peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, section));
         }
         finally
         {
