@@ -39,6 +39,7 @@ internal static class BenchRun
         var runner = new SectionRunner(options.Sections, ct);
 
         SectionOutcome<FloorBenchmark.Result> floor;
+        SectionOutcome<StartPathBenchmark.Result> startPath;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
         SectionOutcome<PeerBenchmark.Result> peer;
@@ -46,6 +47,7 @@ internal static class BenchRun
         {
             floor = await runner.RunAsync(BenchSection.Floor, section => Task.FromResult(FloorBenchmark.Run(
                 MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, WarmupCycles, section)));
+            startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, section));
@@ -55,7 +57,7 @@ internal static class BenchRun
         {
             SweepLeftovers(notes);
         }
-        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, meshOutcomes.Latency,
+        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
             meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, manyNodes, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
