@@ -27,6 +27,8 @@ internal sealed record BenchOptions(
     int FollowerLines,
     int FollowerRounds,
     bool Smoke,
+    bool Publish,
+    bool Install,
     string? Note,
     string? LogDirectory,
     string OutputPath,
@@ -87,6 +89,10 @@ internal sealed record BenchOptions(
           --follower-rounds N      runs with and without followers each (1 to 50, default 10)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
+          --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
+                                   ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
+          --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
+                                   (the test suite's smoke run passes both: no network, no publish step)
           --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
           --logs DIR               also write everything each hub, node and supervisord prints to DIR/NAME-PID.log
           --out PATH               where to write the Markdown results (default: bench/RESULTS.md in the repository)
@@ -96,7 +102,7 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 10, Smoke: false, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
@@ -120,6 +126,16 @@ internal sealed record BenchOptions(
                     return options with { ShowHelp = true };
                 }
                 if (flag == "--smoke") continue;
+                if (flag == "--no-publish")
+                {
+                    options = options with { Publish = false };
+                    continue;
+                }
+                if (flag == "--no-install")
+                {
+                    options = options with { Install = false };
+                    continue;
+                }
                 if (!flag.StartsWith("--", StringComparison.Ordinal)) throw new FormatException($"unknown argument: {flag}");
                 if (i + 1 >= args.Count) throw new FormatException($"{flag} needs a value");
                 var value = args[++i];

@@ -50,8 +50,8 @@ internal static class BenchRun
             startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
-                section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, section));
-            peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, section));
+                section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
+            peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, options.Install, section));
         }
         finally
         {

@@ -83,18 +83,22 @@ internal sealed class ManyNodesBenchmark(RunNotes notes)
     /// </summary>
     public sealed record Result(IReadOnlyList<Level> Levels, string Build, double? PublishS, string? PublishFailure, ColdStarts? Cold);
 
-    public async Task<Result> RunAsync(IReadOnlyList<int> sizes, int samples, CancellationToken ct)
+    /// <param name="publish">Whether to publish and run the ReadyToRun build; without, the JIT build next to the benchmark runs.</param>
+    public async Task<Result> RunAsync(IReadOnlyList<int> sizes, int samples, bool publish, CancellationToken ct)
     {
-        var (build, publishS, publishFailure) = (ReleaseBuild.NextToBench, (double?)null, (string?)null);
-        try
+        var (build, publishS, publishFailure) = (ReleaseBuild.NextToBench, (double?)null, publish ? null : "--no-publish");
+        if (publish)
         {
-            var (published, took) = await ReleaseBuild.PublishAsync(ct);
-            (build, publishS) = (published, took.TotalSeconds);
-        }
-        catch (BenchmarkException ex)
-        {
-            Log.Info($"many-nodes: no ReadyToRun build, using the JIT build: {ex.Message}");
-            publishFailure = ex.Message;
+            try
+            {
+                var (published, took) = await ReleaseBuild.PublishAsync(ct);
+                (build, publishS) = (published, took.TotalSeconds);
+            }
+            catch (BenchmarkException ex)
+            {
+                Log.Info($"many-nodes: no ReadyToRun build, using the JIT build: {ex.Message}");
+                publishFailure = ex.Message;
+            }
         }
         var cold = await MeasureColdStartsAsync(build == ReleaseBuild.NextToBench ? null : build, ct);
         var levels = new List<Level>();

@@ -6,7 +6,7 @@ internal static class ManyNodesWriter
     public static void Render(Markdown md, SectionOutcome<ManyNodesBenchmark.Result> outcome, int samples)
     {
         if (md.Section(BenchSection.ManyNodes, outcome) is not { } many) return;
-        md.Line($"For each size a fresh hub (`--no-local-node`, so the nodes are exactly the ones launched) and N nodes (`dotnet BlueZero.ProcessManager.dll --host-id bench-mn-NNN --seed <hub> --cluster-port 0`), separate processes all launched at once on this machine. Hub and nodes run {many.Build}{(many.PublishS is { } s ? $", published by the benchmark at the start of this section in {s:F0} s with `{ReleaseBuild.PublishCommand}` for the hub and the node (docs/OPERATIONS.md)" : "")}{(many.PublishFailure is { } why ? $"; the ReadyToRun build could not be published: {Markdown.FirstLine(why)}" : "")}.");
+        md.Line($"For each size a fresh hub (`--no-local-node`, so the nodes are exactly the ones launched) and N nodes (`dotnet BlueZero.ProcessManager.dll --host-id bench-mn-NNN --seed <hub> --cluster-port 0`), separate processes all launched at once on this machine. Hub and nodes run {many.Build}{(many.PublishS is { } s ? $", published by the benchmark at the start of this section in {s:F0} s with `{ReleaseBuild.PublishCommand}` for the hub and the node (docs/OPERATIONS.md)" : "")}{(many.PublishFailure is { } why ? $"; the ReadyToRun build was not used: {Markdown.FirstLine(why)}" : "")}.");
         md.Line();
         if (many.Cold is { } cold)
         {

@@ -28,7 +28,8 @@ internal static class PeerBenchmark
 
     public sealed record Result(PeerOutcome Supervisord, int SupervisordStopsAtStopWait, PeerOutcome Pm2);
 
-    public static async Task<Result> RunAsync(int pairs, CancellationToken ct)
+    /// <param name="install">Whether PM2 may be installed with `npm ci` first; without, it must be there already.</param>
+    public static async Task<Result> RunAsync(int pairs, bool install, CancellationToken ct)
     {
         var stopsAtStopWait = 0;
         var supervisord = await MeasureAsync("supervisord", SupervisordMissing(), async () =>
@@ -37,7 +38,7 @@ internal static class PeerBenchmark
             stopsAtStopWait = atStopWait;
             return run;
         });
-        var pm2 = await MeasureAsync("PM2", Pm2Peer.MissingTools(), () => Pm2Peer.RunAsync(pairs, WarmupPairs, ct));
+        var pm2 = await MeasureAsync("PM2", Pm2Peer.MissingTools(install), () => Pm2Peer.RunAsync(pairs, WarmupPairs, install, ct));
         return new Result(supervisord, stopsAtStopWait, pm2);
     }
 

@@ -19,16 +19,23 @@ internal static class Pm2Peer
 
     private sealed record ScriptResult(string Version, double[] StartMs, double[] StopMs);
 
-    /// <summary>Why PM2 cannot be measured here, or null when node and npm are both on PATH.</summary>
-    public static string? MissingTools() =>
-        RepoPaths.OnPath("node") is null || RepoPaths.OnPath("npm") is null
-            ? "Node.js is not installed here (no `node` and `npm` on PATH), so PM2 cannot be installed and measured"
-            : null;
+    /// <summary>
+    /// Why PM2 cannot be measured here, or null when it can: node and npm on PATH, and, when it may not be installed
+    /// now, already in bench/peers/node_modules.
+    /// </summary>
+    public static string? MissingTools(bool install)
+    {
+        if (RepoPaths.OnPath("node") is null || RepoPaths.OnPath("npm") is null)
+            return "Node.js is not installed here (no `node` and `npm` on PATH), so PM2 cannot be installed and measured";
+        if (!install && !File.Exists(RepoPaths.InRepo("bench", "peers", "node_modules", "pm2", "package.json")))
+            return "--no-install, and PM2 is not in bench/peers/node_modules yet (`npm ci` in bench/peers installs it)";
+        return null;
+    }
 
-    public static async Task<PeerBenchmark.PeerRun> RunAsync(int pairs, int warmupPairs, CancellationToken ct)
+    public static async Task<PeerBenchmark.PeerRun> RunAsync(int pairs, int warmupPairs, bool install, CancellationToken ct)
     {
         var peers = RepoPaths.InRepo("bench", "peers");
-        await InstallAsync(peers);
+        if (install) await InstallAsync(peers);
         var home = Directory.CreateTempSubdirectory("bluezero-bench-pm2-");
         try
         {
