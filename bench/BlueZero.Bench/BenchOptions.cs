@@ -28,6 +28,8 @@ internal sealed record BenchOptions(
     int FollowerRounds,
     int IngestEvents,
     bool Smoke,
+    bool Publish,
+    bool Install,
     string? Note,
     string? LogDirectory,
     string OutputPath,
@@ -54,10 +56,12 @@ internal sealed record BenchOptions(
         usage: dotnet run -c Release --project bench/BlueZero.Bench -- [options]
 
         Starts a BlueZero hub and process-manager nodes as separate processes on 127.0.0.1 and measures them through
-        the hub's HTTP front door, beside a bare Process.Start floor and, when installed, supervisord. Writes Markdown.
+        the hub's HTTP front door, beside a bare Process.Start floor and, when installed, supervisord and PM2. Writes Markdown.
 
         Sections (in this order):
           floor            Process.Start + Kill + WaitForExit of /bin/sleep 30 in this process
+          start-path       the node's start pieces (launch with output captured and discarded, /proc read, event
+                           journal append) in this process: wall time, thread CPU time and bytes allocated per call
           latency          sequential start/query/list/stop (wait) through the hub to a remote node; query and list
                            with 10 processes on the node
           throughput       start+stop pairs per second through the hub over 3 nodes, per number of clients, with the
@@ -68,12 +72,13 @@ internal sealed record BenchOptions(
           event-ingest     events a second the hub stores, shipped in batches by a cluster member as nodes do
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
-          peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)
+          peer             supervisord's start/stop through XML-RPC and PM2's through its API, beside ours and the
+                           floor (each skipped when not installed: supervisord, or node and npm for PM2)
 
         Options:
           --sections LIST          comma-separated sections to run (default: all)
-          --requests N             samples per series in floor, latency and peer (1 to 1000, default 1000;
-                                   peer takes at most 200)
+          --requests N             samples per series in floor, start-path, latency and peer (1 to 1000, default 1000;
+                                   supervisord takes at most 200)
           --clients LIST           client counts for throughput (each 1 to 64, default 1,4,16,64)
           --pairs N                start+stop pairs per throughput level (1 to 100000, default 2000)
           --process-counts LIST    sizes for many-processes (each 1 to 10000, default 1000,5000,10000)
@@ -88,6 +93,10 @@ internal sealed record BenchOptions(
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines,
                                    2000 events ingested
+          --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
+                                   ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
+          --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
+                                   (the test suite's smoke run passes both: no network, no publish step)
           --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
           --logs DIR               also write everything each hub, node and supervisord prints to DIR/NAME-PID.log
           --out PATH               where to write the Markdown results (default: bench/RESULTS.md in the repository)
@@ -97,7 +106,7 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, Smoke: false, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
@@ -121,6 +130,16 @@ internal sealed record BenchOptions(
                     return options with { ShowHelp = true };
                 }
                 if (flag == "--smoke") continue;
+                if (flag == "--no-publish")
+                {
+                    options = options with { Publish = false };
+                    continue;
+                }
+                if (flag == "--no-install")
+                {
+                    options = options with { Install = false };
+                    continue;
+                }
                 if (!flag.StartsWith("--", StringComparison.Ordinal)) throw new FormatException($"unknown argument: {flag}");
                 if (i + 1 >= args.Count) throw new FormatException($"{flag} needs a value");
                 var value = args[++i];
@@ -151,7 +170,7 @@ internal sealed record BenchOptions(
             return null;
         }
         error = null;
-        return options.OutputPath.Length > 0 ? options : options with { OutputPath = DefaultOutputPath() };
+        return options.OutputPath.Length > 0 ? options : options with { OutputPath = RepoPaths.InRepo("bench", "RESULTS.md") };
     }
 
     private static int Int(string flag, string value, int min, int max) =>
@@ -173,13 +192,4 @@ internal sealed record BenchOptions(
         "discard" => ManyOutput.Discard,
         _ => throw new FormatException($"--many-output must be omit or discard, not '{value}'"),
     };
-
-    /// <summary>bench/RESULTS.md of the repository that holds this build, else under the current directory.</summary>
-    private static string DefaultOutputPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BlueZero.sln")))
-                return Path.Combine(dir.FullName, "bench", "RESULTS.md");
-        return Path.GetFullPath(Path.Combine("bench", "RESULTS.md"));
-    }
 }

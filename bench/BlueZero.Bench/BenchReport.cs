@@ -8,6 +8,7 @@ internal sealed record BenchReport(
     BenchOptions Options,
     int WarmupCycles,
     SectionOutcome<FloorBenchmark.Result> Floor,
+    SectionOutcome<StartPathBenchmark.Result> StartPath,
     SectionOutcome<LatencyBenchmark.Result> Latency,
     SectionOutcome<ThroughputBenchmark.Result> Throughput,
     SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
@@ -25,6 +26,7 @@ internal sealed record BenchReport(
     public (TimeSpan Elapsed, bool Failed) Timing(BenchSection section) => section switch
     {
         BenchSection.Floor => (Floor.Elapsed, Floor.Failed),
+        BenchSection.StartPath => (StartPath.Elapsed, StartPath.Failed),
         BenchSection.Latency => (Latency.Elapsed, Latency.Failed),
         BenchSection.Throughput => (Throughput.Elapsed, Throughput.Failed),
         BenchSection.ManyProcesses => (ManyProcesses.Elapsed, ManyProcesses.Failed),

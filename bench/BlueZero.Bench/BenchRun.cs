@@ -40,6 +40,7 @@ internal static class BenchRun
         var runner = new SectionRunner(options.Sections, ct);
 
         SectionOutcome<FloorBenchmark.Result> floor;
+        SectionOutcome<StartPathBenchmark.Result> startPath;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
         SectionOutcome<PeerBenchmark.Result> peer;
@@ -47,19 +48,17 @@ internal static class BenchRun
         {
             floor = await runner.RunAsync(BenchSection.Floor, section => Task.FromResult(FloorBenchmark.Run(
                 MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, WarmupCycles, section)));
+            startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
-                section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, section));
-            peer = SupervisordPeer.FindExecutable() is { } supervisord
-                ? await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(supervisord, options.Requests, section))
-                : runner.Skip<PeerBenchmark.Result>(BenchSection.Peer,
-                    "supervisord is not installed here (no `supervisord` on PATH; `apt-get install -y supervisor` provides it)");
+                section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
+            peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, options.Install, section));
         }
         finally
         {
             SweepLeftovers(notes);
         }
-        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, meshOutcomes.Latency,
+        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
             meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }

@@ -4,6 +4,7 @@ namespace BlueZero.Bench;
 internal enum BenchSection
 {
     Floor,
+    StartPath,
     Latency,
     Throughput,
     ManyProcesses,
@@ -23,6 +24,7 @@ internal static class BenchSections
     public static string Flag(this BenchSection section) => section switch
     {
         BenchSection.Floor => "floor",
+        BenchSection.StartPath => "start-path",
         BenchSection.Latency => "latency",
         BenchSection.Throughput => "throughput",
         BenchSection.ManyProcesses => "many-processes",
@@ -38,11 +40,12 @@ internal static class BenchSections
     public static string Heading(this BenchSection section) => section switch
     {
         BenchSection.Floor => "## Floor: bare Process.Start",
+        BenchSection.StartPath => "## Start path, piece by piece (thread CPU and allocations)",
         BenchSection.Latency => "## Latency through the hub to a remote node",
         BenchSection.Throughput => "## Throughput: start+stop pairs with concurrent clients",
         BenchSection.ManyProcesses => "## Many processes on one node",
         BenchSection.ManyNodes => "## Many nodes",
-        BenchSection.Peer => "## Peer: supervisord",
+        BenchSection.Peer => "## Peers: supervisord and PM2",
         BenchSection.Readopt => "## Re-adoption after a node crash",
         BenchSection.Followers => "## Output followers and a chatty process",
         BenchSection.EventIngest => "## Event ingest at the hub",
@@ -56,11 +59,12 @@ internal static class BenchSections
     public static TimeSpan Deadline(this BenchSection section) => section switch
     {
         BenchSection.Floor => TimeSpan.FromMinutes(2),
+        BenchSection.StartPath => TimeSpan.FromMinutes(5),
         BenchSection.Latency => TimeSpan.FromMinutes(10),
         BenchSection.Throughput => TimeSpan.FromMinutes(15),
         BenchSection.ManyProcesses => TimeSpan.FromMinutes(20),
         BenchSection.ManyNodes => TimeSpan.FromMinutes(20),
-        BenchSection.Peer => TimeSpan.FromMinutes(10),
+        BenchSection.Peer => TimeSpan.FromMinutes(15),
         BenchSection.Readopt => TimeSpan.FromMinutes(10),
         BenchSection.Followers => TimeSpan.FromMinutes(10),
         BenchSection.EventIngest => TimeSpan.FromMinutes(5),

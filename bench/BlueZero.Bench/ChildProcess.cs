@@ -65,7 +65,8 @@ internal sealed class ChildProcess : IDisposable
     /// signal meant for the group of a hub or node (Ctrl-C in a terminal, a kill(-pgid) or kill(0) gone astray)
     /// never reaches the benchmark, which stops everything it started itself, in order.
     /// </summary>
-    public static ChildProcess Start(string name, string program, IReadOnlyList<string> args, string workingDirectory, string? readyPrefix = null)
+    public static ChildProcess Start(string name, string program, IReadOnlyList<string> args, string workingDirectory, string? readyPrefix = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = File.Exists(Setsid) ? new ProcessStartInfo(Setsid, [program, .. args]) : new ProcessStartInfo(program, args);
         info.UseShellExecute = false;
@@ -78,6 +79,8 @@ internal sealed class ChildProcess : IDisposable
         // Process tables go to a per-run temporary directory, never under the user's home (an explicit --data-dir wins).
         info.Environment["XDG_STATE_HOME"] = StateHome;
         info.Environment[RunMarkerVariable] = RunId;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
 
         var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true }, readyPrefix);
         child._process.OutputDataReceived += (_, e) => child.OnLine(e.Data, fromStdout: true);
@@ -100,9 +103,10 @@ internal sealed class ChildProcess : IDisposable
         using var exitedOrLate = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var delay = Task.Delay(timeout, exitedOrLate.Token);
         var exited = _process.WaitForExitAsync(exitedOrLate.Token);
-        var first = await Task.WhenAny(_readyLine.Task, exited, delay);
+        await Task.WhenAny(_readyLine.Task, exited, delay);
         await exitedOrLate.CancelAsync();
-        if (first == _readyLine.Task) return await _readyLine.Task;
+        // A program that prints its line and exits at once may be seen exiting first: its output is drained before.
+        if (_readyLine.Task.IsCompleted) return await _readyLine.Task;
         ct.ThrowIfCancellationRequested();
         throw new BenchmarkException(HasExited
             ? $"{Name} exited with code {_process.ExitCode} before it was ready{Tail()}"
@@ -114,6 +118,17 @@ internal sealed class ChildProcess : IDisposable
     {
         if (HasExited) throw new BenchmarkException($"{Name} exited unexpectedly with code {_process.ExitCode}{Tail()}");
     }
+
+    /// <summary>The exit code of a program that is meant to end by itself; fails if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitCodeAsync(TimeSpan timeout)
+    {
+        if (!await WaitForExitAsync(timeout))
+            throw new BenchmarkException($"{Name} did not finish within {timeout.TotalSeconds} s{Tail()}");
+        return _process.ExitCode;
+    }
+
+    /// <summary>The last lines it printed, for an error message.</summary>
+    public string LastOutput => Tail();
 
     /// <summary>SIGTERM, then SIGKILL if it is still running after <paramref name="grace"/>. Returns what happened.</summary>
     public async Task<string> StopAsync(TimeSpan grace)

@@ -200,9 +200,9 @@ internal sealed class HubClient : IDisposable
     /// Polls GET /hosts until <paramref name="host"/> is listed with status "up"; returns how long that took.
     /// <paramref name="checkAlive"/> throws if the processes under test died meanwhile.
     /// </summary>
-    public async Task<TimeSpan> WaitForHostUpAsync(string host, TimeSpan timeout, Action checkAlive, CancellationToken ct)
+    public async Task<TimeSpan> WaitForHostUpAsync(string host, TimeSpan timeout, Action checkAlive, CancellationToken ct, TimeSpan? interval = null)
     {
-        var up = await WaitForHostsUpAsync([host], timeout, PollInterval, checkAlive, ct);
+        var up = await WaitForHostsUpAsync([host], timeout, interval ?? PollInterval, checkAlive, ct);
         return up.All
             ? up.Elapsed
             : throw new BenchmarkException($"{host} was not 'up' in GET /hosts within {timeout.TotalSeconds} s; last reply: {up.LastSeen}");

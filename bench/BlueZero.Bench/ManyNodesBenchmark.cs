@@ -66,24 +66,99 @@ internal sealed class ManyNodesBenchmark(RunNotes notes)
         public bool AllUp => Up == Nodes;
     }
 
-    public sealed record Result(IReadOnlyList<Level> Levels);
+    /// <summary>Cold starts of one node per build, alternating, each a fresh process with a fresh host_name.</summary>
+    public const int ColdStartRounds = 3;
 
-    public async Task<Result> RunAsync(IReadOnlyList<int> sizes, int samples, CancellationToken ct)
+    public static readonly TimeSpan ColdStartPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// One node's cold start on an idle hub, milliseconds from launching `dotnet DLL` until its ready line and until
+    /// GET /hosts lists it "up", with the JIT build and with the ReadyToRun build (null when it could not be published).
+    /// </summary>
+    public sealed record ColdStarts(LatencyStats JitReady, LatencyStats JitUp, LatencyStats? R2rReady, LatencyStats? R2rUp);
+
+    /// <summary>
+    /// <see cref="Build"/> says which binaries the sizes ran; <see cref="PublishS"/> how long publishing them took, or
+    /// <see cref="PublishFailure"/> why the JIT build was used instead.
+    /// </summary>
+    public sealed record Result(IReadOnlyList<Level> Levels, string Build, double? PublishS, string? PublishFailure, ColdStarts? Cold);
+
+    /// <param name="publish">Whether to publish and run the ReadyToRun build; without, the JIT build next to the benchmark runs.</param>
+    public async Task<Result> RunAsync(IReadOnlyList<int> sizes, int samples, bool publish, CancellationToken ct)
     {
+        var (build, publishS, publishFailure) = (ReleaseBuild.NextToBench, (double?)null, publish ? null : "--no-publish");
+        if (publish)
+        {
+            try
+            {
+                var (published, took) = await ReleaseBuild.PublishAsync(ct);
+                (build, publishS) = (published, took.TotalSeconds);
+            }
+            catch (BenchmarkException ex)
+            {
+                Log.Info($"many-nodes: no ReadyToRun build, using the JIT build: {ex.Message}");
+                publishFailure = ex.Message;
+            }
+        }
+        var cold = await MeasureColdStartsAsync(build == ReleaseBuild.NextToBench ? null : build, ct);
         var levels = new List<Level>();
         foreach (var size in sizes)
-            levels.Add(await RunLevelAsync(size, samples, ct));
-        return new Result(levels);
+            levels.Add(await RunLevelAsync(size, samples, build, ct));
+        return new Result(levels, build.Description, publishS, publishFailure, cold);
     }
 
-    private async Task<Level> RunLevelAsync(int size, int samples, CancellationToken ct)
+    /// <summary>One node at a time on an idle hub of the ReadyToRun build (else the JIT one): JIT node, then R2R node, per round.</summary>
+    private async Task<ColdStarts?> MeasureColdStartsAsync(ReleaseBuild? r2r, CancellationToken ct)
+    {
+        Log.Info($"many-nodes: {ColdStartRounds} cold start(s) of one node per build");
+        await using var mesh = await MeshUnderTest.StartAsync(HubHostId, localNode: false, ct, r2r);
+        using var hub = new HubClient(mesh.HubHttp);
+        var (jitReady, jitUp, r2rReady, r2rUp) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        try
+        {
+            for (var round = 1; round <= ColdStartRounds; round++)
+            {
+                var (ready, up) = await ColdStartAsync(mesh, hub, $"bench-cold-jit-{round}", ReleaseBuild.NextToBench, ct);
+                (jitReady, jitUp) = ([.. jitReady, ready], [.. jitUp, up]);
+                if (r2r is null) continue;
+                (ready, up) = await ColdStartAsync(mesh, hub, $"bench-cold-r2r-{round}", r2r, ct);
+                (r2rReady, r2rUp) = ([.. r2rReady, ready], [.. r2rUp, up]);
+            }
+        }
+        finally
+        {
+            notes.Add($"many-nodes (cold starts): shutdown: {await mesh.StopAsync()}");
+        }
+        return new ColdStarts(LatencyStats.From("JIT: ready line", jitReady), LatencyStats.From("JIT: up", jitUp),
+            r2r is null ? null : LatencyStats.From("R2R: ready line", r2rReady), r2r is null ? null : LatencyStats.From("R2R: up", r2rUp));
+    }
+
+    private async Task<(double ReadyMs, double UpMs)> ColdStartAsync(MeshUnderTest mesh, HubClient hub, string hostId, ReleaseBuild build,
+        CancellationToken ct)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        using var node = mesh.LaunchNode($"node {hostId}", hostId, build: build);
+        try
+        {
+            await node.WaitForReadyLineAsync(AllUpTimeLimit, ct);
+            var readyMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            await hub.WaitForHostUpAsync(hostId, AllUpTimeLimit, node.ThrowIfExited, ct, ColdStartPollInterval);
+            return (readyMs, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+        finally
+        {
+            notes.Add($"many-nodes (cold start {hostId}): shutdown: {await node.StopAsync(TimeSpan.FromSeconds(20))}");
+        }
+    }
+
+    private async Task<Level> RunLevelAsync(int size, int samples, ReleaseBuild build, CancellationToken ct)
     {
         Log.Info($"many-nodes: a hub and {size} nodes");
         var level = new Level(size);
         MeshUnderTest mesh;
         try
         {
-            mesh = await MeshUnderTest.StartAsync(HubHostId, localNode: false, ct);
+            mesh = await MeshUnderTest.StartAsync(HubHostId, localNode: false, ct, build);
         }
         catch (BenchmarkException ex)
         {

@@ -6,8 +6,19 @@ internal static class ManyNodesWriter
     public static void Render(Markdown md, SectionOutcome<ManyNodesBenchmark.Result> outcome, int samples)
     {
         if (md.Section(BenchSection.ManyNodes, outcome) is not { } many) return;
-        md.Line($"For each size a fresh hub (`--no-local-node`, so the nodes are exactly the ones launched) and N nodes (`dotnet BlueZero.ProcessManager.dll --host-id bench-mn-NNN --seed <hub> --cluster-port 0`), separate processes all launched at once on this machine.");
+        md.Line($"For each size a fresh hub (`--no-local-node`, so the nodes are exactly the ones launched) and N nodes (`dotnet BlueZero.ProcessManager.dll --host-id bench-mn-NNN --seed <hub> --cluster-port 0`), separate processes all launched at once on this machine. Hub and nodes run {many.Build}{(many.PublishS is { } s ? $", published by the benchmark at the start of this section in {s:F0} s with `{ReleaseBuild.PublishCommand}` for the hub and the node (docs/OPERATIONS.md)" : "")}{(many.PublishFailure is { } why ? $"; the ReadyToRun build was not used: {Markdown.FirstLine(why)}" : "")}.");
         md.Line();
+        if (many.Cold is { } cold)
+        {
+            md.Line($"**Cold start of one node**, before the sizes: on an idle hub of the same build, one node at a time, {ManyNodesBenchmark.ColdStartRounds} round(s) alternating the JIT build (next to the benchmark) and the ReadyToRun build; milliseconds from launching `dotnet BlueZero.ProcessManager.dll` until its ready line and until GET /hosts (polled every {ManyNodesBenchmark.ColdStartPollInterval.TotalMilliseconds:F0} ms) lists it \"up\":");
+            md.Line();
+            md.LatencyHeader();
+            md.LatencyRow("JIT build: launch to ready line", cold.JitReady);
+            md.LatencyRow("JIT build: launch to \"up\"", cold.JitUp);
+            md.LatencyRow("ReadyToRun build: launch to ready line", cold.R2rReady);
+            md.LatencyRow("ReadyToRun build: launch to \"up\"", cold.R2rUp);
+            md.Line();
+        }
         md.Line($"| nodes | up | launch to all \"up\" (s) | launch to settled (s) | cluster-wide `list_active_processes` median (ms) | p99 | cluster-wide `list_processes` median (ms) | p99 | hub RSS (MiB) | node RSS, median (MiB) | idle CPU % of one core: hub / all nodes (load average) | killed node: GET /hosts | after (s) | killed node: routed request | after (s) |");
         md.Line($"|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|--:|---|--:|");
         foreach (var l in many.Levels)

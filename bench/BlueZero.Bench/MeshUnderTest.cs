@@ -15,11 +15,13 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
 
     private readonly ChildProcess _hub;
+    private readonly ReleaseBuild _build;
     private string? _stopOutcome;
 
-    private MeshUnderTest(ChildProcess hub, Uri hubHttp, string clusterAddress, TimeSpan hubStartup)
+    private MeshUnderTest(ChildProcess hub, ReleaseBuild build, Uri hubHttp, string clusterAddress, TimeSpan hubStartup)
     {
         _hub = hub;
+        _build = build;
         HubHttp = hubHttp;
         ClusterAddress = clusterAddress;
         HubStartup = hubStartup;
@@ -34,18 +36,20 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts the hub and waits for its ready line. With <paramref name="localNode"/> it also hosts a process-manager
-    /// node under its own host_name, as it does by default.
+    /// node under its own host_name, as it does by default. The hub and its nodes run <paramref name="build"/>, by default
+    /// the build next to the benchmark.
     /// </summary>
-    public static async Task<MeshUnderTest> StartAsync(string hubHostId, bool localNode, CancellationToken ct)
+    public static async Task<MeshUnderTest> StartAsync(string hubHostId, bool localNode, CancellationToken ct, ReleaseBuild? build = null)
     {
+        build ??= ReleaseBuild.NextToBench;
         var t0 = Stopwatch.GetTimestamp();
         List<string> args = ["--host-id", hubHostId, "--http", "127.0.0.1:0", "--cluster-port", LowFreePort().ToString()];
         if (!localNode) args.Add("--no-local-node");
-        var hub = ChildProcess.StartDotnet("hub", Dll("BlueZero.Hub.dll"), args, ReadyPrefix);
+        var hub = ChildProcess.StartDotnet("hub", build.HubDll, args, ReadyPrefix);
         try
         {
             var (http, cluster) = ParseReadyLine(await hub.WaitForReadyLineAsync(ReadyTimeout, ct));
-            return new MeshUnderTest(hub, http, cluster, Stopwatch.GetElapsedTime(t0));
+            return new MeshUnderTest(hub, build, http, cluster, Stopwatch.GetElapsedTime(t0));
         }
         catch
         {
@@ -81,10 +85,11 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts a process-manager node with the hub as its seed and an ephemeral cluster port, <paramref name="extraArgs"/>
-    /// after its --host-id; its ready line is "BlueZero process-manager node ready: ...". The caller owns it.
+    /// after its --host-id; its ready line is "BlueZero process-manager node ready: ...". It runs the hub's build unless
+    /// <paramref name="build"/> says otherwise. The caller owns it.
     /// </summary>
-    public ChildProcess LaunchNode(string name, string hostId, IReadOnlyList<string>? extraArgs = null) =>
-        ChildProcess.StartDotnet(name, Dll("BlueZero.ProcessManager.dll"),
+    public ChildProcess LaunchNode(string name, string hostId, IReadOnlyList<string>? extraArgs = null, ReleaseBuild? build = null) =>
+        ChildProcess.StartDotnet(name, (build ?? _build).NodeDll,
             ["--host-id", hostId, "--seed", ClusterAddress, "--cluster-port", "0", .. extraArgs ?? []], NodeReadyPrefix);
 
     /// <summary>Throws if the hub has ended.</summary>
@@ -102,8 +107,6 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
         await StopAsync();
         _hub.Dispose();
     }
-
-    private static string Dll(string name) => Path.Combine(AppContext.BaseDirectory, name);
 
     /// <summary>"BlueZero hub ready: host_name=H http=http://127.0.0.1:P cluster=akka.tcp://bluezero@127.0.0.1:Q local_node=on".</summary>
     private static (Uri Http, string Cluster) ParseReadyLine(string line)

@@ -5,7 +5,7 @@ namespace BlueZero.Bench;
 /// <summary>
 /// The measured requests against one host of the mesh, all sequential: warm-up start/stop pairs; N queries and N
 /// listings with 10 processes running on the host; then N starts (the processes keep running), N queries, N
-/// listings with those N processes running, and N waiting stops.
+/// listings with those N processes running, and N waiting stops; then N starts with output discarded, each stopped.
 /// Remembers every pid it started; clean-up also finds, through <paramref name="runMarker"/> (an environment entry
 /// that the managed processes inherit from the node), any whose start reply never arrived.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
 
     public sealed record Result(LatencyStats Start, LatencyStats Query, LatencyStats List, LatencyStats Stop,
         int MinListed, int MaxListed, int NotRunningAtQuery, IReadOnlyDictionary<string, int> Exits,
-        LatencyStats QuerySmallHost, LatencyStats ListSmallHost);
+        LatencyStats QuerySmallHost, LatencyStats ListSmallHost, LatencyStats StartDiscard);
 
     public async Task<Result> RunAsync(int count, int warmupPairs, CancellationToken ct)
     {
@@ -64,6 +64,8 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
             stopMs.Add(ms);
         }
 
+        var startDiscardMs = await StartAndStopDiscardingAsync(count, ct);
+
         return new Result(
             LatencyStats.From("start_process", startMs),
             LatencyStats.From("query_process_status", queryMs),
@@ -71,7 +73,27 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
             LatencyStats.From("stop_process (wait)", stopMs),
             minListed, maxListed, notRunning, exits,
             LatencyStats.From("query_process_status (10 running)", querySmall),
-            LatencyStats.From("list_active_processes (10 running)", listSmall));
+            LatencyStats.From("list_active_processes (10 running)", listSmall),
+            LatencyStats.From("start_process (output discard)", startDiscardMs));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> starts with "output":"discard" (no pipes, no output log), each stopped (wait, not
+    /// measured) before the next: what capturing output, the default, adds to a start.
+    /// </summary>
+    private async Task<List<double>> StartAndStopDiscardingAsync(int count, CancellationToken ct)
+    {
+        Log.Info($"{count} x start_process with \"output\":\"discard\", each then stopped");
+        var startMs = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var started = await hub.TryStartProcessAsync(host, SleepArgv, "discard", ct);
+            if (started.Pid is not { } pid) throw new BenchmarkException($"start_process with output discard was refused: {started.Error}");
+            _started.Add(pid);
+            startMs.Add(started.Ms);
+            await StopAsync(pid, ct);
+        }
+        return startMs;
     }
 
     /// <summary>Starts 10 processes, queries them in turn and lists them, <paramref name="count"/> times each, then stops them.</summary>

@@ -4,7 +4,7 @@ namespace BlueZero.Bench;
 
 /// <summary>
 /// Benchmark harness: a bare Process.Start floor, then real hubs and nodes driven through the hub's HTTP front door,
-/// and supervisord beside them when installed. Prints a Markdown summary and writes it to bench/RESULTS.md (or --out).
+/// and supervisord and PM2 beside them when installed. Prints a Markdown summary and writes it to bench/RESULTS.md (or --out).
 /// Exit code: 0 when every chosen section ran, 1 when one failed (the results still say which and why), 2 for a
 /// usage error, 130 when interrupted.
 /// </summary>

@@ -25,11 +25,12 @@ internal static class ResultsWriter
         md.Line($"- Load average (1 / 5 / 15 min): {m.LoadAtStart} at the start, {report.LoadAtEnd} at the end (other work on the machine adds noise)");
         md.Line($"- Kernel: Linux {m.Kernel} ({m.Os})");
         md.Line($"- .NET: {m.Dotnet}; build configuration: {m.Configuration} (benchmark, hub and nodes)");
-        md.Line($"- Options: {(o.Smoke ? "`--smoke`, " : "")}sections {string.Join(", ", BenchSections.All.Where(o.Sections.Contains).Select(s => s.Flag()))}; {o.Requests} requests per series (floor, latency; peer at most {PeerBenchmark.MaxPairs}); clients {string.Join(", ", o.Clients)} with {o.Pairs} pairs each; processes {string.Join(", ", o.ProcessCounts)}; nodes {string.Join(", ", o.NodeCounts)}; {o.Samples} samples per size; {o.ReadoptEntries} re-adopted entries, {o.ReadoptCycles} crash(es); {o.FollowerRounds} follower round(s) of {o.FollowerLines} lines; {o.IngestEvents} events ingested; many-processes output {o.ManyOutput.ToString().ToLowerInvariant()}");
+        md.Line($"- Options: {(o.Smoke ? "`--smoke`, " : "")}sections {string.Join(", ", BenchSections.All.Where(o.Sections.Contains).Select(s => s.Flag()))}; {o.Requests} requests per series (floor, start-path, latency; supervisord at most {PeerBenchmark.MaxSupervisordPairs}); clients {string.Join(", ", o.Clients)} with {o.Pairs} pairs each; processes {string.Join(", ", o.ProcessCounts)}; nodes {string.Join(", ", o.NodeCounts)}; {o.Samples} samples per size; {o.ReadoptEntries} re-adopted entries, {o.ReadoptCycles} crash(es); {o.FollowerRounds} follower round(s) of {o.FollowerLines} lines; {o.IngestEvents} events ingested; many-processes output {o.ManyOutput.ToString().ToLowerInvariant()}");
         md.Line($"- Latencies are in milliseconds unless a column says otherwise. Percentiles by nearest rank: pXX is the smallest sample that is at least XX % of the samples (median = p50). \"first sample\" is the first measured request after any warm-up; \"slowest sample\" is the position (1-based) of the max in its series.");
         md.Line();
         GoalsWriter.Render(md, report);
         FloorWriter.Render(md, report.Floor, report.WarmupCycles);
+        StartPathWriter.Render(md, report.StartPath);
         LatencyWriter.Render(md, report.Latency, report.Floor.Result);
         ThroughputWriter.Render(md, report.Throughput);
         ManyProcessesWriter.Render(md, report.ManyProcesses, o.Samples);
@@ -37,7 +38,7 @@ internal static class ResultsWriter
         FollowersWriter.Render(md, report.Followers);
         EventIngestWriter.Render(md, report.EventIngest);
         ManyNodesWriter.Render(md, report.ManyNodes, o.Samples);
-        PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload);
+        PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload, report.Floor.Result);
         md.Line($"## Run notes and clean-up");
         md.Line();
         foreach (var section in BenchSections.All.Where(o.Sections.Contains))
@@ -54,14 +55,10 @@ internal static class ResultsWriter
     /// </summary>
     private static void AppendProfileNotes(Markdown md)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var notes = Path.Combine(dir.FullName, "bench", "PROFILE.md");
-            if (!File.Exists(notes)) continue;
-            md.Line();
-            md.Raw(File.ReadAllText(notes));
-            return;
-        }
+        var notes = RepoPaths.InRepo("bench", "PROFILE.md");
+        if (!File.Exists(notes)) return;
+        md.Line();
+        md.Raw(File.ReadAllText(notes));
     }
 
     private static string SectionTime(BenchReport r, BenchSection section)

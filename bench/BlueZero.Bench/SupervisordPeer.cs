@@ -36,10 +36,7 @@ internal sealed class SupervisordPeer : IAsyncDisposable
     public XmlRpcClient Rpc { get; }
 
     /// <summary>supervisord on PATH, or null when it is not installed.</summary>
-    public static string? FindExecutable() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-        .Select(dir => Path.Combine(dir, "supervisord"))
-        .FirstOrDefault(File.Exists);
+    public static string? FindExecutable() => RepoPaths.OnPath("supervisord");
 
     public static async Task<SupervisordPeer> StartAsync(string executable, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// The benchmark harness (bench/BlueZero.Bench) runs end to end with --smoke: real hubs, nodes and (when installed)
-/// supervisord, at tiny sizes. Only that it finishes cleanly and writes every section is checked, not the figures.
+/// supervisord and PM2, at tiny sizes; without publishing the ReadyToRun build or running `npm ci` (no network). Only that it finishes cleanly and writes every section is checked, not the figures.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class BenchHarnessSmokeTests
@@ -20,6 +20,7 @@ public sealed class BenchHarnessSmokeTests
     [
         "## Goals",
         "## Floor: bare Process.Start",
+        "## Start path, piece by piece (thread CPU and allocations)",
         "## Latency through the hub to a remote node",
         "## Throughput: start+stop pairs with concurrent clients",
         "## Many processes on one node",
@@ -27,7 +28,7 @@ public sealed class BenchHarnessSmokeTests
         "## Output followers and a chatty process",
         "## Event ingest at the hub",
         "## Many nodes",
-        "## Peer: supervisord",
+        "## Peers: supervisord and PM2",
         "## Run notes and clean-up",
     ];
 
@@ -51,7 +52,7 @@ public sealed class BenchHarnessSmokeTests
         {
             var results = Path.Combine(workDir.FullName, "results.md");
 
-            var (exitCode, output) = await RunBench(["--smoke", "--out", results], workDir.FullName);
+            var (exitCode, output) = await RunBench(["--smoke", "--no-publish", "--no-install", "--out", results], workDir.FullName);
 
             Assert.True(exitCode == 0, $"the harness exited with {exitCode}:\n{output}");
             var lines = (await File.ReadAllTextAsync(results)).Split('\n');
