@@ -10,6 +10,7 @@ internal static class BenchRun
 {
     private const string HubHostId = "bench-hub";
     private const string ReadoptHostId = "bench-readopt";
+    private const string MetricsHubHostId = "bench-metrics-hub";
     private const int WarmupCycles = 10;
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
@@ -42,6 +43,7 @@ internal static class BenchRun
         SectionOutcome<FloorBenchmark.Result> floor;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
+        SectionOutcome<MetricsScrapeBenchmark.Result> metricsScrape;
         SectionOutcome<PeerBenchmark.Result> peer;
         try
         {
@@ -50,6 +52,7 @@ internal static class BenchRun
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, section));
+            metricsScrape = await runner.RunAsync(BenchSection.MetricsScrape, section => RunMetricsScrapeAsync(options, notes, section));
             peer = SupervisordPeer.FindExecutable() is { } supervisord
                 ? await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(supervisord, options.Requests, section))
                 : runner.Skip<PeerBenchmark.Result>(BenchSection.Peer,
@@ -60,7 +63,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -105,6 +108,20 @@ internal static class BenchRun
                 notes.Add($"shutdown: {await mesh.StopAsync()}");
                 await mesh.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>A hub of its own, without a local node, so that the hosts scraped are exactly the nodes started.</summary>
+    private static async Task<MetricsScrapeBenchmark.Result> RunMetricsScrapeAsync(BenchOptions options, RunNotes notes, CancellationToken ct)
+    {
+        await using var mesh = await MeshUnderTest.StartAsync(MetricsHubHostId, localNode: false, ct);
+        try
+        {
+            return await new MetricsScrapeBenchmark(mesh, notes).RunAsync(options.ScrapeHosts, options.ScrapeProcesses, options.Samples, ct);
+        }
+        finally
+        {
+            notes.Add($"metrics-scrape: shutdown: {await mesh.StopAsync()}");
         }
     }
 
