@@ -16,6 +16,7 @@ internal sealed record BenchReport(
     SectionOutcome<FollowersBenchmark.Result> Followers,
     SectionOutcome<EventIngestBenchmark.Result> EventIngest,
     SectionOutcome<ManyNodesBenchmark.Result> ManyNodes,
+    SectionOutcome<MetricsScrapeBenchmark.Result> MetricsScrape,
     SectionOutcome<PeerBenchmark.Result> Peer,
     string LoadAtEnd,
     IReadOnlyList<string> Notes)
@@ -34,6 +35,7 @@ internal sealed record BenchReport(
         BenchSection.Followers => (Followers.Elapsed, Followers.Failed),
         BenchSection.EventIngest => (EventIngest.Elapsed, EventIngest.Failed),
         BenchSection.ManyNodes => (ManyNodes.Elapsed, ManyNodes.Failed),
+        BenchSection.MetricsScrape => (MetricsScrape.Elapsed, MetricsScrape.Failed),
         BenchSection.Peer => (Peer.Elapsed, Peer.Failed),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };

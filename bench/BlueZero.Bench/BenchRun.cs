@@ -10,6 +10,7 @@ internal static class BenchRun
 {
     private const string HubHostId = "bench-hub";
     private const string ReadoptHostId = "bench-readopt";
+    private const string MetricsHubHostId = "bench-metrics-hub";
     private const int WarmupCycles = 10;
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
@@ -43,6 +44,7 @@ internal static class BenchRun
         SectionOutcome<StartPathBenchmark.Result> startPath;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
+        SectionOutcome<MetricsScrapeBenchmark.Result> metricsScrape;
         SectionOutcome<PeerBenchmark.Result> peer;
         try
         {
@@ -52,6 +54,7 @@ internal static class BenchRun
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
+            metricsScrape = await runner.RunAsync(BenchSection.MetricsScrape, section => RunMetricsScrapeAsync(options, notes, section));
             peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, options.Install, section));
         }
         finally
@@ -59,7 +62,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -104,6 +107,20 @@ internal static class BenchRun
                 notes.Add($"shutdown: {await mesh.StopAsync()}");
                 await mesh.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>A hub of its own, without a local node, so that the hosts scraped are exactly the nodes started.</summary>
+    private static async Task<MetricsScrapeBenchmark.Result> RunMetricsScrapeAsync(BenchOptions options, RunNotes notes, CancellationToken ct)
+    {
+        await using var mesh = await MeshUnderTest.StartAsync(MetricsHubHostId, localNode: false, ct);
+        try
+        {
+            return await new MetricsScrapeBenchmark(mesh, notes).RunAsync(options.ScrapeHosts, options.ScrapeProcesses, options.Samples, ct);
+        }
+        finally
+        {
+            notes.Add($"metrics-scrape: shutdown: {await mesh.StopAsync()}");
         }
     }
 

@@ -12,6 +12,7 @@ internal enum BenchSection
     Followers,
     EventIngest,
     ManyNodes,
+    MetricsScrape,
     Peer,
 }
 
@@ -33,6 +34,7 @@ internal static class BenchSections
         BenchSection.Readopt => "readopt",
         BenchSection.Followers => "followers",
         BenchSection.EventIngest => "event-ingest",
+        BenchSection.MetricsScrape => "metrics-scrape",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -49,6 +51,7 @@ internal static class BenchSections
         BenchSection.Readopt => "## Re-adoption after a node crash",
         BenchSection.Followers => "## Output followers and a chatty process",
         BenchSection.EventIngest => "## Event ingest at the hub",
+        BenchSection.MetricsScrape => "## GET /metrics of a large mesh",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -68,6 +71,7 @@ internal static class BenchSections
         BenchSection.Readopt => TimeSpan.FromMinutes(10),
         BenchSection.Followers => TimeSpan.FromMinutes(10),
         BenchSection.EventIngest => TimeSpan.FromMinutes(5),
+        BenchSection.MetricsScrape => TimeSpan.FromMinutes(20),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 

@@ -71,6 +71,21 @@ internal static class GoalsWriter
         yield return ingest is null
             ? new Goal("issue 14: event ingest at the hub ≥ 20,000 events/s", Missing("event-ingest", r.EventIngest), null)
             : new Goal("issue 14: event ingest at the hub ≥ 20,000 events/s", $"{ingest.EventsPerSecond:F0} events/s", ingest.EventsPerSecond >= 20_000);
+        foreach (var goal in MetricsScrape(r)) yield return goal;
+    }
+
+    /// <summary>Issue 20's requirement: both figures of one metrics-scrape run.</summary>
+    private static IEnumerable<Goal> MetricsScrape(BenchReport r)
+    {
+        var s = r.MetricsScrape.Result;
+        var missing = Missing("metrics-scrape", r.MetricsScrape);
+        var mesh = s is null ? "" : $" ({s.Hosts} hosts, {s.Processes} processes)";
+        yield return AtMost("issue 20: GET /metrics of 10 hosts and 10,000 processes answers in ≤ 50 ms", s?.Scrape.Median, 50, Ms, missing,
+            s is null ? "" : $" median, p99 {Ms(s.Scrape.P99)}{mesh}", countable: s is { Hosts: >= 10, Processes: >= 10_000 });
+        yield return AtMost("issue 20: a scrape every 15 s costs the hub ≤ 1 % CPU", s?.HubCostPercent, 1,
+            v => string.Create(CultureInfo.InvariantCulture, $"{v:F3} % of one core"), missing,
+            s is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({s.HubCpuMsPerScrape:F2} ms CPU per scrape){mesh}"),
+            countable: s is { Hosts: >= 10, Processes: >= 10_000 });
     }
 
     /// <summary>Issue 4's requirement, measured here too.</summary>

@@ -237,6 +237,14 @@ internal sealed class HubClient : IDisposable
         }
     }
 
+    /// <summary>GET of a text page (e.g. "metrics"), timed from sending to having read the whole body.</summary>
+    public async Task<(string Body, double Ms)> GetTextAsync(string path, CancellationToken ct)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var body = await _http.GetStringAsync(path, ct);
+        return (body, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static JsonObject StartBody(IReadOnlyList<string> argv) =>

@@ -38,6 +38,10 @@ var builder = WebApplication.CreateSlimBuilder();
 // has loggers of its own).
 using var storeLoggers = LoggerFactory.Create(ConsoleLogging.Configure);
 await using var events = EventStore.Open(setup.ProcessManager.DataDirectory, hub.Events, storeLoggers);
+// Read before anything is stored: the counters of GET /metrics count what is stored from here on.
+var storedBeforeStart = events.LastSeq();
+var metricsRegistry = HubMetrics.DefaultRegistryWithRuntimeMetrics();
+var metrics = new HubMetrics(metricsRegistry, hub.MetricsPerProcessName);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(hub.Http, listen =>
@@ -63,6 +67,8 @@ builder.Services.AddSingleton(hub);
 builder.Services.AddSingleton(new UiSessions(hub.SessionLifetime, TimeProvider.System));
 builder.Services.AddSingleton<FleetSnapshots>();
 builder.Services.AddHostedService(services => services.GetRequiredService<FleetSnapshots>());
+builder.Services.AddHostedService(services =>
+    new MeshEventCounterFeed(events, metrics.Events, storedBeforeStart, services.GetRequiredService<ILogger<MeshEventCounterFeed>>()));
 builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 {
     akka.AddHocon(setup.AkkaConfig, HoconAddMode.Prepend);
@@ -79,10 +85,6 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
 });
 
 var app = builder.Build();
-var metricsRegistry = HubMetrics.DefaultRegistryWithRuntimeMetrics();
-var metrics = new HubMetrics(metricsRegistry, hub.MetricsPerProcessName);
-// The process counters (metrics.Events) are fed from the event history's live feed once it exists (issue 14): subscribe
-// it here, calling metrics.Events.Record for every stored event.
 FrontDoor.Map(app, hub, HubModule.Timeouts(hub, setup.ProcessManager.FullStopTime), setup.Cluster.HostName, metrics, metricsRegistry, events);
 try
 {

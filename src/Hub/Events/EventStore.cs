@@ -98,6 +98,26 @@ public sealed class EventStore : IAsyncDisposable
         return new EventPage(events, events.Count == 0 ? query.SinceSeq : events.Max(e => e.Seq));
     }
 
+    /// <summary>
+    /// Every event after <see cref="EventQuery.SinceSeq"/> that passes the query's filters, in seq order, one page of
+    /// <see cref="EventQuery.MaxLimit"/> at a time: a long gap takes a few queries, never one huge answer.
+    /// </summary>
+    public IEnumerable<EventPage> PagesAfter(EventQuery query)
+    {
+        var page = query with { Limit = EventQuery.MaxLimit, Descending = false };
+        EventPage read;
+        do
+        {
+            read = Query(page);
+            yield return read;
+            page = page with { SinceSeq = read.NextSeq };
+        }
+        while (read.Events.Count == EventQuery.MaxLimit);
+    }
+
+    /// <summary>The seq of the newest stored event, 0 when there is none.</summary>
+    public long LastSeq() => Query(new EventQuery(Limit: 1, Descending: true)).NextSeq;
+
     /// <summary>Stored events, hub-made ones included.</summary>
     public long Count()
     {

@@ -59,17 +59,12 @@ public static class EventEndpoints
         try
         {
             await Comment(context, "connected");
-            // The backfill: the page size is the largest limit, so a long gap takes a few queries, never one huge answer.
-            var backfill = query with { Limit = EventQuery.MaxLimit, Descending = false };
-            EventPage page;
-            do
+            foreach (var page in store.PagesAfter(query))
             {
-                page = store.Query(backfill with { SinceSeq = last });
                 foreach (var e in page.Events) await Send(context, e);
                 last = page.NextSeq;
                 await context.Response.Body.FlushAsync(aborted);
             }
-            while (page.Events.Count == EventQuery.MaxLimit);
 
             Task<bool>? waiting = null;
             while (!aborted.IsCancellationRequested)

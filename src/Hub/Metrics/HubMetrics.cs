@@ -34,7 +34,7 @@ public sealed class HubMetrics
         return Prometheus.Metrics.DefaultRegistry;
     }
 
-    /// <summary>Where the event history's live feed is wired in (issue 14): every stored event goes to <see cref="MeshEventCounters.Record"/>.</summary>
+    /// <summary>Fed every stored event by <see cref="MeshEventCounterFeed"/>.</summary>
     public MeshEventCounters Events { get; }
 
     public FrontDoorMetrics FrontDoor { get; }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using Prometheus;
@@ -5,10 +6,11 @@ using Prometheus;
 namespace BlueZero.Hub.Metrics;
 
 /// <summary>
-/// Process counters fed from the event history, one <see cref="MeshEvent"/> at a time, so the counters and the history
-/// never disagree: starts (every run), exits by reason, restarts (each <c>process_backing_off</c>: the restart policy
-/// scheduled another run) and failures by kind (<c>process_failed</c>: restarts exhausted; <c>start_failed</c>: a launch
-/// error). Labelled by host, and by process name too when <paramref name="perProcessName"/> is set (unnamed: "").
+/// Counters fed from the event history, one stored event at a time (<see cref="MeshEventCounterFeed"/>), so the counters
+/// and GET /events never disagree: events stored, by host; and the process counters: starts (every run), exits by
+/// reason, restarts (each <c>process_backing_off</c>: the restart policy scheduled another run) and failures by kind
+/// (<c>process_failed</c>: restarts exhausted; <c>start_failed</c>: a launch error). Labelled by host, and the process
+/// counters by process name too when <paramref name="perProcessName"/> is set (unnamed: "").
 /// </summary>
 public sealed class MeshEventCounters
 {
@@ -16,6 +18,7 @@ public sealed class MeshEventCounters
     private readonly Counter _exits;
     private readonly Counter _restarts;
     private readonly Counter _failures;
+    private readonly Counter _ingested;
     private readonly bool _perProcessName;
 
     public MeshEventCounters(IMetricFactory factory, bool perProcessName)
@@ -27,17 +30,20 @@ public sealed class MeshEventCounters
         _restarts = factory.CreateCounter("bluezero_process_restarts_total", "Restarts scheduled by a restart policy.", LabelNames());
         _failures = factory.CreateCounter("bluezero_process_failures_total",
             "Entries that failed, by kind: process_failed (restarts exhausted) or start_failed (a launch error).", LabelNames("kind"));
+        _ingested = factory.CreateCounter("bluezero_events_ingested_total",
+            "Events stored in the hub's history since the hub started, by the host they are about (hub and member events included).", ["host"]);
     }
 
-    public void Record(MeshEvent e)
+    public void Record(StoredEvent e)
     {
+        _ingested.WithLabels(e.HostName).Inc();
         switch (e.Type)
         {
             case MeshEventType.ProcessStarted:
                 _starts.WithLabels(Labels(e)).Inc();
                 break;
             case MeshEventType.ProcessExited:
-                _exits.WithLabels(Labels(e, e.Reason?.ToWire() ?? "unknown")).Inc();
+                _exits.WithLabels(Labels(e, ReasonOf(e))).Inc();
                 break;
             case MeshEventType.ProcessBackingOff:
                 _restarts.WithLabels(Labels(e)).Inc();
@@ -48,6 +54,14 @@ public sealed class MeshEventCounters
         }
     }
 
-    private string[] Labels(MeshEvent e, params string[] more) =>
+    /// <summary>The wire reason of an exit, read from its stored body; one of the known reasons, else "unknown" (a bounded label).</summary>
+    private static string ReasonOf(StoredEvent e)
+    {
+        using var body = JsonDocument.Parse(e.Body);
+        return body.RootElement.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String
+               && WireNames.ExitReasons.TryParse(reason.GetString(), out var known) ? known.ToWire() : "unknown";
+    }
+
+    private string[] Labels(StoredEvent e, params string[] more) =>
         _perProcessName ? [e.HostName, .. more, e.Name ?? ""] : [e.HostName, .. more];
 }

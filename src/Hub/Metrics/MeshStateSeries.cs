@@ -19,7 +19,8 @@ public sealed class MeshStateSeries
     private readonly Gauge _hosts;
     private readonly Gauge _hostStatus;
     private readonly Gauge _processes;
-    private readonly IReadOnlyList<(Gauge Gauge, Func<NodeState, double> Value)> _perHost;
+    /// <summary>Per-host figures; a null value (a field the node did not send) leaves the host out of that series.</summary>
+    private readonly IReadOnlyList<(Gauge Gauge, Func<NodeState, double?> Value)> _perHost;
     private readonly Lock _gate = new();
 
     public MeshStateSeries(IMetricFactory factory)
@@ -36,6 +37,8 @@ public sealed class MeshStateSeries
             (PerHost("bluezero_node_rss_bytes", "Resident memory of the node process itself."), s => s.Node.RssBytes),
             (PerHost("bluezero_managed_cpu_percent", "Cpu use of every managed process tree together, percent of one core."), s => s.Managed.CpuPercent),
             (PerHost("bluezero_managed_rss_bytes", "Resident memory of every managed process tree together."), s => s.Managed.RssBytes),
+            (PerHost("bluezero_node_events_pending", "Events in the node's journal that no hub has acknowledged yet, so it resends them."),
+                s => s.EventsPending),
         ];
     }
 
@@ -51,7 +54,8 @@ public sealed class MeshStateSeries
             Replace(_processes, answered.SelectMany(host => States.Select(state =>
                 (Labels(host.Key, state.ToWire()), (double)(host.Value.ProcessesByState?.FirstOrDefault(c => c.State == state)?.Count ?? 0)))));
             foreach (var (gauge, value) in _perHost)
-                Replace(gauge, answered.Select(host => (Labels(host.Key), value(host.Value))));
+                Replace(gauge, answered.Select(host => (Host: host.Key, Value: value(host.Value)))
+                    .Where(host => host.Value is not null).Select(host => (Labels(host.Host), host.Value!.Value)));
         }
     }
 

@@ -49,8 +49,10 @@ public sealed record NodeStateQuery : INodeCommand;
 /// <param name="HostCpuPercent">The whole machine, all cores, over the last sample interval (0–100).</param>
 /// <param name="ProcessesByState">Every entry of the node's table (retained final ones too), counted by state; states with
 /// no entry are left out. Null from a node that does not send it.</param>
+/// <param name="EventsPending">Events in the node's journal that no hub has acknowledged yet (they are resent until one
+/// does). Null from a node that does not send it.</param>
 public sealed record NodeState(string HostName, ResourceUsage Node, int ManagedProcesses, int RunningProcesses, ResourceUsage Managed,
-    double HostCpuPercent, double HostMemoryPercent, IReadOnlyList<StateCount>? ProcessesByState = null) : INodeReply;
+    double HostCpuPercent, double HostMemoryPercent, IReadOnlyList<StateCount>? ProcessesByState = null, int? EventsPending = null) : INodeReply;
 
 /// <summary>How many entries of a node's table are in <paramref name="State"/>.</summary>
 public sealed record StateCount(ProcessState State, int Count);

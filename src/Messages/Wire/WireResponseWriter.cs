@@ -280,10 +280,13 @@ public static class WireResponseWriter
         w.WriteEndObject();
         Percent(w, "host_cpu_percent", state.HostCpuPercent);
         Percent(w, "host_memory_percent", state.HostMemoryPercent);
-        if (state.ProcessesByState is not { } byState) return;
-        w.WriteStartObject("processes_by_state");
-        foreach (var count in byState) w.WriteNumber(count.State.ToWire(), count.Count);
-        w.WriteEndObject();
+        if (state.ProcessesByState is { } byState)
+        {
+            w.WriteStartObject("processes_by_state");
+            foreach (var count in byState) w.WriteNumber(count.State.ToWire(), count.Count);
+            w.WriteEndObject();
+        }
+        if (state.EventsPending is { } pending) w.WriteNumber("events_pending", pending);
     }
 
     private static void HostInfoFields(Utf8JsonWriter w, HostInfo info, bool inHostEntry)

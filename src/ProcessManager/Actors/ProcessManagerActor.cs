@@ -214,7 +214,8 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
     {
         var node = _monitor.Node with { UptimeS = (DateTimeOffset.UtcNow - _startedAt).TotalSeconds };
         return new NodeState(_options.HostName, node, _table.NotFinalCount, _table.LiveCount(),
-            _monitor.ManagedTotals(), _monitor.HostCpu?.UsagePercent ?? 0, _monitor.HostMemory?.PercentUsed ?? 0, _table.CountByState());
+            _monitor.ManagedTotals(), _monitor.HostCpu?.UsagePercent ?? 0, _monitor.HostMemory?.PercentUsed ?? 0, _table.CountByState(),
+            _events.Journal.Count);
     }
 
     /// <summary>Reads /proc and /sys off the actor thread; the cpu figures are the collector's last interval.</summary>

@@ -7,8 +7,8 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// GET /metrics of a real hub with a second node: every scrape parses with the strict parser, processes by state
-/// follow a restart policy to its end, and a killed node turns from up to unreachable. (The restart counter is fed
-/// by the event history; its end-to-end check comes with it.)
+/// follow a restart policy to its end, the process counters say what GET /events says, and a killed node turns from
+/// up to unreachable.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class MetricsTests : IAsyncLifetime
@@ -63,6 +63,35 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(0, Status(lost, "up"));
         Assert.Equal(1, lost.Value("bluezero_hosts", ("status", "unreachable")));
         Assert.Empty(lost.Where("bluezero_processes", ("host", Node)));
+    }
+
+    [Fact]
+    public async Task The_process_counters_of_a_host_say_what_its_event_history_says()
+    {
+        await _mesh.StartHub(HubHost);
+        var node = await _mesh.StartNode(Node);
+        await _mesh.AwaitHeartbeatHistory(node);
+        var started = await _mesh.Hub.Routed(Node, WireOperations.StartProcess, JObject.Parse("""
+            {"path":"/bin/sh","args":["-c","exit 1"],"name":"flaky","restart":{"policy":"on-failure","max_restarts":2,"backoff":{"initial_ms":100}}}
+            """));
+        _mesh.Track(started["pid"]!.Value<int>());
+
+        var scrape = await ScrapeUntil(s => s.Value("bluezero_process_failures_total", ("host", Node), ("kind", "process_failed")) == 1
+                                            && s.Value("bluezero_node_events_pending", ("host", Node)) == 0,
+            $"{Node}'s process failed for good and every event of its journal is acknowledged, in GET /metrics");
+        var history = await _mesh.Hub.Send(HttpMethod.Get, $"/events?host={Node}&limit=1000");
+        Assert.True(history.Status == 200, $"GET /events: {history}");
+        var events = JObject.Parse(history.Body)["events"]!.Select(e => (string)e["type"]!).ToList();
+
+        int Stored(string type) => events.Count(t => t == type);
+        double? Counter(string name, params (string, string)[] more) => scrape.Value(name, [("host", Node), .. more]);
+        Assert.Equal(3, Stored("process_started")); // the first run and two restarts
+        Assert.Equal(Stored("process_started"), Counter("bluezero_process_starts_total"));
+        Assert.Equal(Stored("process_backing_off"), Counter("bluezero_process_restarts_total"));
+        Assert.Equal(2, Counter("bluezero_process_restarts_total"));
+        Assert.Equal(Stored("process_exited"), Counter("bluezero_process_exits_total", ("reason", "exited")));
+        Assert.Equal(Stored("process_failed"), Counter("bluezero_process_failures_total", ("kind", "process_failed")));
+        Assert.Equal(events.Count, Counter("bluezero_events_ingested_total"));
     }
 
     [Fact]

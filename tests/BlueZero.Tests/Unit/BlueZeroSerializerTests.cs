@@ -55,7 +55,7 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                 [new StatsSample(SampleTime, 98.0, 1 << 20, 4), new StatsSample(SampleTime.AddSeconds(5), 99.5, 1 << 20, 4)]),
             ["node-state-query"] = new NodeStateQuery(),
             ["node-state"] = new NodeState("node-a", new ResourceUsage(1.5, 80_000_000, 30, 1, 3600), 12, 10,
-                new ResourceUsage(10, 40_000_000, 20, 15, 0), 23.5, 41.25),
+                new ResourceUsage(10, 40_000_000, 20, 15, 0), 23.5, 41.25, EventsPending: 3),
             ["host-info-query"] = new HostInfoQuery(),
             ["host-info"] = new HostInfo(new CpuFacts("Test CPU @ 2.0GHz", 2, 12.5, [10.0, 15.0]), new MemoryFacts(8L << 30, 6L << 30, 25),
                 [new DiskFacts("/", "/dev/vda1", "ext4", 100L << 30, 40L << 30, 60)],

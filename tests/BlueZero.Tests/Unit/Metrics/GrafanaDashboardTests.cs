@@ -30,10 +30,10 @@ public sealed partial class GrafanaDashboardTests
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new HubMetrics(registry, perProcessName: false);
         foreach (var type in Enum.GetValues<MeshEventType>())
-            metrics.Events.Record(new MeshEvent(type, DateTimeOffset.UnixEpoch, "a", Reason: ExitReason.Exited));
+            metrics.Events.Record(StoredEvents.Of(new MeshEvent(type, DateTimeOffset.UnixEpoch, "a", Reason: ExitReason.Exited)));
         var exposed = (await Scrape.Of(registry)).Samples.Select(s => s.Name).ToHashSet();
         foreach (var family in (string[])["bluezero_hosts", "bluezero_host_status", "bluezero_processes", "bluezero_host_cpu_percent",
-                     "bluezero_host_memory_percent", "bluezero_http_request_duration_seconds_bucket", "bluezero_http_requests_total",
+                     "bluezero_host_memory_percent", "bluezero_node_events_pending", "bluezero_http_request_duration_seconds_bucket", "bluezero_http_requests_total",
                      "bluezero_routed_request_duration_seconds_bucket"])
             exposed.Add(family); // set at scrape time or by requests; their names are checked by the other tests
 

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace BlueZero.Tests.Unit.Metrics;
 
-/// <summary>Which process counters of GET /metrics each event of the history moves.</summary>
+/// <summary>Which counters of GET /metrics each stored event of the history moves.</summary>
 public sealed class MeshEventCountersTests
 {
     private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
@@ -13,8 +13,8 @@ public sealed class MeshEventCountersTests
     private MeshEventCounters Counters(bool perProcessName = false) =>
         new(Prometheus.Metrics.WithCustomRegistry(_registry), perProcessName);
 
-    private static MeshEvent Event(MeshEventType type, string host = "a", string? name = "web", ExitReason? reason = null) =>
-        new(type, DateTimeOffset.UnixEpoch, host, Pid: 42, Name: name, Reason: reason);
+    private static StoredEvent Event(MeshEventType type, string host = "a", string? name = "web", ExitReason? reason = null) =>
+        StoredEvents.Of(new MeshEvent(type, DateTimeOffset.UnixEpoch, host, Pid: 42, Name: name, Reason: reason));
 
     private static (string, string) L(string label, string value) => (label, value);
 
@@ -44,6 +44,31 @@ public sealed class MeshEventCountersTests
 
         var scrape = await Scrape.Of(_registry);
         Assert.Equal(1, scrape.Value("bluezero_process_exits_total", L("host", "a"), L("reason", wire)));
+    }
+
+    [Fact]
+    public async Task An_exit_stored_without_a_known_reason_counts_under_unknown()
+    {
+        var exit = Event(MeshEventType.ProcessExited) with { Body = """{"type":"process_exited","reason":"gremlins"}""" };
+
+        Counters().Record(exit);
+
+        Assert.Equal(1, (await Scrape.Of(_registry)).Value("bluezero_process_exits_total", L("host", "a"), L("reason", "unknown")));
+    }
+
+    [Fact]
+    public async Task Every_stored_event_counts_as_ingested_for_the_host_it_is_about()
+    {
+        var counters = Counters(perProcessName: true);
+
+        counters.Record(Event(MeshEventType.ProcessStarted));
+        counters.Record(Event(MeshEventType.NodeUp, host: "b", name: null));
+        counters.Record(Event(MeshEventType.StopRequested, host: "b"));
+
+        var scrape = await Scrape.Of(_registry);
+        Assert.Equal(1, scrape.Value("bluezero_events_ingested_total", L("host", "a")));
+        Assert.Equal(2, scrape.Value("bluezero_events_ingested_total", L("host", "b")));
+        Assert.Equal("counter", scrape.TypeOf("bluezero_events_ingested_total"));
     }
 
     [Fact]

@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace BlueZero.Tests.Support;
+
+/// <summary>A logger that keeps what it is told, for tests that check a warning was logged.</summary>
+public sealed class RecordingLogger<T> : ILogger<T>
+{
+    public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Entries.Enqueue((logLevel, formatter(state, exception)));
+}
