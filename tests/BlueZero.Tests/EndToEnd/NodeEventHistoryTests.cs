@@ -107,4 +107,53 @@ public sealed class NodeEventHistoryTests(NodeEventsFixture fixture) : IClassFix
         Assert.Equal("process_exited", live.Event);
         Assert.Equal(4, (int)JObject.Parse(live.Data!)["exit_code"]!);
     }
+
+    private Task<ScriptResult> B0(params string[] args) =>
+        new B0Runner(Mesh.Hub.BaseUrl).Run(args, new Dictionary<string, string> { ["B0_TOKEN"] = NodeEventsFixture.AdminToken });
+
+    [Fact]
+    public async Task B0_events_shows_the_newest_events_of_the_filters_oldest_first()
+    {
+        await Start("nev-b0", "exit 3", JObject.Parse("""{"policy":"on-failure","max_restarts":1,"backoff":{"initial_ms":50}}"""));
+        await EventsOf("nev-b0", 1, "process_failed");
+
+        var listed = await B0("events", "--host", Node, "--name", "nev-b0", "--type", "process_exited", "--type", "process_failed", "--limit", "2");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var rows = listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("process_exited", rows[0]);
+        Assert.Contains("exit 3, exited", rows[0]);
+        Assert.Contains("process_failed", rows[1]);
+    }
+
+    [Fact]
+    public async Task B0_events_json_is_the_rows_the_hub_stored()
+    {
+        await Start("nev-b0-json", "exit 8");
+        var stored = await EventsOf("nev-b0-json", 2);
+
+        var listed = await B0("events", "--json", "--host", Node, "--name", "nev-b0-json");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(stored.Select(e => (long)e["seq"]!), JArray.Parse(listed.Stdout).Select(e => (long)e["seq"]!));
+    }
+
+    [Fact]
+    public async Task B0_events_follow_prints_the_page_then_a_live_event_from_the_node_once()
+    {
+        await Start("nev-b0-f", "sleep 5; exit 6");
+        await EventsOf("nev-b0-f", 1, "process_started");
+
+        // Ended by SIGINT, as Ctrl-C ends it; the process exits while b0 follows the stream.
+        var followed = await ScriptRunner.RunProgram("/usr/bin/timeout", "b0 events -f",
+            ["-s", "INT", "10", TestPaths.B0, "events", "-f", "--host", Node, "--name", "nev-b0-f"], Mesh.Hub.BaseUrl,
+            new Dictionary<string, string> { ["B0_TOKEN"] = NodeEventsFixture.AdminToken });
+
+        var lines = followed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 2, followed.ToString());
+        Assert.Contains("process_started", lines[0]);
+        Assert.Contains("process_exited", lines[1]);
+        Assert.Contains("exit 6, exited", lines[1]);
+    }
 }
