@@ -66,6 +66,9 @@ internal sealed record BenchOptions(
           readopt          a node killed with SIGKILL and started again re-adopts its running processes
           followers        a chatty process's own run time with no follower and with 10 followers of its output
           event-ingest     events a second the hub stores, shipped in batches by a cluster member as nodes do
+          event-history    with 1,000,000 stored events: the last 100 of one name through HTTP; a node's event's
+                           latency to 50 SSE subscribers (each must get all, hub CPU); start_process latency with
+                           and without event recording (events.enabled = off on a second node), --requests each
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
           peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)
