@@ -87,6 +87,7 @@ public sealed class EventDeliveryTests(ITestOutputHelper output) : IAsyncLifetim
         await AssertStoredExactlyOnce($"host={Node}&name={name}&type=process_exited", Within);
         var exited = (JObject)(await MeshEvents.Query(_mesh, $"host={Node}&name={name}&type=process_exited"))[0];
         Assert.Equal(7, (int)exited["exit_code"]!);
+        Assert.Empty(await MeshEvents.Query(_mesh, $"host={Node}&type=node_removed")); // the hub went away, not the node
     }
 
     [Fact]
