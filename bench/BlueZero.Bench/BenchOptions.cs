@@ -72,6 +72,9 @@ internal sealed record BenchOptions(
           readopt          a node killed with SIGKILL and started again re-adopts its running processes
           followers        a chatty process's own run time with no follower and with 10 followers of its output
           event-ingest     events a second the hub stores, shipped in batches by a cluster member as nodes do
+          event-history    with 1,000,000 stored events: the last 100 of one name through HTTP; a node's event's
+                           latency to 50 SSE subscribers (each must get all, hub CPU); start_process latency with
+                           and without event recording (events.enabled = off on a second node), --requests each
           metrics-scrape   GET /metrics of a hub with 10 nodes and 10,000 sleeps between them: latency, and the hub's
                            CPU per scrape (as a share of one core at a scrape every 15 s)
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how

@@ -15,7 +15,7 @@ internal static class BenchRun
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
-        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest];
+        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest, BenchSection.EventHistory];
 
     private sealed record MeshOutcomes(
         SectionOutcome<LatencyBenchmark.Result> Latency,
@@ -23,7 +23,8 @@ internal static class BenchRun
         SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
         SectionOutcome<ReadoptionBenchmark.Result> Readoption,
         SectionOutcome<FollowersBenchmark.Result> Followers,
-        SectionOutcome<EventIngestBenchmark.Result> EventIngest);
+        SectionOutcome<EventIngestBenchmark.Result> EventIngest,
+        SectionOutcome<EventHistoryBenchmark.Result> EventHistory);
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -62,7 +63,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -98,7 +99,9 @@ internal static class BenchRun
                 await runner.RunAsync(BenchSection.Followers,
                     section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.FollowerRounds, section)),
                 await runner.RunAsync(BenchSection.EventIngest,
-                    section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)));
+                    section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)),
+                await runner.RunAsync(BenchSection.EventHistory,
+                    section => new EventHistoryBenchmark(Mesh(), notes).RunAsync(options.Requests, section)));
         }
         finally
         {

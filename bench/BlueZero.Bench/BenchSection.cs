@@ -11,6 +11,7 @@ internal enum BenchSection
     Readopt,
     Followers,
     EventIngest,
+    EventHistory,
     ManyNodes,
     MetricsScrape,
     Peer,
@@ -34,6 +35,7 @@ internal static class BenchSections
         BenchSection.Readopt => "readopt",
         BenchSection.Followers => "followers",
         BenchSection.EventIngest => "event-ingest",
+        BenchSection.EventHistory => "event-history",
         BenchSection.MetricsScrape => "metrics-scrape",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
@@ -51,6 +53,7 @@ internal static class BenchSections
         BenchSection.Readopt => "## Re-adoption after a node crash",
         BenchSection.Followers => "## Output followers and a chatty process",
         BenchSection.EventIngest => "## Event ingest at the hub",
+        BenchSection.EventHistory => "## Event history: query, live stream, subscribers, recording's cost",
         BenchSection.MetricsScrape => "## GET /metrics of a large mesh",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
@@ -71,6 +74,7 @@ internal static class BenchSections
         BenchSection.Readopt => TimeSpan.FromMinutes(10),
         BenchSection.Followers => TimeSpan.FromMinutes(10),
         BenchSection.EventIngest => TimeSpan.FromMinutes(5),
+        BenchSection.EventHistory => TimeSpan.FromMinutes(15),
         BenchSection.MetricsScrape => TimeSpan.FromMinutes(20),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };

@@ -21,7 +21,8 @@ internal sealed class EventIngestBenchmark(MeshUnderTest mesh)
 
     public sealed record Result(int Events, double WallS, double EventsPerSecond, double AckMedianMs, double AckMaxMs);
 
-    public async Task<Result> RunAsync(int events, CancellationToken ct)
+    /// <param name="names">Process names the events spread over (job-0 ...), so a query by name has others to skip; 1: all "job".</param>
+    public async Task<Result> RunAsync(int events, CancellationToken ct, int names = 1)
     {
         var setup = MeshSetup.Build(MeshMember.Node, GivenFlags.Parse(["--host-id", HostName, "--cluster-port", "0", "--seed", mesh.ClusterAddress],
             HubOptions.Flags), new Dictionary<string, string>(), HubOptions.Flags);
@@ -45,7 +46,7 @@ internal sealed class EventIngestBenchmark(MeshUnderTest mesh)
                 {
                     var first = (long)batch * BatchSize + 1;
                     var list = Enumerable.Range(0, (int)Math.Min(BatchSize, events - first + 1)).Select(i => new JournaledEvent(first + i,
-                        new MeshEvent(MeshEventType.ProcessExited, DateTimeOffset.UtcNow, HostName, Pid: 1000 + i, Name: "job", ExitCode: 0,
+                        new MeshEvent(MeshEventType.ProcessExited, DateTimeOffset.UtcNow, HostName, Pid: 1000 + i, Name: names == 1 ? "job" : $"job-{(first + i) % names}", ExitCode: 0,
                             Reason: ExitReason.Exited))).ToList();
                     var sent = Stopwatch.GetTimestamp();
                     var ack = await ingest.Ask<EventsStored>(new EventBatch(HostName, journal, list), TimeSpan.FromSeconds(30), ct);

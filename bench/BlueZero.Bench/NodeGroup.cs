@@ -17,9 +17,9 @@ internal sealed partial class NodeGroup(MeshUnderTest mesh) : IAsyncDisposable
     public ChildProcess this[string hostId] => _nodes.First(n => n.HostId == hostId).Process;
 
     /// <summary>Starts one more node under <paramref name="hostId"/>; it joins through the mesh's hub.</summary>
-    public ChildProcess Launch(string hostId)
+    public ChildProcess Launch(string hostId, IReadOnlyList<string>? extraArgs = null)
     {
-        var node = mesh.LaunchNode($"node {hostId}", hostId);
+        var node = mesh.LaunchNode($"node {hostId}", hostId, extraArgs);
         _nodes.Add((hostId, node));
         return node;
     }

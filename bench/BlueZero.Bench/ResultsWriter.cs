@@ -37,6 +37,7 @@ internal static class ResultsWriter
         ReadoptionWriter.Render(md, report.Readoption);
         FollowersWriter.Render(md, report.Followers);
         EventIngestWriter.Render(md, report.EventIngest);
+        EventHistoryWriter.Render(md, report.EventHistory);
         ManyNodesWriter.Render(md, report.ManyNodes, o.Samples);
         MetricsScrapeWriter.Render(md, report.MetricsScrape);
         PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload, report.Floor.Result);

@@ -11,8 +11,9 @@ using Spectre.Console;
 namespace BlueZero.Cli.Commands;
 
 /// <summary>
-/// <c>b0 events</c>: the hub's event history, GET /events (a page, as a table); with -f, GET /events/stream
-/// (server-sent events), reconnecting with Last-Event-ID after a drop so nothing is missed or repeated.
+/// <c>b0 events</c>: the newest page of the hub's event history, GET /events?order=desc, shown oldest first as a table;
+/// with -f, that page one event a line, then GET /events/stream (server-sent events) from after it, reconnecting
+/// from the last event printed after a drop so nothing is missed or repeated.
 /// </summary>
 public static partial class EventsCommand
 {
@@ -39,20 +40,25 @@ public static partial class EventsCommand
         {
             if (r.GetValueOrDefault<string?>() is { } text && From(text, DateTimeOffset.UtcNow) is null) r.AddError(ErrorTexts.CliBadSince(text));
         });
-        var limit = new Option<int?>("--limit") { Description = "at most N events", HelpName = "N" };
+        var limit = new Option<int?>("--limit") { Description = "the newest N events (default 100; with -f, printed before the live ones)", HelpName = "N" };
         var command = new Command("events", "the mesh's event history: starts, exits, restarts, nodes up and down") { follow, hosts, types, name, since, limit };
         cli.SetAction(command, async (parsed, context, cancel) =>
         {
-            var filters = Query(parsed.GetValue(hosts) ?? [], parsed.GetValue(types) ?? [], parsed.GetValue(name),
-                parsed.GetValue(since) is { } text ? From(text, DateTimeOffset.UtcNow) : null, parsed.GetValue(limit));
+            var (hostList, typeList, from) = (parsed.GetValue(hosts) ?? [], parsed.GetValue(types) ?? [],
+                parsed.GetValue(since) is { } text ? From(text, DateTimeOffset.UtcNow) : null);
+            // The newest page, shown oldest first like a log: the hub's default order would show the oldest events ever.
+            var reply = (await context.Hub.Get("events" + Query(hostList, typeList, parsed.GetValue(name), from, parsed.GetValue(limit), newestFirst: true), cancel)).Ensure();
+            var rows = Rows(reply.Body);
+            rows.Reverse();
             if (!parsed.GetValue(follow))
             {
-                var reply = (await context.Hub.Get("events" + filters, cancel)).Ensure();
-                if (context.Terminal.Json) context.Terminal.JsonLine(reply.Body);
-                else TableView.Show(context.Terminal, Columns, Rows(reply.Body), wide: false);
+                TableView.Show(context.Terminal, Columns, rows, wide: false);
                 return CliExit.Ok;
             }
-            await Stream(context, filters, cancel);
+            foreach (var row in rows) Print(context.Terminal, row);
+            var printedUpTo = rows.Select(r => Units.Long(r["seq"]) ?? 0).DefaultIfEmpty(0).Max();
+            await Stream(context, (sinceSeq) => "events/stream" + Query(hostList, typeList, parsed.GetValue(name), from, limit: null, sinceSeq: sinceSeq),
+                printedUpTo, cancel);
             return CliExit.Ok;
         });
         return command;
@@ -62,13 +68,16 @@ public static partial class EventsCommand
     public static List<JsonObject> Rows(JsonNode? reply) => (reply?["events"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
     /// <summary>The query string of both endpoints; a repeated filter is a repeated parameter.</summary>
-    public static string Query(IReadOnlyList<string> hosts, IReadOnlyList<string> types, string? name, string? from, int? limit)
+    public static string Query(IReadOnlyList<string> hosts, IReadOnlyList<string> types, string? name, string? from, int? limit,
+        bool newestFirst = false, long? sinceSeq = null)
     {
         var parts = hosts.Select(h => $"host={Uri.EscapeDataString(h)}")
             .Concat(types.Select(t => $"type={Uri.EscapeDataString(t)}"))
             .Concat(name is null ? [] : [$"name={Uri.EscapeDataString(name)}"])
             .Concat(from is null ? [] : [$"from={Uri.EscapeDataString(from)}"])
             .Concat(limit is null ? [] : [$"limit={limit}"])
+            .Concat(newestFirst ? ["order=desc"] : [])
+            .Concat(sinceSeq is null ? [] : [$"since_seq={sinceSeq}"])
             .ToList();
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
@@ -100,20 +109,22 @@ public static partial class EventsCommand
         return string.Join(", ", parts);
     }
 
-    /// <summary>Follows the stream; after a drop it reconnects from the last event it printed.</summary>
-    private static async Task Stream(CommandContext context, string filters, CancellationToken cancel)
+    /// <summary>
+    /// Follows the stream from after <paramref name="printedUpTo"/> (the newest event of the page printed first, so
+    /// nothing is missed or repeated); after a drop it reconnects from the last event it printed.
+    /// </summary>
+    private static async Task Stream(CommandContext context, Func<long, string> streamFrom, long printedUpTo, CancellationToken cancel)
     {
-        string? lastId = null;
+        var lastSeq = printedUpTo;
         while (!cancel.IsCancellationRequested)
         {
-            var headers = lastId is null ? null : new Dictionary<string, string> { ["Last-Event-ID"] = lastId };
             try
             {
-                using var response = await context.Hub.OpenStream("events/stream" + filters, headers, cancel);
+                using var response = await context.Hub.OpenStream(streamFrom(lastSeq), null, cancel);
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel));
                 await foreach (var message in ServerSentEvents.Read(reader, cancel))
                 {
-                    lastId = message.Id ?? lastId;
+                    if (long.TryParse(message.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq)) lastSeq = seq;
                     Print(context.Terminal, message);
                 }
             }
@@ -133,7 +144,12 @@ public static partial class EventsCommand
         JsonObject? e = null;
         try { e = JsonNode.Parse(message.Data) as JsonObject; }
         catch (System.Text.Json.JsonException) { }
-        if (e is null) return; // not an event (a keep-alive or a type b0 does not know)
+        if (e is not null) Print(terminal, e); // else not an event (a keep-alive or a type b0 does not know)
+    }
+
+    /// <summary>One event on one line (with --json, its JSON).</summary>
+    public static void Print(Terminal terminal, JsonObject e)
+    {
         if (terminal.Json)
         {
             terminal.JsonLine(e);

@@ -46,9 +46,14 @@ public sealed class Terminal
 
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
-    public void Line(string text) => Console.Write(new Text(text + "\n"));
+    public void Line(string text) => Line(text, Style.Plain);
 
-    public void Line(string text, Style style) => Console.Write(new Text(text + "\n", style));
+    /// <summary>One line; off a terminal it is written as it is, never wrapped at a guessed width (grep and logs want whole lines).</summary>
+    public void Line(string text, Style style)
+    {
+        if (Interactive) Console.Write(new Text(text + "\n", style));
+        else Writer.WriteLine(text);
+    }
 
     /// <summary>JSON on one line, as the hub sends it.</summary>
     public void JsonLine(JsonNode? node) => Writer.WriteLine(node?.ToJsonString(Compact) ?? "null");

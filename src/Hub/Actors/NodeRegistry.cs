@@ -360,6 +360,13 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         };
     }
 
+    /// <summary>
+    /// The hub's own member is leaving (a SIGTERM): the other members then drop out of its view only, they are not
+    /// removed from the cluster, so the history gets no node_removed for them.
+    /// </summary>
+    private bool SelfLeaving =>
+        _cluster.IsTerminated || _cluster.SelfMember.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Removed;
+
     private static string ForgetTimerKey(string hostName) => "forget:" + hostName;
 
     private void Update(ImmutableSortedDictionary<string, NodeEntry> nodes)
@@ -369,7 +376,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         foreach (var gone in nodes.Values.Where(e => e.IsGone && !(_nodes.TryGetValue(e.HostName, out var before) && before == e)))
             Timers.StartSingleTimer(ForgetTimerKey(gone.HostName), new ForgetDue(gone.HostName, gone.Since), _forgetAfter);
         foreach (var entry in nodes.Values)
-            if (StatusEvent(_nodes.GetValueOrDefault(entry.HostName), entry) is { } type)
+            if (StatusEvent(_nodes.GetValueOrDefault(entry.HostName), entry) is { } type && (entry.Address == _cluster.SelfAddress || !SelfLeaving))
                 Context.System.EventStream.Publish(new HubEventOccurred(new MeshEvent(type, entry.Since, entry.HostName)));
         _nodes = nodes;
         var snapshot = new RegistrySnapshot(nodes);

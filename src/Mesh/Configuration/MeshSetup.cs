@@ -131,6 +131,7 @@ public sealed class MeshSetup
                 Files: (int)values.Number(MeshSettings.OutputFiles, 1, 1000)),
             StatsInterval = TimeSpan.FromSeconds(values.Number(MeshSettings.StatsInterval, 0.05, 3600)),
             EventJournalMaxEvents = values.Whole($"{root}.events.journal-max-events", min: 1),
+            EventsEnabled = values.Switch($"{root}.events.enabled"),
         };
     }
 

@@ -26,6 +26,12 @@ public sealed record ProcessManagerOptions(
     /// <summary>Events the node's journal keeps until the hub has them; beyond it the oldest are dropped (events.journal-max-events).</summary>
     public required int EventJournalMaxEvents { get; init; }
 
+    /// <summary>
+    /// Whether the node records events at all (events.enabled, on in the shipped hocon). Off, nothing is journaled or
+    /// shipped: the switch the benchmark measures the journal's cost with.
+    /// </summary>
+    public bool EventsEnabled { get; init; } = true;
+
     /// <summary>Samples kept per process for process_stats: a fixed property of the reply, not a setting.</summary>
     public int StatsHistory => 60;
 

@@ -9,7 +9,7 @@ namespace BlueZero.ProcessManager.Events;
 /// system's event stream, so the <see cref="EventShipper"/> sends it at once. Kept with the journal outside the actor
 /// system, like the process table.
 /// </summary>
-public sealed class NodeEvents(EventJournal journal, string hostName)
+public sealed class NodeEvents(EventJournal journal, string hostName, bool enabled = true)
 {
     private readonly HashSet<long> _readopted = new();
 
@@ -21,6 +21,7 @@ public sealed class NodeEvents(EventJournal journal, string hostName)
     /// <summary>Appends (a buffered write flushed to the OS, no fsync), so this is quick enough for an actor's thread.</summary>
     public void Record(ActorSystem system, MeshEvent mesh)
     {
+        if (!enabled) return; // events.enabled = off
         journal.Append(mesh);
         system.EventStream.Publish(EventsJournaled.Instance);
     }

@@ -20,7 +20,7 @@ public sealed record NodeResources(OutputStore Output, ResourceMonitor Monitor, 
             ? EventJournal.Open(options.DataDirectory, options.HostName, options.EventJournalMaxEvents, logger ?? NullLogger.Instance)
             : EventJournal.InMemory(options.HostName, options.EventJournalMaxEvents);
         return new(new OutputStore(options.Output, persist ? options.DataDirectory : null), new ResourceMonitor(options.StatsHistory),
-            new NodeEvents(journal, options.HostName), DateTimeOffset.UtcNow);
+            new NodeEvents(journal, options.HostName, options.EventsEnabled), DateTimeOffset.UtcNow);
     }
 
     public void Dispose() => Events.Journal.Dispose();

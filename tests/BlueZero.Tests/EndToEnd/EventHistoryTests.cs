@@ -55,12 +55,7 @@ public sealed class EventHistoryTests(EventHubFixture fixture, ITestOutputHelper
     private static MeshEvent Exited(string host, string name, int code) =>
         new(MeshEventType.ProcessExited, DateTimeOffset.UtcNow, host, Pid: 4242, Name: name, ExitCode: code, Reason: ExitReason.Exited);
 
-    private async Task<JArray> Events(string query)
-    {
-        var reply = await Mesh.Hub.Send(HttpMethod.Get, "/events?" + query);
-        Assert.True(reply.Status == 200, reply.ToString());
-        return (JArray)reply.Json["events"]!;
-    }
+    private Task<JArray> Events(string query) => MeshEvents.Query(Mesh, query);
 
     [Fact]
     public async Task The_hub_records_that_it_started()

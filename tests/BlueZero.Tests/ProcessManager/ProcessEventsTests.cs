@@ -31,6 +31,18 @@ public sealed class ProcessEventsTests(ITestOutputHelper output) : ProcessManage
     }
 
     [Fact]
+    public void With_events_disabled_a_run_records_nothing()
+    {
+        using var quiet = NodeResources.For(DefaultOptions with { EventsEnabled = false }, persist: false);
+        var manager = Sys.ActorOf(ProcessManagerActor.Props(DefaultOptions, Launcher, Table, quiet));
+
+        Request<ProcessStarted>(manager, new StartProcess("/bin/sh", ["-c", "exit 3"], Name: "quiet"));
+        AwaitAssert(() => Assert.Contains(Table.All(), e => e.Name == "quiet" && e.State == ProcessState.Exited), ExitTimeout);
+
+        Assert.Equal(0, quiet.Events.Journal.Count);
+    }
+
+    [Fact]
     public void A_run_that_exits_with_3_is_recorded_as_started_then_exited_with_exit_code_3()
     {
         var manager = CreateRecordingManager();
