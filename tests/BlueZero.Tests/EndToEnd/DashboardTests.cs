@@ -220,7 +220,7 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
             "i=0; while true; do i=$((i+1)); echo \"request $i served in 12 ms\"; sleep 0.5; done"));
         await Mesh.Hub.Routed(DashboardFixture.HubHost, "start_process", new JObject
         {
-            ["path"] = "/bin/sh", ["name"] = "flaky", ["args"] = new JArray("-c", "sleep 2; exit 3"),
+            ["path"] = "/bin/sh", ["name"] = "flaky", ["args"] = new JArray("-c", "sleep 1; exit 3"),
             ["restart"] = new JObject { ["policy"] = "on-failure" },
         });
         Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.HubHost, "/bin/sleep", "3600"));
@@ -234,8 +234,14 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         await page.GotoAsync($"/?view=process&host={DashboardFixture.NodeHost}&pid={pid}");
         await Expect(page.Locator("pre.output")).ToContainTextAsync("request 6 served", Soon);
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "process.png"), FullPage = false });
+        var stopped = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "3600"));
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["pid"] = stopped });
         await page.GotoAsync("/?view=timeline");
-        await Expect(page.Locator("main .note")).Not.ToHaveTextAsync("Loading the event history…");
+        await Expect(page.Locator("li.storm", new() { HasText = "flaky" }).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "timeline.png") });
+
+        var phone = await fixture.Browser.Open(Mesh.Hub.BaseUrl, "/?view=processes&sort=host_name", PhoneWidth, PhoneHeight);
+        await Expect(phone.Locator("td.name").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(dir, "phone.png") });
     }
 }

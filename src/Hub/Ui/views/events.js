@@ -83,21 +83,30 @@ export class EventList {
   }
 }
 
-/** Groups, newest first: a run of one process's restart cycle with at least foldFrom backoffs is one group. */
+/**
+ * Groups, newest first. One process's restart cycle (its started, exited and backing-off events with nothing else of
+ * that process between them) with at least foldFrom backoffs is one group, at the place of its newest event, even when
+ * other processes' events fall between; every other event is a group of one.
+ */
 function folded(events) {
-  const groups = [];
-  let run = [];
-  const flush = () => {
-    if (run.filter(e => e.type === "process_backing_off").length >= foldFrom) groups.push(run);
-    else for (const e of run) groups.push([e]);
-    run = [];
-  };
+  const key = e => `${e.host_name}\u0000${e.name}`;
+  const runs = new Map();   // the open cycle of each process
+  const cycles = [];
   for (const e of events) {
-    const same = run.length && run[0].host_name === e.host_name && run[0].name === e.name;
-    if (!cycle.has(e.type) || !e.name || !same) flush();
-    if (cycle.has(e.type) && e.name) run.push(e); else groups.push([e]);
+    if (!e.name) continue;
+    if (!cycle.has(e.type)) { runs.delete(key(e)); continue; }
+    if (!runs.has(key(e))) { const run = []; runs.set(key(e), run); cycles.push(run); }
+    runs.get(key(e)).push(e);
   }
-  flush();
+  const stormOf = new Map();
+  for (const run of cycles)
+    if (run.filter(e => e.type === "process_backing_off").length >= foldFrom) for (const e of run) stormOf.set(e, run);
+  const groups = [];
+  for (const e of events) {
+    const storm = stormOf.get(e);
+    if (!storm) groups.push([e]);
+    else if (storm[0] === e) groups.push(storm);
+  }
   return groups;
 }
 
