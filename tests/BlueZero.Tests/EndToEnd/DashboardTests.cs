@@ -109,6 +109,36 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_dashboard_stream_relays_new_events_and_resumes_after_the_last_one_seen_without_gap_or_duplicate()
+    {
+        var within = TimeSpan.FromSeconds(10);
+        string lastId;
+        await using (var stream = await SseReader.Open(Mesh.Hub.BaseUrl, "/ui/stream"))
+        {
+            var pid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300"));
+            var started = await Polling.UntilValue(() => stream.NextEvent(within),
+                m => m?.Event == "process_started" && (int)JObject.Parse(m.Data!)["pid"]! == pid, within, "the start relayed");
+            lastId = started!.Id!;
+        }
+        var missed = new List<int>();
+        for (var i = 0; i < 3; i++) missed.Add(Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300")));
+        var stored = await Polling.UntilValue(async () => (JArray)(await Mesh.Hub.Send(HttpMethod.Get, $"/events?since_seq={lastId}&type=process_started")).Json["events"]!,
+            events => events.Count(e => missed.Contains((int)e["pid"]!)) == 3, within, "the missed starts stored");
+        var lastMissed = stored.Where(e => missed.Contains((int)e["pid"]!)).Max(e => (long)e["seq"]!);
+        var expected = ((JArray)(await Mesh.Hub.Send(HttpMethod.Get, $"/events?since_seq={lastId}&limit=1000")).Json["events"]!)
+            .Select(e => (long)e["seq"]!).Where(seq => seq <= lastMissed).ToList();
+
+        await using var resumed = await SseReader.Open(Mesh.Hub.BaseUrl, "/ui/stream", lastEventId: lastId);
+        var seen = new List<long>();
+        while (seen.Count == 0 || seen[^1] < lastMissed)
+            if (await resumed.NextEvent(within) is { Event: not FleetEvent } message) seen.Add(long.Parse(message.Id!));
+
+        Assert.Equal(expected, seen);
+    }
+
+    private const string FleetEvent = "fleet";
+
+    [Fact]
     public async Task The_timeline_filter_lives_in_the_URL()
     {
         if (fixture.Browser is null) return;
