@@ -1,5 +1,6 @@
 #!/bin/sh
-# Screenshots of the dashboard's fleet, processes, process and timeline views at 1280x800, into docs/images/*.png.
+# Screenshots of the dashboard's fleet, processes, process and timeline views at 1280x800, and of the processes view at
+# phone width (390x844), into docs/images/*.png.
 # It runs one browser test (EndToEnd/DashboardTests) that starts a real hub and node, starts a few processes and
 # photographs the page with Debian's chromium (/usr/bin/chromium, through Playwright; nothing is downloaded).
 # Usage, from anywhere: docs/screenshots.sh

@@ -11,7 +11,8 @@ namespace BlueZero.Hub.Http;
 /// <summary>
 /// What every open dashboard page needs to draw the fleet and the process table: one JSON object
 /// <c>{"fleet":GET /hosts,"processes":cluster-wide list_processes}</c>. While at least one page listens it is gathered
-/// once per refresh period, whatever the number of pages, and handed to each page only when it changed. Each page
+/// once per refresh period, whatever the number of pages (and at once for a page that arrives when none is at hand),
+/// and handed to each page only when it changed. Each page
 /// has its own small buffer that keeps the newest snapshots (a snapshot replaces the one before), so a slow page
 /// costs the hub a few strings, never a queue that grows.
 /// </summary>
@@ -21,6 +22,8 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options) : B
     private const int PageBuffer = 4;
 
     private readonly ConcurrentDictionary<Channel<string>, byte> _pages = new();
+    /// <summary>A page arrived and no snapshot is at hand: gather one now rather than at the next tick.</summary>
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile string? _latest;
 
     /// <summary>A page's buffer, starting with the latest snapshot when there is one. Dispose it when the page leaves.</summary>
@@ -31,8 +34,9 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options) : B
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
-        if (_latest is { } latest) channel.Writer.TryWrite(latest);
         _pages[channel] = 0;
+        if (_latest is { } latest) channel.Writer.TryWrite(latest);
+        else _wake.Writer.TryWrite(true);
         return new Subscription(channel.Reader, () =>
         {
             _pages.TryRemove(channel, out _);
@@ -54,14 +58,26 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options) : B
         using var timer = new PeriodicTimer(options.DashboardRefresh);
         try
         {
-            do
+            var tick = timer.WaitForNextTickAsync(stopping).AsTask();
+            var wake = _wake.Reader.WaitToReadAsync(stopping).AsTask();
+            while (true)
             {
-                if (_pages.IsEmpty) continue;
-                var snapshot = await Gather();
-                if (snapshot == _latest) continue;
-                _latest = snapshot;
-                foreach (var page in _pages.Keys) page.Writer.TryWrite(snapshot);
-            } while (await timer.WaitForNextTickAsync(stopping));
+                if (!_pages.IsEmpty && await Gather() is var snapshot && snapshot != _latest)
+                {
+                    _latest = snapshot;
+                    foreach (var page in _pages.Keys) page.Writer.TryWrite(snapshot);
+                }
+                if (await Task.WhenAny(tick, wake) == tick)
+                {
+                    if (!await tick) return;
+                    tick = timer.WaitForNextTickAsync(stopping).AsTask();
+                }
+                else
+                {
+                    _wake.Reader.TryRead(out _);
+                    wake = _wake.Reader.WaitToReadAsync(stopping).AsTask();
+                }
+            }
         }
         catch (OperationCanceledException)
         {

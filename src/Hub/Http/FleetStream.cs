@@ -1,61 +1,81 @@
 using System.Text;
+using BlueZero.Hub.Events;
 using BlueZero.Hub.Security;
 
 namespace BlueZero.Hub.Http;
 
 /// <summary>
 /// GET /ui/stream: the dashboard's one Server-Sent Events connection. It sends <c>event: fleet</c> with a
-/// <see cref="FleetSnapshots"/> snapshot whenever the fleet changed, and a comment line as heartbeat when nothing
-/// was sent for a while, so that proxies keep the connection and the page notices a hub that went away. A page logged
-/// in with a session cookie is cut off once its session ends (logout or expiry). The event history (issue 14) joins
-/// this stream as <c>event: mesh_event</c>.
+/// <see cref="FleetSnapshots"/> snapshot whenever the fleet changed, and every stored event as GET /events/stream
+/// does (<c>id: seq</c>, <c>event: type</c>, through the same <see cref="EventRelay"/>). A new connection starts at the
+/// newest stored event (the page reads older ones with GET /events) and says so with an <c>id:</c> line, so that a
+/// reconnection's Last-Event-ID resumes without a gap or a duplicate. A comment goes out when nothing else was sent
+/// for a heartbeat period, so that proxies keep the connection and the page notices a hub that went away. A page
+/// logged in with a session cookie is cut off once its session ends (logout or expiry).
 /// </summary>
 public static class FleetStream
 {
     public const string Route = "/ui/stream";
     public const string FleetEvent = "fleet";
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     /// <summary>How long the browser waits before it reconnects after the hub went away.</summary>
     private const int RetryMs = 2000;
 
-    public static void Map(WebApplication app, UiSessions sessions)
+    public static void Map(WebApplication app, UiSessions sessions, EventStore store, EventOptions options)
     {
-        app.MapGet(Route, (HttpContext context, FleetSnapshots snapshots) => Serve(context, snapshots, sessions));
+        app.MapGet(Route, async (HttpContext context, FleetSnapshots snapshots) =>
+        {
+            if (!EventRelay.TryResumePoint(context, out var last, out var error))
+            {
+                await JsonReply.Error(context, StatusCodes.Status400BadRequest, error!);
+                return;
+            }
+            await Serve(context, snapshots, sessions, store, options, last);
+        });
     }
 
-    private static async Task Serve(HttpContext context, FleetSnapshots snapshots, UiSessions sessions)
+    private static async Task Serve(HttpContext context, FleetSnapshots snapshots, UiSessions sessions, EventStore store, EventOptions options, long? last)
     {
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers["X-Accel-Buffering"] = "no";
+        EventRelay.StartStream(context);
         context.Request.Cookies.TryGetValue(UiSessions.CookieName, out var sessionId);
         var bySession = sessionId is not null && context.Request.Headers.Authorization.Count == 0 && sessions.Find(sessionId) is not null;
         var aborted = context.RequestAborted;
+        // The feed first, then the head: an event stored in between is both in the feed and after the head.
+        using var relay = new EventRelay(store, options, new() { SinceSeq = last ?? EventRelay.Head(store) });
         using var subscription = snapshots.Subscribe();
         try
         {
-            await Write(context, $"retry: {RetryMs}\n: connected\n\n");
+            await Write(context, $"retry: {RetryMs}\nid: {relay.Last}\n: connected\n\n");
+            await relay.Backfill(context);
+            Task<bool>? events = null, fleet = null;
             while (!aborted.IsCancellationRequested)
             {
-                using var beat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                beat.CancelAfter(Heartbeat);
-                string message;
-                try
-                {
-                    message = $"event: {FleetEvent}\ndata: {await subscription.Snapshots.ReadAsync(beat.Token)}\n\n";
-                }
-                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                {
-                    message = ": heartbeat\n\n";
-                }
+                events ??= relay.WaitForLive(aborted);
+                fleet ??= subscription.Snapshots.WaitToReadAsync(aborted).AsTask();
+                var woke = await Task.WhenAny(events, fleet, Task.Delay(options.StreamHeartbeat, aborted));
                 if (bySession && sessions.Find(sessionId) is null) return;
-                await Write(context, message);
+                if (woke == events)
+                {
+                    if (!await relay.SendLive(context, await events)) return;
+                    events = null;
+                }
+                else if (woke == fleet)
+                {
+                    if (!await fleet) return;
+                    string? newest = null;
+                    while (subscription.Snapshots.TryRead(out var snapshot)) newest = snapshot; // it says all the older ones did
+                    if (newest is not null) await Write(context, $"event: {FleetEvent}\ndata: {newest}\n\n");
+                    fleet = null;
+                }
+                else
+                {
+                    await EventRelay.Comment(context, "heartbeat");
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            // the page went away: its subscription goes with it
+            // the page went away: its subscriptions go with it
         }
     }
 

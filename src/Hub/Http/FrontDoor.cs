@@ -57,7 +57,7 @@ public static class FrontDoor
         });
         OutputFollowing.Map(app, timeouts);
         Dashboard.Map(app, options, sessions);
-        FleetStream.Map(app, sessions);
+        FleetStream.Map(app, sessions, events, options.Events);
         EventEndpoints.Map(app, events, options.Events);
         app.MapGet("/health", async (HttpContext context, ActorRegistry actors) =>
         {

@@ -5,6 +5,7 @@ import { FleetView } from "./views/fleet.js";
 import { ProcessesView } from "./views/processes.js";
 import { ProcessView } from "./views/process.js";
 import { TimelineView } from "./views/timeline.js";
+import { eventTypes } from "./views/events.js";
 
 const views = { fleet: FleetView, processes: ProcessesView, process: ProcessView, timeline: TimelineView };
 const main = document.getElementById("main");
@@ -12,10 +13,14 @@ const connection = document.getElementById("connection");
 const replyLine = document.getElementById("reply");
 const loginForm = document.getElementById("login");
 
-/** What every view may use: the caller, the latest fleet snapshot, navigation, and the reply line. */
+let streamOpened;
+
+/** What every view may use: the caller, the latest fleet snapshot, the stream being open, navigation, and the reply line. */
 const app = {
   session: null,
   snapshot: null,
+  /** Resolves once the stream is open: from then on it relays every new event, so a read of GET /events misses none. */
+  streamOpen: new Promise(resolve => { streamOpened = resolve; }),
   isAdmin() { return this.session && this.session.role === "admin"; },
   navigate(query, replaceEntry = false) {
     const url = "/?" + new URLSearchParams(query).toString();
@@ -59,12 +64,21 @@ function route() {
 function connect() {
   stream?.close();
   stream = new EventSource("/ui/stream");
-  stream.addEventListener("open", () => show("live", "Live: updates arrive as they happen."));
+  stream.addEventListener("open", () => {
+    show("live", "Live: updates arrive as they happen.");
+    streamOpened();
+  });
   stream.addEventListener("fleet", message => {
+    const first = app.snapshot === null;
+    if (first) performance.mark("b0:snapshot");
     app.snapshot = JSON.parse(message.data);
     view?.update?.(app.snapshot);
+    // The first render, for tests and the curious: performance.getEntriesByName("b0:rendered").
+    if (first) performance.mark("b0:rendered");
   });
-  stream.addEventListener("mesh_event", message => view?.event?.(JSON.parse(message.data)));
+  // The stored events, one SSE event type per event type (as GET /events/stream); a reconnection resumes after the
+  // last one seen (Last-Event-ID), so none is lost or shown twice.
+  for (const type of eventTypes) stream.addEventListener(type, message => view?.event?.(JSON.parse(message.data)));
   stream.addEventListener("error", () => {
     show("lost", "The hub went away: reconnecting…");
     // EventSource retries by itself unless the hub answered with an error (e.g. the session ended): then start over.

@@ -28,6 +28,22 @@ public sealed class DashboardLoginTests(SecuredDashboardFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_read_token_sees_no_actions_in_the_fleet_the_process_and_the_timeline_views()
+    {
+        if (fixture.Browser is null) return;
+        var pid = await Mesh.StartSleep(Hub);
+        var page = await fixture.Open("/", DashboardFixture.ReadToken);
+        await Expect(page.Locator($"tr[data-host='{Hub}']")).ToContainTextAsync("up", new() { Timeout = 10_000 });
+        Assert.Equal(0, await page.Locator("main button").CountAsync());
+        await page.GotoAsync($"/?view=process&host={Hub}&pid={pid}");
+        await Expect(page.Locator("li.type-process_started")).ToContainTextAsync($"pid {pid}", new() { Timeout = 10_000 });
+        Assert.Equal(0, await page.Locator("main button").CountAsync());
+        await page.GotoAsync("/?view=timeline");
+        await Expect(page.Locator("li.type-process_started", new() { HasText = $"pid {pid}" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        Assert.Equal(0, await page.Locator("main button").CountAsync());
+    }
+
+    [Fact]
     public async Task An_admin_token_can_stop_a_process()
     {
         if (fixture.Browser is null) return;

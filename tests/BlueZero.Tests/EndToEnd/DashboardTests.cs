@@ -92,6 +92,152 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         await Expect(row).ToContainTextAsync("unreachable since");
     }
 
+    [Fact]
+    public async Task Stopping_a_process_shows_its_exit_in_the_timeline_without_a_reload()
+    {
+        if (fixture.Browser is null) return;
+        var pid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300"));
+        var page = await fixture.Open("/?view=timeline");
+        await page.EvaluateAsync("window.sameDocument = true");
+        await Expect(page.Locator($"li.type-process_started[data-seq]", new() { HasText = $"pid {pid}" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
+
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["pid"] = pid });
+
+        var exit = page.Locator("li.type-process_exited", new() { HasText = $"pid {pid}" });
+        await Expect(exit).ToContainTextAsync("signal 2 (stopped)", Soon);
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "the page was reloaded");
+    }
+
+    [Fact]
+    public async Task The_dashboard_stream_relays_new_events_and_resumes_after_the_last_one_seen_without_gap_or_duplicate()
+    {
+        var within = TimeSpan.FromSeconds(10);
+        string lastId;
+        await using (var stream = await SseReader.Open(Mesh.Hub.BaseUrl, "/ui/stream"))
+        {
+            var pid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300"));
+            var started = await Polling.UntilValue(() => stream.NextEvent(within),
+                m => m?.Event == "process_started" && (int)JObject.Parse(m.Data!)["pid"]! == pid, within, "the start relayed");
+            lastId = started!.Id!;
+        }
+        var missed = new List<int>();
+        for (var i = 0; i < 3; i++) missed.Add(Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300")));
+        var stored = await Polling.UntilValue(async () => (JArray)(await Mesh.Hub.Send(HttpMethod.Get, $"/events?since_seq={lastId}&type=process_started")).Json["events"]!,
+            events => events.Count(e => missed.Contains((int)e["pid"]!)) == 3, within, "the missed starts stored");
+        var lastMissed = stored.Where(e => missed.Contains((int)e["pid"]!)).Max(e => (long)e["seq"]!);
+        var expected = ((JArray)(await Mesh.Hub.Send(HttpMethod.Get, $"/events?since_seq={lastId}&limit=1000")).Json["events"]!)
+            .Select(e => (long)e["seq"]!).Where(seq => seq <= lastMissed).ToList();
+
+        await using var resumed = await SseReader.Open(Mesh.Hub.BaseUrl, "/ui/stream", lastEventId: lastId);
+        var seen = new List<long>();
+        while (seen.Count == 0 || seen[^1] < lastMissed)
+            if (await resumed.NextEvent(within) is { Event: not FleetEvent } message) seen.Add(long.Parse(message.Id!));
+
+        Assert.Equal(expected, seen);
+    }
+
+    private const string FleetEvent = "fleet";
+
+    [Fact]
+    public async Task The_timeline_filter_lives_in_the_URL()
+    {
+        if (fixture.Browser is null) return;
+        foreach (var name in new[] { "tl-wanted", "tl-other" })
+            Mesh.Track((int)(await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+            {
+                ["path"] = "/bin/sleep", ["name"] = name, ["args"] = new JArray("300"),
+            }))["pid"]!);
+        var page = await fixture.Open($"/?view=timeline&host={DashboardFixture.NodeHost}&name=tl-wanted");
+        await Expect(page.Locator("li.type-process_started", new() { HasText = "tl-wanted" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        Assert.Equal(0, await page.Locator("li.event", new() { HasText = "tl-other" }).CountAsync());
+        Assert.Equal("tl-wanted", await page.Locator("#timeline-name").InputValueAsync());
+
+        await page.Locator("#timeline-type").SelectOptionAsync("process_exited");
+        Assert.Contains("type=process_exited", page.Url);
+        Assert.Contains("name=tl-wanted", page.Url);
+        await Expect(page.Locator("main .note")).ToHaveTextAsync("No events yet.", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
+    public async Task The_restart_button_runs_the_process_again_with_a_new_pid_and_the_same_name()
+    {
+        if (fixture.Browser is null) return;
+        var old = Mesh.Track((int)(await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+        {
+            ["path"] = "/bin/sleep", ["name"] = "restart-me", ["args"] = new JArray("300"),
+        }))["pid"]!);
+        var page = await fixture.Open($"/?view=processes&q=restart-me");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Restart restart-me on {DashboardFixture.NodeHost}" }).ClickAsync();
+
+        await Expect(page.Locator("#reply")).ToContainTextAsync("the new pid is", new() { Timeout = 20_000 });
+        var pid = Mesh.Track(int.Parse(Regex.Match((await page.Locator("#reply").TextContentAsync())!, @"new pid is (\d+)").Groups[1].Value));
+        Assert.NotEqual(old, pid);
+        var row = page.Locator($"tr[data-pid='{pid}']");
+        await Expect(row.Locator("td.name")).ToHaveTextAsync("restart-me", new() { Timeout = 10_000 });
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("running", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
+    public async Task The_process_view_shows_its_own_events()
+    {
+        if (fixture.Browser is null) return;
+        var pid = Mesh.Track((int)(await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+        {
+            ["path"] = "/bin/sleep", ["name"] = "own-events", ["args"] = new JArray("300"),
+        }))["pid"]!);
+        Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300"));
+        var page = await fixture.Open($"/?view=process&host={DashboardFixture.NodeHost}&pid={pid}");
+        await Expect(page.Locator("li.type-process_started")).ToContainTextAsync($"own-events pid {pid}", Soon);
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["pid"] = pid });
+        await Expect(page.Locator("li.type-process_exited")).ToContainTextAsync("(stopped)", Soon);
+        Assert.Equal(0, await page.Locator("li.event", new() { HasTextRegex = new Regex("pid (?!" + pid + ")") }).CountAsync());
+    }
+
+    [Theory]
+    [InlineData("fleet")]
+    [InlineData("processes")]
+    [InlineData("timeline")]
+    public async Task At_phone_width_no_view_overflows_horizontally(string view)
+    {
+        if (fixture.Browser is null) return;
+        var pid = await Mesh.StartSleep(DashboardFixture.NodeHost);
+        var page = await fixture.Browser.Open(Mesh.Hub.BaseUrl, $"/?view={view}", PhoneWidth, PhoneHeight);
+        await Expect(page.Locator("#connection.live")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var drawn = view switch
+        {
+            "fleet" => page.Locator($"tr[data-host='{DashboardFixture.NodeHost}']"),
+            "processes" => page.Locator($"tr[data-pid='{pid}']"),
+            _ => page.Locator("li.event").First,
+        };
+        await Expect(drawn).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= PhoneWidth, $"the {view} view is {width} px wide on a {PhoneWidth} px screen");
+    }
+
+    private const int PhoneWidth = 390;
+    private const int PhoneHeight = 844;
+
+    [Fact]
+    public async Task Tabbing_reaches_the_filters_and_the_action_buttons()
+    {
+        if (fixture.Browser is null) return;
+        var pid = await Mesh.StartSleep(DashboardFixture.NodeHost);
+        // Filtered to its pid, so that the processes of other tests do not push its buttons further than the tabs go.
+        var page = await fixture.Open($"/?view=processes&host={DashboardFixture.NodeHost}&q={pid}");
+        await Expect(page.Locator($"tr[data-pid='{pid}']")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var reached = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>("document.activeElement.id || document.activeElement.getAttribute('aria-label') || document.activeElement.textContent"));
+        }
+        Assert.Contains("filter-host", reached);
+        Assert.Contains("filter-state", reached);
+        Assert.Contains("filter-text", reached);
+        Assert.Contains($"Stop pid {pid} on {DashboardFixture.NodeHost}", reached);
+        Assert.Contains($"Restart pid {pid} on {DashboardFixture.NodeHost}", reached);
+    }
+
     /// <summary>docs/screenshots.sh sets this to docs/images; otherwise the test has nothing to do.</summary>
     public const string ScreenshotsVariable = "B0_SCREENSHOTS_DIR";
 
@@ -104,7 +250,7 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
             "i=0; while true; do i=$((i+1)); echo \"request $i served in 12 ms\"; sleep 0.5; done"));
         await Mesh.Hub.Routed(DashboardFixture.HubHost, "start_process", new JObject
         {
-            ["path"] = "/bin/sh", ["name"] = "flaky", ["args"] = new JArray("-c", "sleep 2; exit 3"),
+            ["path"] = "/bin/sh", ["name"] = "flaky", ["args"] = new JArray("-c", "sleep 1; exit 3"),
             ["restart"] = new JObject { ["policy"] = "on-failure" },
         });
         Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.HubHost, "/bin/sleep", "3600"));
@@ -118,8 +264,14 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         await page.GotoAsync($"/?view=process&host={DashboardFixture.NodeHost}&pid={pid}");
         await Expect(page.Locator("pre.output")).ToContainTextAsync("request 6 served", Soon);
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "process.png"), FullPage = false });
+        var stopped = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "3600"));
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["pid"] = stopped });
         await page.GotoAsync("/?view=timeline");
-        await Expect(page.Locator("main .note")).Not.ToHaveTextAsync("Loading the event history…");
+        await Expect(page.Locator("li.storm", new() { HasText = "flaky" }).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "timeline.png") });
+
+        var phone = await fixture.Browser.Open(Mesh.Hub.BaseUrl, "/?view=processes&sort=host_name", PhoneWidth, PhoneHeight);
+        await Expect(phone.Locator("td.name").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(dir, "phone.png") });
     }
 }

@@ -2,8 +2,8 @@
 import { el } from "../dom.js";
 import { finalStates } from "./snapshot.js";
 
-/** Stop and Restart for one process; nothing for a read caller. */
-export function processActions(app, process) {
+/** Stop and Restart for one process; nothing for a read caller. onRestarted gets the new run's pid. */
+export function processActions(app, process, onRestarted) {
   if (!app.isAdmin()) return null;
   const target = { pid: process.pid };
   const label = process.name || `pid ${process.pid}`;
@@ -15,7 +15,11 @@ export function processActions(app, process) {
     }, "Stop"),
     el("button", {
       type: "button", "data-key": `restart:${key}`, "aria-label": `Restart ${label} on ${process.host_name}`,
-      onclick: () => app.act("restart_process", process.host_name, target),
+      onclick: async () => {
+        const reply = await app.act("restart_process", process.host_name, target);
+        const pid = reply.body?.restart_process?.pid;
+        if (pid && onRestarted) onRestarted(pid);
+      },
     }, "Restart"));
 }
 

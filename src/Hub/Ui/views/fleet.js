@@ -11,11 +11,11 @@ export class FleetView {
     this.body = el("tbody");
     main.append(
       el("h2", {}, "Fleet"),
-      el("table", { class: "hosts" },
+      el("div", { class: "scroll" }, el("table", { class: "hosts" },
         el("caption", { class: "visually-hidden" }, "Hosts of the mesh"),
         el("thead", {}, el("tr", {}, ["Host", "Status", "Address", "CPU", "Memory", "Processes", app.isAdmin() ? "Actions" : null]
           .filter(Boolean).map(h => el("th", { scope: "col", class: h === "Address" ? "address" : null }, h)))),
-        this.body));
+        this.body)));
     replace(this.body, el("tr", {}, el("td", { colspan: 7 }, "Waiting for the hub…")));
   }
 

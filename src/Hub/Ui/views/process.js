@@ -1,8 +1,10 @@
 // One process: what query_process_status and process_stats know, a CPU and RSS chart of the sampled history, and its
-// live output (the hub's output-follow API) with a stdout / stderr / both switch.
+// live output (the hub's output-follow API) with a stdout / stderr / both switch, and its own events (by name when it
+// has one, so the runs before a restart are there too).
 import { el, svg, replace, formatBytes, formatPercent, formatDuration, formatTime, link } from "../dom.js";
 import { processActions } from "./actions.js";
 import { processes } from "./snapshot.js";
+import { EventList } from "./events.js";
 
 const keptLines = 2000;       // older lines leave the page: an open page does not grow
 const refreshMs = 5000;
@@ -30,8 +32,7 @@ export class ProcessView {
       el("section", { "aria-labelledby": "output-h" }, el("h3", { id: "output-h" }, "Output"),
         el("fieldset", { class: "streams" }, el("legend", {}, "Stream"), radio("both"), radio("stdout"), radio("stderr")),
         this.outputNote, this.output),
-      el("section", { "aria-labelledby": "events-h" }, el("h3", { id: "events-h" }, "Events"),
-        el("p", { class: "note" }, "This process's starts, exits and backoffs appear here once the hub keeps an event history.")));
+      this.eventsSection = el("section", { "aria-labelledby": "events-h" }, el("h3", { id: "events-h" }, "Events")));
     this.refresh();
     this.timer = setInterval(() => this.refresh(), refreshMs);
     this.follow(this.stream);
@@ -41,6 +42,8 @@ export class ProcessView {
     clearInterval(this.timer);
     this.reader?.abort();
   }
+
+  event(e) { this.events?.event(e); }
 
   update(snapshot) {
     const entry = processes(snapshot).find(p => p.host_name === this.host && p.pid === this.pid);
@@ -78,7 +81,13 @@ export class ProcessView {
       return;
     }
     if (body.name) this.heading.textContent = `${body.name} (pid ${body.pid}) on ${this.host}`;
-    replace(this.actions, processActions(this.app, { ...body, host_name: this.host }));
+    replace(this.actions, processActions(this.app, { ...body, host_name: this.host },
+      pid => this.app.navigate({ view: "process", host: this.host, pid })));
+    if (!this.events) {
+      this.events = new EventList(this.app, body.name ? { host: this.host, name: body.name } : { host: this.host, pid: this.pid });
+      this.eventsSection.append(this.events.element);
+      this.events.load();
+    }
     const rows = [
       ["Name", body.name || "–"], ["PID", body.pid], ["State", el("span", { class: `badge state-${body.state}` }, body.state)],
       ["Command", [body.path, ...(body.args || [])].join(" ")], ["Restarts", body.restarts ?? 0],

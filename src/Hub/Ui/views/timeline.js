@@ -1,67 +1,36 @@
-// Timeline: the event history, newest first, filtered by host, type and name (in the URL). It reads GET /events once
-// and then the events relayed by the page's stream (event: mesh_event); until the hub has an event history it says so.
-import { el, replace, formatTime } from "../dom.js";
-
-const limit = 500;
+// Timeline: the event history, newest first, filtered by host, type and name (in the URL, so a view can be linked).
+// GET /events answers the filtered page; the events the page's stream relays are prepended as they happen.
+import { el, select } from "../dom.js";
+import { EventList, eventTypes } from "./events.js";
 
 export class TimelineView {
   title = "Timeline";
 
   constructor(main, query, app) {
     this.app = app;
-    this.events = [];
-    this.filter = { host: query.get("host") || "", type: query.get("type") || "", name: query.get("name") || "" };
-    this.list = el("ol", { class: "timeline", reversed: true });
-    this.status = el("p", { class: "note", role: "status" }, "Loading the event history…");
-    const input = (key, label) => el("div", { class: "field" }, el("label", { for: `timeline-${key}` }, label),
-      el("input", { id: `timeline-${key}`, type: "search", value: this.filter[key], oninput: e => this.set({ [key]: e.target.value }) }));
+    const filter = { host: query.get("host") || "", type: eventTypes.includes(query.get("type")) ? query.get("type") : "", name: query.get("name") || "" };
+    this.events = new EventList(app, filter);
+    const text = (key, label, hint) => el("div", { class: "field" }, el("label", { for: `timeline-${key}` }, label),
+      el("input", { id: `timeline-${key}`, type: "search", value: filter[key], placeholder: hint, onchange: e => this.set({ [key]: e.target.value.trim() }) }));
+    const types = select("type", [["", "any"], ...eventTypes.map(t => [t, t.replaceAll("_", " ")])], filter.type);
+    types.id = "timeline-type";
+    types.addEventListener("change", e => this.set({ type: e.target.value }));
     main.append(el("h2", {}, "Timeline"),
-      el("div", { class: "filters", role: "search" }, input("host", "Host"), input("type", "Type"), input("name", "Name")),
-      this.status, this.list);
-    this.load();
-  }
-
-  async load() {
-    try {
-      const response = await fetch(`/events?limit=${limit}`);
-      if (response.status === 404) {
-        this.status.textContent = "This hub keeps no event history yet: the timeline fills in once it does.";
-        return;
-      }
-      const body = await response.json();
-      this.events = (body.events || []).slice().sort((a, b) => b.seq - a.seq);
-      this.status.textContent = "";
-      this.render();
-    } catch {
-      this.status.textContent = "The event history could not be read.";
-    }
+      el("div", { class: "filters", role: "search" },
+        text("host", "Host", "exact host name"),
+        el("div", { class: "field" }, el("label", { for: "timeline-type" }, "Type"), types),
+        text("name", "Name", "exact process name")),
+      this.events.element);
+    this.events.load();
   }
 
   set(change) {
-    Object.assign(this.filter, change);
+    const filter = { ...this.events.filter, ...change };
     const query = { view: "timeline" };
-    for (const [key, value] of Object.entries(this.filter)) if (value) query[key] = value;
+    for (const [key, value] of Object.entries(filter)) if (value) query[key] = value;
     this.app.navigate(query, true);
-    this.render();
+    this.events.refilter(filter);
   }
 
-  /** One event relayed by the stream. */
-  event(e) {
-    this.events.unshift(e);
-    if (this.events.length > limit) this.events.length = limit;
-    this.render();
-  }
-
-  render() {
-    const { host, type, name } = this.filter;
-    const shown = this.events.filter(e => (!host || e.host_name === host) && (!type || e.type === type) &&
-      (!name || (e.name || "").includes(name)));
-    replace(this.list, shown.map(e => el("li", { class: `event type-${e.type}` },
-      el("time", { datetime: e.time }, formatTime(e.time)), " ",
-      el("strong", {}, e.type), ` ${e.host_name} `,
-      e.name ? `${e.name} ` : "", e.pid ? `pid ${e.pid} ` : "",
-      e.exit_code !== undefined && e.exit_code !== null ? `exit ${e.exit_code} ` : "",
-      e.signal ? `signal ${e.signal} ` : "", e.reason ? `(${e.reason}) ` : "",
-      e.delay_ms ? `restart in ${e.delay_ms} ms` : "")));
-  }
+  event(e) { this.events.event(e); }
 }

@@ -1,0 +1,150 @@
+// Events of the hub's history (docs/PROTOCOL.md section 13) as a list, newest first: one page read with GET /events,
+// then the live events the page's stream relays. Runs of restarts of one process (started, exited, backing off) are
+// folded into one line that says how many and how they ended, so a restart storm reads at a glance.
+import { el, replace, formatTime } from "../dom.js";
+
+export const eventTypes = ["hub_started", "node_up", "node_unreachable", "node_reachable", "node_left", "node_removed",
+  "process_started", "process_exited", "stop_requested", "process_backing_off", "process_failed", "process_scheduled",
+  "process_lost", "process_readopted", "start_failed", "events_dropped"];
+
+const kept = 500;        // events on the page at most: an open page does not grow
+const cycle = new Set(["process_started", "process_exited", "process_backing_off"]);
+const foldFrom = 2;      // backoffs in a row that make a storm
+
+export class EventList {
+  /** @param filter {host, type, name, pid}: each optional, matched exactly as GET /events does. */
+  constructor(app, filter) {
+    this.app = app;
+    this.filter = filter;
+    this.events = [];
+    this.seen = new Set();
+    this.list = el("ol", { class: "timeline" });
+    this.status = el("p", { class: "note", role: "status" }, "Loading the event history…");
+    this.element = el("div", { class: "events" }, this.status, this.list);
+  }
+
+  /** Reads the newest page once the stream is open: what it missed arrives live, so nothing falls between the two. */
+  async load() {
+    const generation = this.generation = (this.generation || 0) + 1;
+    const query = new URLSearchParams({ limit: kept, order: "desc" });
+    for (const key of ["host", "type", "name", "pid"]) if (this.filter[key]) query.set(key, this.filter[key]);
+    await this.app.streamOpen;
+    let body;
+    try {
+      const response = await fetch(`/events?${query}`);
+      body = await response.json();
+      if (!response.ok) {
+        this.status.textContent = `The event history could not be read: ${body.error_message || `HTTP ${response.status}`}`;
+        return;
+      }
+    } catch {
+      this.status.textContent = "The event history could not be read.";
+      return;
+    }
+    if (generation !== this.generation) return; // the filter changed meanwhile
+    const live = this.events;
+    this.events = [];
+    this.seen = new Set();
+    for (const e of [...live, ...(body.events || [])]) this.add(e);
+    this.render();
+  }
+
+  /** A new filter: the list starts over with what GET /events answers for it. */
+  refilter(filter) {
+    this.filter = filter;
+    this.events = [];
+    this.seen = new Set();
+    return this.load();
+  }
+
+  /** One event relayed by the stream; the list ignores those its filter does not take. */
+  event(e) {
+    if (!this.matches(e) || this.seen.has(e.seq)) return;
+    this.add(e);
+    this.render();
+  }
+
+  matches(e) {
+    const { host, type, name, pid } = this.filter;
+    return (!host || e.host_name === host) && (!type || e.type === type) && (!name || e.name === name) && (!pid || e.pid === Number(pid));
+  }
+
+  add(e) {
+    if (this.seen.has(e.seq)) return;
+    this.seen.add(e.seq);
+    this.events.push(e);
+  }
+
+  render() {
+    this.events.sort((a, b) => b.seq - a.seq);
+    while (this.events.length > kept) this.seen.delete(this.events.pop().seq);
+    this.status.textContent = this.events.length ? "" : "No events yet.";
+    replace(this.list, folded(this.events).map(group => group.length === 1 ? line(group[0]) : storm(group)));
+  }
+}
+
+/**
+ * Groups, newest first. One process's restart cycle (its started, exited and backing-off events with nothing else of
+ * that process between them) with at least foldFrom backoffs is one group, at the place of its newest event, even when
+ * other processes' events fall between; every other event is a group of one.
+ */
+function folded(events) {
+  const key = e => `${e.host_name}\u0000${e.name}`;
+  const runs = new Map();   // the open cycle of each process
+  const cycles = [];
+  for (const e of events) {
+    if (!e.name) continue;
+    if (!cycle.has(e.type)) { runs.delete(key(e)); continue; }
+    if (!runs.has(key(e))) { const run = []; runs.set(key(e), run); cycles.push(run); }
+    runs.get(key(e)).push(e);
+  }
+  const stormOf = new Map();
+  for (const run of cycles)
+    if (run.filter(e => e.type === "process_backing_off").length >= foldFrom) for (const e of run) stormOf.set(e, run);
+  const groups = [];
+  for (const e of events) {
+    const storm = stormOf.get(e);
+    if (!storm) groups.push([e]);
+    else if (storm[0] === e) groups.push(storm);
+  }
+  return groups;
+}
+
+function line(e) {
+  return el("li", { class: `event type-${e.type}`, "data-seq": e.seq },
+    el("time", { datetime: e.time }, formatTime(e.time)), " ",
+    el("strong", {}, e.type.replaceAll("_", " ")), " ", el("span", { class: "host" }, e.host_name), " ",
+    e.name ? el("span", { class: "name" }, e.name) : null, " ", details(e));
+}
+
+/** The fields that say what happened, in words. */
+function details(e) {
+  const parts = [];
+  if (e.pid) parts.push(`pid ${e.pid}`);
+  if (e.type === "process_exited") {
+    if (e.signal) parts.push(`signal ${e.signal}`);
+    else if (e.exit_code !== undefined) parts.push(`exit code ${e.exit_code}`);
+    if (e.reason) parts.push(`(${e.reason})`);
+  }
+  if (e.delay_ms !== undefined) parts.push(`restart in ${e.delay_ms} ms`);
+  if (e.restarts !== undefined) parts.push(`restarts ${e.restarts}`);
+  if (e.by) parts.push(`by ${e.by}`);
+  if (e.error) parts.push(e.error);
+  if (e.count !== undefined) parts.push(`${e.count} events lost`);
+  if (e.next_run) parts.push(`next run ${formatTime(e.next_run)}`);
+  return parts.join(" ");
+}
+
+function storm(group) {
+  const exits = group.filter(e => e.type === "process_exited");
+  const codes = [...new Set(exits.map(e => e.signal ? `signal ${e.signal}` : `exit code ${e.exit_code}`))];
+  const newest = group[0], oldest = group[group.length - 1];
+  return el("li", { class: "event storm", "data-seq": newest.seq },
+    el("details", {},
+      el("summary", {},
+        el("time", { datetime: newest.time }, formatTime(newest.time)), " ",
+        el("strong", {}, "restart storm"), " ", el("span", { class: "host" }, newest.host_name), " ",
+        el("span", { class: "name" }, newest.name), " ",
+        `${exits.length} exits (${codes.join(", ")}) since ${formatTime(oldest.time)}`),
+      el("ol", {}, group.map(line))));
+}
