@@ -1,5 +1,5 @@
 // Processes across hosts: filter by host, state and text, sort by any column; both live in the URL query.
-import { el, replace, formatDuration, link } from "../dom.js";
+import { el, replace, formatDuration, formatPercent, formatBytes, link } from "../dom.js";
 import { hosts, processes, unanswered, uptimeSeconds, command, states, keepingFocus } from "./snapshot.js";
 import { processActions, startForm } from "./actions.js";
 
@@ -10,6 +10,8 @@ const columns = [
   { key: "state", label: "State", value: p => p.state },
   { key: "restarts", label: "Restarts", value: p => p.restarts ?? 0 },
   { key: "uptime", label: "Uptime", value: p => uptimeSeconds(p) ?? -1 },
+  { key: "cpu", label: "CPU %", value: p => p.cpu_percent ?? -1 },
+  { key: "rss", label: "RSS", value: p => p.rss_bytes ?? -1 },
   { key: "command", label: "Command", value: p => command(p) },
 ];
 
@@ -103,6 +105,8 @@ export class ProcessesView {
       el("td", {}, el("span", { class: `badge state-${p.state}` }, p.state)),
       el("td", {}, p.restarts ?? 0),
       el("td", {}, formatDuration(uptimeSeconds(p))),
+      el("td", {}, formatPercent(p.cpu_percent)),
+      el("td", {}, formatBytes(p.rss_bytes)),
       el("td", { class: "command" }, command(p)),
       this.app.isAdmin() ? el("td", {}, processActions(this.app, p)) : null))));
   }
