@@ -106,6 +106,13 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
             WireOperations.Events => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["limit"] = 1 } })],
             // Answered by the hub itself, with its host_name inside: a host never registered gets 404 unknown host.
             WireOperations.ForgetHost => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["host_name"] = "never-registered" } })],
+            // Launch plans: no host_name; a plan that does not exist is 404 for the roles that may ask.
+            WireOperations.ListPlans => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject() })],
+            WireOperations.PlanStatus or WireOperations.RemovePlan => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["name"] = "never-applied" } })],
+            WireOperations.ApplyPlan => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["plan"] = new JObject
+            {
+                ["name"] = "token-table", ["processes"] = new JArray(new JObject { ["name"] = "one", ["host"] = Hub, ["path"] = "/bin/true" }),
+            }, ["dry_run"] = true } })],
             _ => [(HttpMethod.Post, "/control", new JObject { ["host_name"] = Hub, [row] = OperationBody(row, target) })],
         };
     }
