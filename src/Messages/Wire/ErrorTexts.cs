@@ -149,4 +149,7 @@ public static class ErrorTexts
     public static string StepWrongExitCode(string exit, int expected) => $"one-shot step ended with {exit}, expected exit code {expected}";
     public static string StepFailed(string step, string error) => $"step {step} failed: {error}";
     public const string StepDependencyFailed = "not started: an earlier step failed";
+    public static string CliPlanFileUnreadable(string path, string why) => $"cannot read plan file {path}: {why}";
+    public static string CliPlanFileNotAnObject(string path) => $"plan file {path} must hold one plan: a mapping with name and processes";
+    public static string CliPlanVariableUnset(string placeholder) => $"{placeholder} in the plan file: the variable is not set";
 }

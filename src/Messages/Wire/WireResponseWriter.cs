@@ -157,7 +157,7 @@ public static class WireResponseWriter
                 if (step.Pid is { } pid) w.WriteNumber("pid", pid);
                 if (step.StartedAt is { } started) w.WriteString("started_at", Timestamp(started));
                 if (step.ReadyAt is { } ready) w.WriteString("ready_at", Timestamp(ready));
-                if (step.StartedAt is { } from && step.ReadyAt is { } to) w.WriteNumber("ready_after_ms", (long)(to - from).TotalMilliseconds);
+                if (step.Action != StepAction.Keep && step.StartedAt is { } from && step.ReadyAt is { } to) w.WriteNumber("ready_after_ms", (long)(to - from).TotalMilliseconds);
                 if (step.StoppedAt is { } stopped) w.WriteString("stopped_at", Timestamp(stopped));
                 if (step.Error is not null) w.WriteString("error", step.Error);
                 w.WriteEndObject();
