@@ -52,7 +52,7 @@ public sealed class LaunchPlanTests(LaunchPlanFixture fixture, ITestOutputHelper
     }
 
     private static Dictionary<string, JObject> Processes(HubReply reply, string operation) =>
-        ((JArray)reply.Json[operation]!["processes"]!).Cast<JObject>().ToDictionary(p => (string)p["name"]!);
+        (reply.Json[operation]?["processes"] as JArray ?? []).Cast<JObject>().ToDictionary(p => (string)p["name"]!);
 
     private static DateTimeOffset At(JObject step, string field) => DateTimeOffset.Parse((string)step[field]!);
 
@@ -66,7 +66,7 @@ public sealed class LaunchPlanTests(LaunchPlanFixture fixture, ITestOutputHelper
     private async Task AssertNeverStarted(string host, string name)
     {
         var reply = await Mesh.Hub.Control(new JObject { ["host_name"] = host, ["query_process_status"] = new JObject { ["name"] = name } });
-        Assert.Equal(BlueZero.Messages.Wire.ErrorTexts.NoSuchName(name), (string?)reply.Json["error_message"]);
+        Assert.Equal(BlueZero.Messages.Wire.ErrorTexts.NoSuchName(name), (string?)reply.Json["query_process_status"]?["error_message"]);
     }
 
     [Fact]
