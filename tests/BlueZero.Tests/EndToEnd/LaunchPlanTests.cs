@@ -54,7 +54,11 @@ public sealed class LaunchPlanTests(LaunchPlanFixture fixture, ITestOutputHelper
     private static Dictionary<string, JObject> Processes(HubReply reply, string operation) =>
         (reply.Json[operation]?["processes"] as JArray ?? []).Cast<JObject>().ToDictionary(p => (string)p["name"]!);
 
-    private static DateTimeOffset At(JObject step, string field) => DateTimeOffset.Parse((string)step[field]!);
+    private static DateTimeOffset At(JObject step, string field) => Time(step[field]!);
+
+    /// <summary>A timestamp of a reply: Newtonsoft has read it as a DateTime already (a string cast would drop the milliseconds).</summary>
+    private static DateTimeOffset Time(JToken token) =>
+        token.Type == JTokenType.Date ? new DateTimeOffset(((DateTime)token).ToUniversalTime()) : DateTimeOffset.Parse((string)token!);
 
     private async Task<HubReply> Remove(string plan) => await Mesh.Hub.Control(new JObject { ["remove_plan"] = new JObject { ["name"] = plan } });
 
@@ -81,7 +85,7 @@ public sealed class LaunchPlanTests(LaunchPlanFixture fixture, ITestOutputHelper
         var steps = Processes(reply, "apply_plan");
         var output = (await Mesh.Hub.Control(new JObject { ["host_name"] = "lp-a", ["read_output"] = new JObject { ["name"] = "chain2.a" } })).Json;
         var line = ((JArray)output["read_output"]!["lines"]!).Cast<JObject>().Single(l => (string)l["text"]! == "a is up");
-        Assert.True(At(steps["b"], "started_at") >= DateTimeOffset.Parse((string)line["ts"]!), $"b started before a's ready line: {reply}");
+        Assert.True(At(steps["b"], "started_at") >= Time(line["ts"]!), $"b started before a's ready line: {reply}");
         Assert.Equal("ready", (string)steps["b"]["state"]!);
         await Remove("chain2");
     }
@@ -188,7 +192,7 @@ public sealed class LaunchPlanTests(LaunchPlanFixture fixture, ITestOutputHelper
             (exited, stopAsked) = (Event(e), Event(s));
             return true;
         }, Within, "the nodes' events of the remove reach the hub", Mesh.Diagnostics);
-        Assert.True(DateTimeOffset.Parse((string)exited!["time"]!) <= DateTimeOffset.Parse((string)stopAsked!["time"]!), $"{exited} / {stopAsked}");
+        Assert.True(Time(exited!["time"]!) <= Time(stopAsked!["time"]!), $"{exited} / {stopAsked}");
         Assert.Equal(404, (await Status("remove2")).Status);
     }
 
