@@ -127,6 +127,32 @@ public sealed class LaunchPlanTests(LaunchPlanFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_tcp_readiness_is_met_once_its_port_accepts_a_connection_from_the_steps_node()
+    {
+        var listening = new Uri(Mesh.Hub.BaseUrl).Port; // the hub's own HTTP port, on the same loopback as the node
+        var reply = await Apply("tcp2", [Step("a", "lp-a", Forever, ready: new JObject { ["tcp"] = $"127.0.0.1:{listening}", ["timeout_s"] = 5 })]);
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal("ready", (string)Processes(reply, "apply_plan")["a"]["state"]!);
+        await Remove("tcp2");
+    }
+
+    [Fact]
+    public async Task A_tcp_readiness_on_a_closed_port_times_out()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var reply = await Apply("tcpclosed2", [Step("a", "lp-a", Forever, ready: new JObject { ["tcp"] = $"127.0.0.1:{closed}", ["timeout_s"] = 1 })]);
+
+        Assert.Equal(422, reply.Status);
+        Assert.Equal("a", (string)reply.Json["failed_step"]!);
+        await Remove("tcpclosed2");
+    }
+
+    [Fact]
     public async Task With_rollback_a_failure_stops_what_the_apply_started()
     {
         var reply = await Apply("rollback2", [
