@@ -24,6 +24,9 @@ public abstract record PlanWork
 /// </summary>
 public sealed class PlanActor : ReceiveActor
 {
+    /// <summary>A step actor that throws is stopped, not restarted: its Terminated fails the step.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     private sealed record Loaded(StoredPlan? Stored) : INoSerializationVerificationNeeded;
     private sealed record Stopped(string Step, RouteOutcome Outcome) : INoSerializationVerificationNeeded;
     private sealed record Saved : INoSerializationVerificationNeeded;
@@ -83,7 +86,9 @@ public sealed class PlanActor : ReceiveActor
     private void BeginApply(ApplyPlan command, StoredPlan? stored)
     {
         _plan = command.Plan;
-        _diff = PlanGraph.Diff(stored?.Definition, _plan);
+        var notReady = stored?.Definition.Steps.Where(s => stored.Steps.GetValueOrDefault(s.Name)?.State != StepState.Ready)
+            .Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        _diff = PlanGraph.Diff(stored?.Definition, _plan, notReady);
         foreach (var step in PlanGraph.StartOrder(_plan))
         {
             var kept = stored?.Steps.GetValueOrDefault(step.Name);
@@ -109,6 +114,13 @@ public sealed class PlanActor : ReceiveActor
         Receive<StepStarted>(OnStepStarted);
         Receive<StepReady>(OnStepReady);
         Receive<StepFailed>(OnStepFailed);
+        // A StepActor that stopped without a word (a bug that threw) must not leave the apply waiting for ever.
+        Receive<Terminated>(ended =>
+        {
+            if (_failure is null && _plan.Step(ended.ActorRef.Path.Name) is { } step && !_ready.Contains(step.Name)
+                && _reports[step.Name].State != StepState.Failed)
+                OnStepFailed(new StepFailed(step.Name, _reports[step.Name].Pid, ErrorTexts.InternalError));
+        });
         Stopping();
     }
 
@@ -119,7 +131,7 @@ public sealed class PlanActor : ReceiveActor
         {
             _launched.Add(step.Name);
             _reports[step.Name] = _reports[step.Name] with { State = StepState.Starting, Pid = null };
-            Context.ActorOf(StepActor.Props(step, _router, _timeouts, keep: _diff.ActionOf(step.Name) == StepAction.Keep));
+            Context.Watch(Context.ActorOf(StepActor.Props(step, _router, _timeouts, keep: _diff.ActionOf(step.Name) == StepAction.Keep), step.Name));
         }
         if (_ready.Count == _plan.Steps.Count) EndApply();
     }

@@ -96,13 +96,16 @@ public static class PlanGraph
 
     /// <summary>
     /// What a re-apply of <paramref name="next"/> does, against <paramref name="previous"/> (null: a first apply): steps
-    /// new to the plan start; a step whose spec or host changed restarts, with everything that depends on it; the rest
+    /// new to the plan start; a step whose spec or host changed (or that was not ready) restarts, with everything that depends on it; the rest
     /// is kept; steps no longer in the plan stop.
     /// </summary>
-    public static PlanDiff Diff(PlanDefinition? previous, PlanDefinition next)
+    /// <param name="notReady">Steps of <paramref name="previous"/> that were not ready when it was last applied (a failed
+    /// apply): they restart like changed ones, so that a re-apply never takes a step that failed for ready.</param>
+    public static PlanDiff Diff(PlanDefinition? previous, PlanDefinition next, IReadOnlySet<string>? notReady = null)
     {
         var before = previous?.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal) ?? new Dictionary<string, PlanStep>(StringComparer.Ordinal);
-        var changed = next.Steps.Where(s => before.TryGetValue(s.Name, out var old) && (old.Spec != s.Spec || old.Host != s.Host)).Select(s => s.Name);
+        var changed = next.Steps.Where(s => before.TryGetValue(s.Name, out var old)
+            && (old.Spec != s.Spec || old.Host != s.Host || notReady?.Contains(s.Name) == true)).Select(s => s.Name);
         var restart = WithDependents(next, changed).Where(before.ContainsKey).ToHashSet(StringComparer.Ordinal);
         var actions = next.Steps.ToDictionary(s => s.Name,
             s => !before.ContainsKey(s.Name) ? StepAction.Start : restart.Contains(s.Name) ? StepAction.Restart : StepAction.Keep, StringComparer.Ordinal);

@@ -22,6 +22,9 @@ public sealed class PlansActor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _running = new(StringComparer.Ordinal);
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
 
+    /// <summary>A plan actor that throws is stopped, not restarted (a restart would run its apply again); its name is freed.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     public static Props Props(IActorRef registry, IActorRef router, PlanStore store, RouteTimeouts timeouts, string hubHost) =>
         Akka.Actor.Props.Create(() => new PlansActor(registry, router, store, timeouts, hubHost));
 

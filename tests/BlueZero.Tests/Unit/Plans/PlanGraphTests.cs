@@ -127,6 +127,16 @@ public sealed class PlanGraphTests
     }
 
     [Fact]
+    public void A_step_that_was_not_ready_after_a_failed_apply_restarts_with_its_dependents()
+    {
+        var plan = Parse("lab", Step("a"), Step("b", dependsOn: ["a"]), Step("c")).Plan;
+
+        var diff = PlanGraph.Diff(plan, plan, new HashSet<string> { "a" });
+
+        Assert.Equal([StepAction.Restart, StepAction.Restart, StepAction.Keep], new[] { "a", "b", "c" }.Select(diff.ActionOf));
+    }
+
+    [Fact]
     public void A_plan_step_runs_on_its_node_under_the_name_plan_dot_step() =>
         Assert.Equal("lab.broker", Parse("lab", Step("broker")).Plan.Steps[0].Start.Name);
 
