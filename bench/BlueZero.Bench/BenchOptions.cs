@@ -66,6 +66,7 @@ internal sealed record BenchOptions(
           readopt          a node killed with SIGKILL and started again re-adopts its running processes
           followers        a chatty process's own run time with no follower and with 10 followers of its output
           event-ingest     events a second the hub stores, shipped in batches by a cluster member as nodes do
+          plan-up          apply_plan of 50 independent processes over 3 nodes: time to the last ready
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
           peer             supervisord's start/stop through XML-RPC (skipped when supervisord is not installed)

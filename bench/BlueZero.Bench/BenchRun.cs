@@ -14,7 +14,7 @@ internal static class BenchRun
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
-        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest];
+        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest, BenchSection.PlanUp];
 
     private sealed record MeshOutcomes(
         SectionOutcome<LatencyBenchmark.Result> Latency,
@@ -22,7 +22,8 @@ internal static class BenchRun
         SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
         SectionOutcome<ReadoptionBenchmark.Result> Readoption,
         SectionOutcome<FollowersBenchmark.Result> Followers,
-        SectionOutcome<EventIngestBenchmark.Result> EventIngest);
+        SectionOutcome<EventIngestBenchmark.Result> EventIngest,
+        SectionOutcome<PlanUpBenchmark.Result> PlanUp);
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -60,7 +61,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, manyNodes, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.PlanUp, manyNodes, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -96,7 +97,8 @@ internal static class BenchRun
                 await runner.RunAsync(BenchSection.Followers,
                     section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.FollowerRounds, section)),
                 await runner.RunAsync(BenchSection.EventIngest,
-                    section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)));
+                    section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)),
+                await runner.RunAsync(BenchSection.PlanUp, section => new PlanUpBenchmark(Mesh(), HubHostId).RunAsync(section)));
         }
         finally
         {

@@ -10,6 +10,7 @@ internal enum BenchSection
     Readopt,
     Followers,
     EventIngest,
+    PlanUp,
     ManyNodes,
     Peer,
 }
@@ -31,6 +32,7 @@ internal static class BenchSections
         BenchSection.Readopt => "readopt",
         BenchSection.Followers => "followers",
         BenchSection.EventIngest => "event-ingest",
+        BenchSection.PlanUp => "plan-up",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -46,6 +48,7 @@ internal static class BenchSections
         BenchSection.Readopt => "## Re-adoption after a node crash",
         BenchSection.Followers => "## Output followers and a chatty process",
         BenchSection.EventIngest => "## Event ingest at the hub",
+        BenchSection.PlanUp => "## Launch plan: 50 independent processes over 3 nodes",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -64,6 +67,7 @@ internal static class BenchSections
         BenchSection.Readopt => TimeSpan.FromMinutes(10),
         BenchSection.Followers => TimeSpan.FromMinutes(10),
         BenchSection.EventIngest => TimeSpan.FromMinutes(5),
+        BenchSection.PlanUp => TimeSpan.FromMinutes(5),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 

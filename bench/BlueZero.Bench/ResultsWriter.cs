@@ -36,6 +36,7 @@ internal static class ResultsWriter
         ReadoptionWriter.Render(md, report.Readoption);
         FollowersWriter.Render(md, report.Followers);
         EventIngestWriter.Render(md, report.EventIngest);
+        PlanUpWriter.Render(md, report.PlanUp);
         ManyNodesWriter.Render(md, report.ManyNodes, o.Samples);
         PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload);
         md.Line($"## Run notes and clean-up");
