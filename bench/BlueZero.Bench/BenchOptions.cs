@@ -77,6 +77,7 @@ internal sealed record BenchOptions(
                            and without event recording (events.enabled = off on a second node), --requests each
           metrics-scrape   GET /metrics of a hub with 10 nodes and 10,000 sleeps between them: latency, and the hub's
                            CPU per scrape (as a share of one core at a scrape every 15 s)
+          plan-up          apply_plan of 50 independent processes over 3 nodes: time to the last ready
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
           peer             supervisord's start/stop through XML-RPC and PM2's through its API, beside ours and the

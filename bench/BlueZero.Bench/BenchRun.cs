@@ -15,7 +15,7 @@ internal static class BenchRun
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
-        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest, BenchSection.EventHistory];
+        [BenchSection.Latency, BenchSection.Throughput, BenchSection.ManyProcesses, BenchSection.Readopt, BenchSection.Followers, BenchSection.EventIngest, BenchSection.EventHistory, BenchSection.PlanUp];
 
     private sealed record MeshOutcomes(
         SectionOutcome<LatencyBenchmark.Result> Latency,
@@ -24,7 +24,8 @@ internal static class BenchRun
         SectionOutcome<ReadoptionBenchmark.Result> Readoption,
         SectionOutcome<FollowersBenchmark.Result> Followers,
         SectionOutcome<EventIngestBenchmark.Result> EventIngest,
-        SectionOutcome<EventHistoryBenchmark.Result> EventHistory);
+        SectionOutcome<EventHistoryBenchmark.Result> EventHistory,
+        SectionOutcome<PlanUpBenchmark.Result> PlanUp);
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -63,7 +64,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -101,7 +102,9 @@ internal static class BenchRun
                 await runner.RunAsync(BenchSection.EventIngest,
                     section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)),
                 await runner.RunAsync(BenchSection.EventHistory,
-                    section => new EventHistoryBenchmark(Mesh(), notes).RunAsync(options.Requests, section)));
+                    section => new EventHistoryBenchmark(Mesh(), notes).RunAsync(options.Requests, section)),
+
+                await runner.RunAsync(BenchSection.PlanUp, section => new PlanUpBenchmark(Mesh(), HubHostId).RunAsync(section)));
         }
         finally
         {

@@ -12,6 +12,7 @@ internal enum BenchSection
     Followers,
     EventIngest,
     EventHistory,
+    PlanUp,
     ManyNodes,
     MetricsScrape,
     Peer,
@@ -37,6 +38,7 @@ internal static class BenchSections
         BenchSection.EventIngest => "event-ingest",
         BenchSection.EventHistory => "event-history",
         BenchSection.MetricsScrape => "metrics-scrape",
+        BenchSection.PlanUp => "plan-up",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -55,6 +57,7 @@ internal static class BenchSections
         BenchSection.EventIngest => "## Event ingest at the hub",
         BenchSection.EventHistory => "## Event history: query, live stream, subscribers, recording's cost",
         BenchSection.MetricsScrape => "## GET /metrics of a large mesh",
+        BenchSection.PlanUp => "## Launch plan: 50 independent processes over 3 nodes",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -76,6 +79,7 @@ internal static class BenchSections
         BenchSection.EventIngest => TimeSpan.FromMinutes(5),
         BenchSection.EventHistory => TimeSpan.FromMinutes(15),
         BenchSection.MetricsScrape => TimeSpan.FromMinutes(20),
+        BenchSection.PlanUp => TimeSpan.FromMinutes(5),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 

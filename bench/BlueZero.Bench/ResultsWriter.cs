@@ -38,6 +38,7 @@ internal static class ResultsWriter
         FollowersWriter.Render(md, report.Followers);
         EventIngestWriter.Render(md, report.EventIngest);
         EventHistoryWriter.Render(md, report.EventHistory);
+        PlanUpWriter.Render(md, report.PlanUp);
         ManyNodesWriter.Render(md, report.ManyNodes, o.Samples);
         MetricsScrapeWriter.Render(md, report.MetricsScrape);
         PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload, report.Floor.Result);

@@ -40,6 +40,7 @@ public sealed class B0CommandLine
                      HostsCommand.Create(this), PsCommand.Create(this), StartCommand.Create(this), StopCommand.Create(this),
                      RestartCommand.Create(this), StatusCommand.Create(this), LogsCommand.Create(this), StatsCommand.Create(this),
                      InfoCommand.Create(this), KillAllCommand.Create(this), EventsCommand.Create(this), CallCommand.Create(this),
+                     UpCommand.Create(this), DownCommand.Create(this), PlansCommand.List(this), PlansCommand.Status(this),
                  })
             Root.Subcommands.Add(command);
     }

@@ -24,4 +24,13 @@ public static class CliDefaults
 
     /// <summary>Lines of a sparkline in <c>b0 stats</c>, at most (the node keeps 60 samples).</summary>
     public const int SparklineWidth = 60;
+
+    /// <summary><c>b0 up</c> and <c>b0 down</c>: the hub answers once the whole plan is up or down (its readiness timeouts bound it).</summary>
+    public static readonly TimeSpan PlanTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>After the hub's answer to <c>b0 up</c>, how long the progress lines may still trickle in from the event stream.</summary>
+    public static readonly TimeSpan ProgressDrain = TimeSpan.FromSeconds(2);
+
+    /// <summary>In a plan file, <c>${HUB}</c> is the hub's own host_name.</summary>
+    public const string HubPlaceholder = "HUB";
 }

@@ -6,6 +6,7 @@ using BlueZero.Hub.Actors;
 using BlueZero.Hub.Events;
 using BlueZero.Hub.Http;
 using BlueZero.Hub.Metrics;
+using BlueZero.Hub.Plans;
 using BlueZero.Hub.Security;
 using BlueZero.Mesh.Configuration;
 using BlueZero.Mesh.Hosting;
@@ -77,8 +78,10 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
     akka.WithActors((system, registry) =>
     {
         system.ActorOf(EventIngest.Props(events, setup.Cluster.HostName), EventIngest.Name);
-        var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself);
+        var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself,
+            new PlanStore(events.ConnectionString), setup.Cluster.HostName);
         registry.Register<NodeRegistry>(actors.Registry);
+        registry.Register<PlansActor>(actors.Plans!);
         registry.Register<RequestRouter>(actors.Router);
         localNode?.Start(system, services.GetRequiredService<ILoggerFactory>());
     });

@@ -29,8 +29,9 @@ public sealed class HubConnection : IDisposable
 
     public Task<HubReply> Control(JsonObject request, CancellationToken cancel) => Control(request.ToJsonString(), cancel);
 
-    public Task<HubReply> Control(string body, CancellationToken cancel) =>
-        Send(() => new HttpRequestMessage(HttpMethod.Post, "control") { Content = new StringContent(body, Encoding.UTF8, "application/json") }, cancel);
+    /// <param name="timeout">The whole exchange; <see cref="CliDefaults.RequestTimeout"/> unless the operation takes longer (b0 up).</param>
+    public Task<HubReply> Control(string body, CancellationToken cancel, TimeSpan? timeout = null) =>
+        Send(() => new HttpRequestMessage(HttpMethod.Post, "control") { Content = new StringContent(body, Encoding.UTF8, "application/json") }, cancel, timeout);
 
     public Task<HubReply> Get(string pathAndQuery, CancellationToken cancel) =>
         Send(() => new HttpRequestMessage(HttpMethod.Get, pathAndQuery.TrimStart('/')), cancel);
@@ -51,18 +52,18 @@ public sealed class HubConnection : IDisposable
         }
     }
 
-    private async Task<HubReply> Send(Func<HttpRequestMessage> request, CancellationToken cancel)
+    private async Task<HubReply> Send(Func<HttpRequestMessage> request, CancellationToken cancel, TimeSpan? timeout = null)
     {
-        using var bound = Bounded(cancel);
+        using var bound = Bounded(cancel, timeout);
         using var response = await Guard(() => _http.SendAsync(request(), bound.Token), bound, cancel);
         var text = await Guard(() => response.Content.ReadAsStringAsync(bound.Token), bound, cancel);
         return HubReply.Parse((int)response.StatusCode, text);
     }
 
-    private static CancellationTokenSource Bounded(CancellationToken cancel)
+    private static CancellationTokenSource Bounded(CancellationToken cancel, TimeSpan? timeout = null)
     {
         var bound = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        bound.CancelAfter(CliDefaults.RequestTimeout);
+        bound.CancelAfter(timeout ?? CliDefaults.RequestTimeout);
         return bound;
     }
 

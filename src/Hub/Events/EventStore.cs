@@ -52,6 +52,9 @@ public sealed class EventStore : IAsyncDisposable
 
     public IEventFeed Feed => _feed;
 
+    /// <summary>hub.db, for the other stores that keep their tables in it (PlanStore).</summary>
+    public string ConnectionString => _writer.ConnectionString;
+
     /// <summary>Stores a node's batch; completes once it is committed, with the events that were new.</summary>
     public Task<IReadOnlyList<StoredEvent>> Append(EventBatch batch) =>
         Append(batch.Events.Select(e => new Incoming(e.Event, batch.JournalId, e.NodeSeq)).ToList());

@@ -13,7 +13,7 @@ public static class HubDatabase
 {
     public const string FileName = "hub.db";
 
-    /// <summary>Append only: a released migration never changes (launch plans will add theirs after these).</summary>
+    /// <summary>Append only: a released migration never changes.</summary>
     private static readonly string[] Migrations =
     [
         """
@@ -34,6 +34,24 @@ public static class HubDatabase
         CREATE INDEX events_by_name ON events (name, seq);
         CREATE INDEX events_by_pid ON events (pid, seq);
         CREATE INDEX events_by_time ON events (time_ms);
+        """,
+        // Launch plans (PlanStore): each plan's definition as applied, and where each of its steps stands.
+        """
+        CREATE TABLE plans (
+            name TEXT PRIMARY KEY,
+            definition TEXT NOT NULL,
+            state TEXT NOT NULL,
+            applied_ms INTEGER NOT NULL
+        );
+        CREATE TABLE plan_steps (
+            plan TEXT NOT NULL REFERENCES plans (name) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER,
+            state TEXT NOT NULL,
+            since_ms INTEGER,
+            PRIMARY KEY (plan, step)
+        );
         """,
     ];
 

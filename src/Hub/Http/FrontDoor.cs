@@ -106,6 +106,23 @@ public static class FrontDoor
             await JsonReply.Write(context, StatusCodes.Status200OK, WireResponseWriter.EventsHubForm(events.Query(query)));
             return;
         }
+        if (request.Command is IPlanCommand plan)
+        {
+            var answer = await actors.Get<Plans.PlansActor>().Ask<object>(plan, PlanDefaults.MaxWait);
+            audit.Record(caller, client, request, answer is PlanReport { Success: true } or PlanStatus or PlansListed ? "ok" : "refused");
+            var (planStatus, planJson) = answer switch
+            {
+                PlanRefused refused => (StatusCodes.Status400BadRequest, WireResponseWriter.PlanRefused(refused.Problems)),
+                PlanUnavailable { NotFound: true } missing => (StatusCodes.Status404NotFound, WireResponseWriter.Error(missing.ErrorMessage, request.Operation)),
+                PlanUnavailable busy => (StatusCodes.Status409Conflict, WireResponseWriter.Error(busy.ErrorMessage, request.Operation)),
+                PlanReport report => (report.Success ? StatusCodes.Status200OK : ErrorStatuses.NodeRefusal, WireResponseWriter.PlanReport(request.Operation, report)),
+                PlanStatus planState => (StatusCodes.Status200OK, WireResponseWriter.PlanStatus(planState)),
+                PlansListed listed => (StatusCodes.Status200OK, WireResponseWriter.PlansListed(listed)),
+                _ => (StatusCodes.Status500InternalServerError, WireResponseWriter.Error(ErrorTexts.InternalError, request.Operation)),
+            };
+            await JsonReply.Write(context, planStatus, planJson);
+            return;
+        }
         var routed = Stopwatch.GetTimestamp();
         var outcome = await RequestRouter.Ask(Router(actors), request.RequestedBy(caller.TokenName), timeouts.For(request));
         // Only a node's answer, or a timeout waiting for one, names a registered host: other host names are any text.

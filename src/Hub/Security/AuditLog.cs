@@ -16,7 +16,7 @@ public sealed class AuditLog(ILoggerFactory loggers)
     private static readonly IReadOnlySet<string> Audited = new HashSet<string>(StringComparer.Ordinal)
     {
         WireOperations.StartProcess, WireOperations.StopProcess, WireOperations.RestartProcess, WireOperations.KillAll, WireOperations.Unschedule,
-        WireOperations.ForgetHost,
+        WireOperations.ForgetHost, WireOperations.ApplyPlan, WireOperations.RemovePlan,
     };
 
     private readonly ILogger _log = loggers.CreateLogger(Category);

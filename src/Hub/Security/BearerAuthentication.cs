@@ -26,7 +26,7 @@ public sealed class BearerAuthentication(TokenFile? tokens, UiSessions sessions,
     {
         WireOperations.ListActiveProcesses, WireOperations.ListProcesses, WireOperations.QueryProcessStatus,
         WireOperations.ReadOutput, WireOperations.ProcessStats, WireOperations.NodeState, WireOperations.HostInfo,
-        WireOperations.Events,
+        WireOperations.Events, WireOperations.PlanStatus, WireOperations.ListPlans,
     };
 
     public static bool MayRun(Caller caller, string operation) =>

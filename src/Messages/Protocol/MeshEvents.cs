@@ -19,6 +19,15 @@ public enum MeshEventType
     ProcessReadopted,
     StartFailed,
     EventsDropped,
+    // Launch plans, recorded by the hub: Name is the plan (PLAN, or PLAN.STEP for a step), HostName the step's host.
+    PlanApplyStarted,
+    PlanStepStarted,
+    PlanStepReady,
+    PlanStepFailed,
+    PlanApplied,
+    PlanRemoveStarted,
+    PlanStepStopped,
+    PlanRemoved,
 }
 
 /// <summary>How a run ended, on a <see cref="MeshEventType.ProcessExited"/> event (wire strings in WireNames.ExitReasons).</summary>

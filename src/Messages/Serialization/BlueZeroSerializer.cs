@@ -53,6 +53,8 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         ["rejoin"] = typeof(RejoinRequired),
         ["event-batch"] = typeof(EventBatch),
         ["events-stored"] = typeof(EventsStored),
+        ["check-tcp"] = typeof(CheckTcp),
+        ["tcp-checked"] = typeof(TcpChecked),
     };
 
     private static readonly IReadOnlyDictionary<Type, string> ManifestByType =

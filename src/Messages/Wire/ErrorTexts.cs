@@ -130,4 +130,26 @@ public static class ErrorTexts
     public static string CliBadSince(string text) => $"--since takes a duration such as 10m, 2h, 30s, 1d or an ISO-8601 time, not '{text}'";
     public static string CliCannotRead(string file, string reason) => $"cannot read {file}: {reason}";
     public const string CliEventsStreamEnded = "the hub closed the event stream";
+
+    // Launch plans.
+    public static string PlanTakesNoHostName(string operation) => $"{operation} takes no host_name: each process of a plan names its own host";
+    public static string BadPlanName(string field) => $"{field} must be a plan name: 1 to 256 of a-z, 0-9 and -";
+    public static string BadStepName(string field) => $"{field} must be a step name: 1 to 256 of a-z, 0-9, _ and -";
+    public static string ReadyNeedsOneKind(string field) => $"{field} must have exactly one of tcp, output, exit_code, delay_s";
+    public static string PlanRefused(int count) => $"plan refused: {count} problem{(count == 1 ? "" : "s")}, nothing started";
+    public static string DuplicateStep(string step) => $"process name {step} is used more than once";
+    public static string UnknownDependency(string step, string dependency, string? closest) => $"{step} depends on {dependency}, which is not a process of this plan{DidYouMean(closest)}";
+    public static string DependencyCycle(IReadOnlyList<string> cycle) => $"dependency cycle: {string.Join(" -> ", cycle)}";
+    public static string PlanUnknownHost(string step, string host, string? closest) => $"{step}: unknown host {host}{DidYouMean(closest)}";
+    public static string PlanHostNotUp(string step, string host) => $"{step}: host {host} is not up";
+    public static string PlanBusy(string plan) => $"plan {plan} is being applied or removed right now; try again when that is over";
+    public static string NoSuchPlan(string plan) => $"no such plan: {plan}";
+    public static string StepNotReadyInTime(double seconds) => $"not ready within {seconds:0.###} s";
+    public static string StepExitedBeforeReady(string exit) => $"ended before it was ready ({exit})";
+    public static string StepWrongExitCode(string exit, int expected) => $"one-shot step ended with {exit}, expected exit code {expected}";
+    public static string StepFailed(string step, string error) => $"step {step} failed: {error}";
+    public const string StepDependencyFailed = "not started: an earlier step failed";
+    public static string CliPlanFileUnreadable(string path, string why) => $"cannot read plan file {path}: {why}";
+    public static string CliPlanFileNotAnObject(string path) => $"plan file {path} must hold one plan: a mapping with name and processes";
+    public static string CliPlanVariableUnset(string placeholder) => $"{placeholder} in the plan file: the variable is not set";
 }

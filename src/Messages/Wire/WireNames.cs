@@ -60,6 +60,41 @@ public static class WireNames
         [MeshEventType.ProcessReadopted] = "process_readopted",
         [MeshEventType.StartFailed] = "start_failed",
         [MeshEventType.EventsDropped] = "events_dropped",
+        [MeshEventType.PlanApplyStarted] = "plan_apply_started",
+        [MeshEventType.PlanStepStarted] = "plan_step_started",
+        [MeshEventType.PlanStepReady] = "plan_step_ready",
+        [MeshEventType.PlanStepFailed] = "plan_step_failed",
+        [MeshEventType.PlanApplied] = "plan_applied",
+        [MeshEventType.PlanRemoveStarted] = "plan_remove_started",
+        [MeshEventType.PlanStepStopped] = "plan_step_stopped",
+        [MeshEventType.PlanRemoved] = "plan_removed",
+    });
+
+    public static readonly WireNames<StepState> StepStates = new(new Dictionary<StepState, string>
+    {
+        [StepState.NotStarted] = "not_started",
+        [StepState.Starting] = "starting",
+        [StepState.WaitingReady] = "waiting_ready",
+        [StepState.Ready] = "ready",
+        [StepState.Failed] = "failed",
+        [StepState.Stopping] = "stopping",
+        [StepState.Stopped] = "stopped",
+    });
+
+    public static readonly WireNames<PlanState> PlanStates = new(new Dictionary<PlanState, string>
+    {
+        [PlanState.Applying] = "applying",
+        [PlanState.Up] = "up",
+        [PlanState.Failed] = "failed",
+        [PlanState.Removing] = "removing",
+    });
+
+    public static readonly WireNames<StepAction> StepActions = new(new Dictionary<StepAction, string>
+    {
+        [StepAction.Start] = "start",
+        [StepAction.Keep] = "keep",
+        [StepAction.Restart] = "restart",
+        [StepAction.Stop] = "stop",
     });
 
     public static readonly WireNames<ExitReason> ExitReasons = new(new Dictionary<ExitReason, string>
@@ -72,7 +107,7 @@ public static class WireNames
 
     /// <summary>Every table, for serializers that convert any of these enums.</summary>
     public static readonly IReadOnlyList<IWireNames> All =
-        [ProcessStates, StopReasons, RestartPolicies, OutputModes, EventTypes, ExitReasons];
+        [ProcessStates, StopReasons, RestartPolicies, OutputModes, EventTypes, ExitReasons, StepStates, StepActions, PlanStates];
 
     /// <summary>The table of <paramref name="enumType"/>, or null when it has none.</summary>
     public static IWireNames? For(Type enumType) => All.FirstOrDefault(table => table.EnumType == enumType);
@@ -83,6 +118,9 @@ public static class WireNames
     public static string ToWire(this OutputMode mode) => OutputModes.Of(mode);
     public static string ToWire(this MeshEventType type) => EventTypes.Of(type);
     public static string ToWire(this ExitReason reason) => ExitReasons.Of(reason);
+    public static string ToWire(this StepState state) => StepStates.Of(state);
+    public static string ToWire(this StepAction action) => StepActions.Of(action);
+    public static string ToWire(this PlanState state) => PlanStates.Of(state);
 }
 
 /// <summary>A table of wire strings seen without its enum type (for serializers).</summary>

@@ -17,8 +17,15 @@ public static class WireOperations
     public const string HostInfo = "host_info";
     public const string ForgetHost = "forget_host";
     public const string Events = "events";
+    public const string ApplyPlan = "apply_plan";
+    public const string PlanStatus = "plan_status";
+    public const string ListPlans = "list_plans";
+    public const string RemovePlan = "remove_plan";
     public const string HostName = "host_name";
 
+    /// <summary>Not a client operation: the name under which the hub routes a plan's tcp readiness check to a node.</summary>
+    public const string CheckTcp = "check_tcp";
+
     public static readonly IReadOnlyList<string> All =
-        [StartProcess, StopProcess, RestartProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost, Events];
+        [StartProcess, StopProcess, RestartProcess, QueryProcessStatus, ListActiveProcesses, ListProcesses, Unschedule, KillAll, ReadOutput, ProcessStats, NodeState, HostInfo, ForgetHost, Events, ApplyPlan, PlanStatus, ListPlans, RemovePlan];
 }

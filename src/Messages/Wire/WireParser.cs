@@ -13,7 +13,7 @@ namespace BlueZero.Messages.Wire;
 /// It reads with System.Text.Json, which is strict RFC 8259 (Newtonsoft's reader accepts octal numbers such as
 /// 010, single quotes, unquoted names and trailing commas, which a protocol must refuse).
 /// </summary>
-public static class WireParser
+public static partial class WireParser
 {
     public const int MaxDepth = 32;
     public const int MaxNameLength = 256;
@@ -172,6 +172,12 @@ public static class WireParser
             WireOperations.HostInfo => fields.NoUnknownFields() ? new HostInfoQuery() : null,
             WireOperations.ForgetHost => ParseForgetHost(fields, hostName),
             WireOperations.Events => ParseEvents(fields, hostName),
+            WireOperations.ApplyPlan => ParseApplyPlan(fields, hostName),
+            WireOperations.PlanStatus => ParsePlanName(fields, hostName, name => new PlanStatusQuery(name)),
+            WireOperations.RemovePlan => ParsePlanName(fields, hostName, name => new RemovePlan(name)),
+            WireOperations.ListPlans => hostName is null
+                ? fields.NoUnknownFields() ? new ListPlans() : null
+                : fields.FailWith<ListPlans>(ErrorTexts.PlanTakesNoHostName(WireOperations.ListPlans)),
             _ => null,
         };
         return command is null
@@ -211,9 +217,12 @@ public static class WireParser
             order == EventFilters.DescendingOrder);
     }
 
-    private static StartProcess? ParseStart(FieldReader fields)
+    private static readonly string[] StartFields = ["path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period", "output", "stdin"];
+
+    /// <param name="moreFields">Fields the caller reads itself (a plan step's host, depends_on and ready).</param>
+    private static StartProcess? ParseStart(FieldReader fields, params string[] moreFields)
     {
-        if (!fields.NoUnknownFields("path", "args", "env", "cwd", "name", "restart", "max_time", "recurring_period", "output", "stdin")) return null;
+        if (!fields.NoUnknownFields([.. StartFields, .. moreFields])) return null;
         if (!fields.RequiredAbsolutePath("path", out var path)) return null;
         if (!fields.OptionalStringArray("args", out var args)) return null;
         if (!fields.OptionalStringMap("env", out var env)) return null;
@@ -297,6 +306,7 @@ public static class WireParser
     private sealed class FieldReader(string operation, JsonElement body, WireLimits limits)
     {
         public string? Error { get; private set; }
+        public WireLimits Limits => limits;
 
         private string Path(string field) => $"{operation}.{field}";
         public string PathOf(string field) => Path(field);
@@ -460,6 +470,9 @@ public static class WireParser
                     return Fail(ErrorTexts.UnknownField(Path(Shorten(property.Name))));
             return true;
         }
+
+        /// <summary>The field's value when it is present (not null), whatever its kind.</summary>
+        public JsonElement? Element(string field) => Present(field);
 
         private JsonElement? Present(string field) =>
             body.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;

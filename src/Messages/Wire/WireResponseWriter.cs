@@ -129,6 +129,111 @@ public static class WireResponseWriter
         if (e.Count is { } count) w.WriteNumber("count", count);
     });
 
+    /// <summary>
+    /// apply_plan or remove_plan: <c>{"success":B,"apply_plan":{"success":B,"name":...,"processes":[...]}}</c>; on failure
+    /// the top level and the inner object carry error_message and failed_step.
+    /// </summary>
+    public static string PlanReport(string operation, PlanReport report) => Write(w =>
+    {
+        void Body(bool inner)
+        {
+            w.WriteBoolean("success", report.Success);
+            if (report.Error is not null) w.WriteString("error_message", report.Error);
+            if (report.FailedStep is not null) w.WriteString("failed_step", report.FailedStep);
+            if (!inner) return;
+            w.WriteString("name", report.Name);
+            if (report.DryRun) w.WriteBoolean("dry_run", true);
+            if (report.RolledBack) w.WriteBoolean("rolled_back", true);
+            w.WriteNumber("elapsed_ms", (long)(report.FinishedAt - report.StartedAt).TotalMilliseconds);
+            w.WriteStartArray("processes");
+            foreach (var step in report.Steps)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", step.Name);
+                w.WriteString("host", step.Host);
+                w.WriteString("process_name", step.ProcessName);
+                w.WriteString("action", step.Action.ToWire());
+                w.WriteString("state", step.State.ToWire());
+                if (step.Pid is { } pid) w.WriteNumber("pid", pid);
+                if (step.StartedAt is { } started) w.WriteString("started_at", Timestamp(started));
+                if (step.ReadyAt is { } ready) w.WriteString("ready_at", Timestamp(ready));
+                if (step.Action != StepAction.Keep && step.StartedAt is { } from && step.ReadyAt is { } to) w.WriteNumber("ready_after_ms", (long)(to - from).TotalMilliseconds);
+                if (step.StoppedAt is { } stopped) w.WriteString("stopped_at", Timestamp(stopped));
+                if (step.Error is not null) w.WriteString("error", step.Error);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        Body(inner: false);
+        w.WriteStartObject(operation);
+        Body(inner: true);
+        w.WriteEndObject();
+    });
+
+    /// <summary>A refused plan: <c>{"success":false,"error_message":E,"problems":[...],"apply_plan":{the same}}</c>.</summary>
+    public static string PlanRefused(IReadOnlyList<string> problems) => Write(w =>
+    {
+        void Body()
+        {
+            Failure(w, ErrorTexts.PlanRefused(problems.Count));
+            w.WriteStartArray("problems");
+            foreach (var problem in problems) w.WriteStringValue(problem);
+            w.WriteEndArray();
+        }
+        Body();
+        w.WriteStartObject(WireOperations.ApplyPlan);
+        Body();
+        w.WriteEndObject();
+    });
+
+    /// <summary>plan_status: each process with its node's view (pid, state) and the plan's (ready, since).</summary>
+    public static string PlanStatus(PlanStatus status) => Write(w =>
+    {
+        w.WriteBoolean("success", true);
+        w.WriteStartObject(WireOperations.PlanStatus);
+        w.WriteBoolean("success", true);
+        w.WriteString("name", status.Name);
+        w.WriteString("state", status.State.ToWire());
+        w.WriteString("applied_at", Timestamp(status.AppliedAt));
+        w.WriteStartArray("processes");
+        foreach (var step in status.Steps)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", step.Name);
+            w.WriteString("host", step.Host);
+            w.WriteString("process_name", step.ProcessName);
+            if (step.Pid is { } pid) w.WriteNumber("pid", pid);
+            if (step.ProcessState is { } state) w.WriteString("state", state.ToWire());
+            w.WriteBoolean("ready", step.Ready);
+            if (step.Since is { } since) w.WriteString("since", Timestamp(since));
+            if (step.Error is not null) w.WriteString("error", step.Error);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    /// <summary>list_plans: every plan with a summary.</summary>
+    public static string PlansListed(PlansListed listed) => Write(w =>
+    {
+        w.WriteBoolean("success", true);
+        w.WriteStartObject(WireOperations.ListPlans);
+        w.WriteBoolean("success", true);
+        w.WriteStartArray("plans");
+        foreach (var plan in listed.Plans)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", plan.Name);
+            w.WriteString("state", plan.State.ToWire());
+            w.WriteNumber("processes", plan.Processes);
+            w.WriteNumber("ready", plan.Ready);
+            w.WriteString("applied_at", Timestamp(plan.AppliedAt));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
     /// <summary>A stored event with its seq first: <c>{"seq":42,"time":...}</c>.</summary>
     public static string Event(StoredEvent e) =>
         string.Concat("{\"seq\":", e.Seq.ToString(CultureInfo.InvariantCulture), ",", e.Body.AsSpan(1));

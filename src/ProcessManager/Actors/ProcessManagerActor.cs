@@ -70,6 +70,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
         Receive<ProcessStatsQuery>(Stats);
         Receive<NodeStateQuery>(_ => Sender.Tell(NodeStateNow()));
         Receive<HostInfoQuery>(_ => HostInfo());
+        Receive<CheckTcp>(check => TcpCheck.Connect(check).PipeTo(Sender));
         Receive<KillAll>(kill => Sender.Tell(new AllKilled(StopEverything(StopReason.Request, kill.By))));
         Receive<FirstRunSettled>(settled => EndFirstRun(settled.EntryId));
         Receive<Terminated>(OnEntryActorStopped);

@@ -27,6 +27,7 @@ public sealed class BenchHarnessSmokeTests
         "## Re-adoption after a node crash",
         "## Output followers and a chatty process",
         "## Event ingest at the hub",
+        "## Launch plan: 50 independent processes over 3 nodes",
         "## Many nodes",
         "## Peers: supervisord and PM2",
         "## Run notes and clean-up",

@@ -52,6 +52,9 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
         using var reader = new HubClient(Mesh.Hub.BaseUrl, SecuredHubFixture.ReadToken);
         using var anonymous = new HubClient(Mesh.Hub.BaseUrl);
 
+        // plan_status reads a plan that exists: the admin applies it first.
+        if (row == WireOperations.PlanStatus)
+            Assert.True((await Mesh.Hub.Control(new JObject { [WireOperations.ApplyPlan] = new JObject { ["plan"] = PlanOnTheHub() } })).IsSuccess);
         foreach (var (method, path, body) in RequestsFor(row, target))
         {
             HttpContent? Content() => body is null ? null : HubClient.JsonContent(body.ToString());
@@ -106,9 +109,21 @@ public sealed class ReadTokenTableTests(SecuredHubFixture fixture) : IClassFixtu
             WireOperations.Events => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["limit"] = 1 } })],
             // Answered by the hub itself, with its host_name inside: a host never registered gets 404 unknown host.
             WireOperations.ForgetHost => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["host_name"] = "never-registered" } })],
+            // Launch plans: no host_name; a plan that does not exist is 404 for the roles that may ask.
+            WireOperations.ListPlans => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject() })],
+            WireOperations.PlanStatus => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["name"] = TokenTablePlan } })],
+            WireOperations.RemovePlan => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["name"] = "never-applied" } })],
+            WireOperations.ApplyPlan => [(HttpMethod.Post, "/control", new JObject { [row] = new JObject { ["plan"] = PlanOnTheHub(), ["dry_run"] = true } })],
             _ => [(HttpMethod.Post, "/control", new JObject { ["host_name"] = Hub, [row] = OperationBody(row, target) })],
         };
     }
+
+    private const string TokenTablePlan = "token-table";
+
+    private static JObject PlanOnTheHub() => new()
+    {
+        ["name"] = TokenTablePlan, ["processes"] = new JArray(new JObject { ["name"] = "one", ["host"] = Hub, ["path"] = "/bin/sleep", ["args"] = new JArray("300") }),
+    };
 
     private static JObject OperationBody(string operation, string target) => operation switch
     {

@@ -73,6 +73,8 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
                     "node-a", Pid: 42, Name: "web", ExitCode: 137, Signal: 9, Reason: ExitReason.Killed)),
             ]),
             ["events-stored"] = new EventsStored("node-a", "j-1", 2),
+            ["check-tcp"] = new CheckTcp("127.0.0.1", 1883, 1000),
+            ["tcp-checked"] = new TcpChecked(false, "Connection refused"),
         };
     }
 

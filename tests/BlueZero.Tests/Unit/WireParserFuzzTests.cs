@@ -293,6 +293,9 @@ public sealed class WireParserFuzzTests
                 if (request.HostName is not null) return "events with a top-level host_name";
                 if (events.SinceSeq < 0 || events.Pid is <= 0 || events.Limit is < 1 or > EventQuery.MaxLimit) return "events numbers";
                 return events.Types?.All(Enum.IsDefined) == false ? "events.type" : null;
+            case ApplyPlan or PlanStatusQuery or RemovePlan or ListPlans:
+                // Plan operations take no top-level host_name; a plan document's own problems travel in ApplyPlan.Problems.
+                return request.HostName is not null ? $"{request.Operation} with a top-level host_name" : null;
             default:
                 return "unexpected command type " + request.Command?.GetType().Name;
         }
@@ -420,6 +423,8 @@ public sealed class WireParserFuzzTests
                 WireOperations.KillAll => ["all_hosts"],
                 WireOperations.ForgetHost => ["host_name"],
                 WireOperations.Events => ["since_seq", "host", "type", "pid", "from", "limit", "order"],
+                WireOperations.ApplyPlan => ["plan", "dry_run", "on_failure"],
+                WireOperations.PlanStatus or WireOperations.RemovePlan => ["name"],
                 _ => [],
             };
             var fields = own.Where(f => f == "path" ? rng.Next(8) != 0 : rng.Next(2) == 0)
