@@ -27,6 +27,7 @@ internal sealed record BenchOptions(
     int FollowerLines,
     int FollowerRounds,
     int IngestEvents,
+    int StoredEvents,
     int ScrapeHosts,
     int ScrapeProcesses,
     bool Smoke,
@@ -72,7 +73,7 @@ internal sealed record BenchOptions(
           readopt          a node killed with SIGKILL and started again re-adopts its running processes
           followers        a chatty process's own run time with no follower and with 10 followers of its output
           event-ingest     events a second the hub stores, shipped in batches by a cluster member as nodes do
-          event-history    with 1,000,000 stored events: the last 100 of one name through HTTP; a node's event's
+          event-history    with --stored-events in the history: the last 100 of one name through HTTP; a node's event's
                            latency to 50 SSE subscribers (each must get all, hub CPU); start_process latency with
                            and without event recording (events.enabled = off on a second node), --requests each
           metrics-scrape   GET /metrics of a hub with 10 nodes and 10,000 sleeps between them: latency, and the hub's
@@ -98,11 +99,13 @@ internal sealed record BenchOptions(
           --follower-lines N       lines the chatty process writes per run (1000 to 10000000, default 2000000)
           --follower-rounds N      runs with and without followers each (1 to 50, default 10)
           --ingest-events N        events shipped in event-ingest (1000 to 10000000, default 200000)
+          --stored-events N        events event-history fills the hub's history with before it queries (1000 to
+                                   10000000, default 1000000, the issue's size)
           --scrape-hosts N         nodes in metrics-scrape (1 to 100, default 10)
           --scrape-processes N     sleeps in metrics-scrape, spread over its nodes (1 to 100000, default 10000)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines,
-                                   2000 events ingested, scrapes of 2 nodes with 20 sleeps
+                                   2000 events ingested and stored, scrapes of 2 nodes with 20 sleeps
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
                                    ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
           --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
@@ -116,13 +119,13 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, ScrapeHosts: 10, ScrapeProcesses: 10_000, Smoke: false, Publish: true, Install: true, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000, Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
     {
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
-        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20, Smoke = true,
+        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20, Smoke = true,
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
@@ -167,6 +170,7 @@ internal sealed record BenchOptions(
                     "--follower-lines" => options with { FollowerLines = Int(flag, value, 1000, 10_000_000) },
                     "--follower-rounds" => options with { FollowerRounds = Int(flag, value, 1, 50) },
                     "--ingest-events" => options with { IngestEvents = Int(flag, value, 1000, 10_000_000) },
+                    "--stored-events" => options with { StoredEvents = Int(flag, value, 1000, 10_000_000) },
                     "--scrape-hosts" => options with { ScrapeHosts = Int(flag, value, 1, MaxNodeCount) },
                     "--scrape-processes" => options with { ScrapeProcesses = Int(flag, value, 1, 100_000) },
                     "--note" => options with { Note = value },

@@ -102,7 +102,7 @@ internal static class BenchRun
                 await runner.RunAsync(BenchSection.EventIngest,
                     section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)),
                 await runner.RunAsync(BenchSection.EventHistory,
-                    section => new EventHistoryBenchmark(Mesh(), notes).RunAsync(options.Requests, section)),
+                    section => new EventHistoryBenchmark(Mesh(), notes).RunAsync(options.StoredEvents, options.Requests, section)),
 
                 await runner.RunAsync(BenchSection.PlanUp, section => new PlanUpBenchmark(Mesh(), HubHostId).RunAsync(section)));
         }

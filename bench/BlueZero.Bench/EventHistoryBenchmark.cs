@@ -7,7 +7,7 @@ namespace BlueZero.Bench;
 /// <summary>
 /// Section "event-history" (issue 14's Performance list, besides ingest):
 /// <list type="number">
-/// <item>the hub's history is filled to <see cref="StoredEvents"/> through event-ingest (events of 1000 process
+/// <item>the hub's history is filled to <c>--stored-events</c> (the issue's 1,000,000 by default) through event-ingest (events of 1000 process
 /// names), then GET /events?name=N&amp;order=desc&amp;limit=100 is timed through HTTP;</item>
 /// <item>two remote nodes, one with the shipped settings and one with <c>bluezero.process-manager.events.enabled =
 /// off</c> (a copy of the hocon), take start_process requests in turn (a start then a stop without wait, each), so
@@ -19,7 +19,6 @@ namespace BlueZero.Bench;
 /// </summary>
 internal sealed class EventHistoryBenchmark(MeshUnderTest mesh, RunNotes notes)
 {
-    public const int StoredEvents = 1_000_000;
     public const int Subscribers = 50;
     public const int QueryNames = 1000;
     private const string OnHost = "bench-ev-on";
@@ -30,10 +29,10 @@ internal sealed class EventHistoryBenchmark(MeshUnderTest mesh, RunNotes notes)
     public sealed record Result(long Stored, double FillS, LatencyStats Query, LatencyStats StartWithEvents, LatencyStats StartWithout,
         double CostPercent, LatencyStats LiveLatency, int Subscribers, int EventsEach, int MissedDeliveries, double? HubCpuPercent);
 
-    public async Task<Result> RunAsync(int samples, CancellationToken ct)
+    public async Task<Result> RunAsync(int storedEvents, int samples, CancellationToken ct)
     {
         var fillClock = Stopwatch.StartNew();
-        await new EventIngestBenchmark(mesh).RunAsync(StoredEvents, ct, QueryNames);
+        await new EventIngestBenchmark(mesh).RunAsync(storedEvents, ct, QueryNames);
         var fillS = fillClock.Elapsed.TotalSeconds;
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Subscribers + 4 })
             { BaseAddress = mesh.HubHttp, Timeout = Timeout.InfiniteTimeSpan };
