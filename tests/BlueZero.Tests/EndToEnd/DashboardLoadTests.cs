@@ -9,8 +9,8 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// The dashboard's goals under load: 10 hosts (the hub and 9 nodes, each a real cluster member) and 1,000 processes
-/// (/bin/sleep, 100 a host). The tests measure and report (run with --logger "console;verbosity=detailed" to read
-/// the figures); they assert only loose bounds, since the machine they run on is shared: the goals are 300 ms for the
+/// (/bin/sleep, 100 a host). The tests measure and report, and run only when asked for (<see cref="Measurement"/>:
+/// B0_MEASURE=1, with --logger "console;verbosity=detailed" to read the figures); they assert only loose bounds, since the machine they run on is shared: the goals are 300 ms for the
 /// first render and 2 % of one core for the hub with 5 pages open.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -26,6 +26,7 @@ public sealed class DashboardLoadTests(DashboardLoadTests.TenHosts fixture, ITes
 
         public async Task InitializeAsync()
         {
+            if (!Measurement.Enabled) return;
             Browser = await DashboardBrowser.Launch();
             if (Browser is null) return;
             await Mesh.StartHub("load-hub");
@@ -44,7 +45,7 @@ public sealed class DashboardLoadTests(DashboardLoadTests.TenHosts fixture, ITes
         }
     }
 
-    [Theory]
+    [MeasurementTheory]
     [InlineData("fleet", "tr[data-host='load-node-9']")]
     [InlineData("processes", "tr[data-pid]")]
     public async Task The_first_render_of_a_view_with_10_hosts_and_1000_processes_is_measured(string view, string drawn)
@@ -77,7 +78,7 @@ public sealed class DashboardLoadTests(DashboardLoadTests.TenHosts fixture, ITes
         return (marks[2] - marks[0], marks[2] - marks[1]);
     }
 
-    [Fact]
+    [MeasurementFact]
     public async Task The_hub_cpu_with_5_pages_open_on_an_idle_mesh_is_measured()
     {
         if (fixture.Browser is null) return;
