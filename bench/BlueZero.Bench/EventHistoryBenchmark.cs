@@ -20,24 +20,30 @@ namespace BlueZero.Bench;
 internal sealed class EventHistoryBenchmark(MeshUnderTest mesh, RunNotes notes)
 {
     public const int Subscribers = 50;
-    public const int QueryNames = 1000;
+    /// <summary>At most this many process names share the stored events (1,000 at the size)...</summary>
+    public const int MaxQueryNames = 1000;
+    /// <summary>...and each has at least the 100 events a query asks for.</summary>
+    private const int EventsPerQuery = 100;
+
+    private static int QueryNamesFor(int storedEvents) => Math.Clamp(storedEvents / EventsPerQuery, 1, MaxQueryNames);
     private const string OnHost = "bench-ev-on";
     private const string OffHost = "bench-ev-off";
     private static readonly TimeSpan NodeUpTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
-    public sealed record Result(long Stored, double FillS, LatencyStats Query, LatencyStats StartWithEvents, LatencyStats StartWithout,
+    public sealed record Result(long Stored, int Names, double FillS, LatencyStats Query, LatencyStats StartWithEvents, LatencyStats StartWithout,
         double CostPercent, LatencyStats LiveLatency, int Subscribers, int EventsEach, int MissedDeliveries, double? HubCpuPercent);
 
     public async Task<Result> RunAsync(int storedEvents, int samples, CancellationToken ct)
     {
+        var names = QueryNamesFor(storedEvents);
         var fillClock = Stopwatch.StartNew();
-        await new EventIngestBenchmark(mesh).RunAsync(storedEvents, ct, QueryNames);
+        await new EventIngestBenchmark(mesh).RunAsync(storedEvents, ct, names);
         var fillS = fillClock.Elapsed.TotalSeconds;
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Subscribers + 4 })
             { BaseAddress = mesh.HubHttp, Timeout = Timeout.InfiniteTimeSpan };
         var stored = await CountStored(http, ct);
-        var query = LatencyStats.From("query", await TimeQueries(http, samples, ct));
+        var query = LatencyStats.From("query", await TimeQueries(http, names, samples, ct));
 
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -78,7 +84,7 @@ internal sealed class EventHistoryBenchmark(MeshUnderTest mesh, RunNotes notes)
         var startWith = LatencyStats.From("start_process, events on", with);
         var startWithout = LatencyStats.From("start_process, events off", without);
         var live = LatencyStats.From("node to SSE subscriber", followers.SelectMany(f => f.LatenciesMs).ToList());
-        return new Result(stored.Count, fillS, query, startWith, startWithout, (startWith.Median - startWithout.Median) / startWithout.Median * 100,
+        return new Result(stored.Count, names, fillS, query, startWith, startWithout, (startWith.Median - startWithout.Median) / startWithout.Median * 100,
             live, Subscribers, samples, followers.Sum(f => Math.Max(0, samples - f.Count)), hubCpu);
     }
 
@@ -107,15 +113,15 @@ internal sealed class EventHistoryBenchmark(MeshUnderTest mesh, RunNotes notes)
         return (lastSeq - (long)oldest["events"]![0]!["seq"]! + 1, lastSeq);
     }
 
-    private static async Task<List<double>> TimeQueries(HttpClient http, int samples, CancellationToken ct)
+    private static async Task<List<double>> TimeQueries(HttpClient http, int names, int samples, CancellationToken ct)
     {
         var times = new List<double>(samples);
         for (var i = 0; i < samples; i++)
         {
             var t0 = Stopwatch.GetTimestamp();
-            var body = await http.GetStringAsync($"/events?name=job-{i % QueryNames}&order=desc&limit=100", ct);
+            var body = await http.GetStringAsync($"/events?name=job-{i % names}&order=desc&limit={EventsPerQuery}", ct);
             times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            if (JsonNode.Parse(body)!["events"]!.AsArray().Count != 100) throw new BenchmarkException($"a query by name did not answer 100 events: {body[..Math.Min(200, body.Length)]}");
+            if (JsonNode.Parse(body)!["events"]!.AsArray().Count != EventsPerQuery) throw new BenchmarkException($"a query by name did not answer {EventsPerQuery} events: {body[..Math.Min(200, body.Length)]}");
         }
         return times;
     }

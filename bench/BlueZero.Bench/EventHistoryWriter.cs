@@ -6,7 +6,7 @@ internal static class EventHistoryWriter
     public static void Render(Markdown md, SectionOutcome<EventHistoryBenchmark.Result> outcome)
     {
         if (md.Section(BenchSection.EventHistory, outcome) is not { } r) return;
-        md.Line($"The hub's history filled through event-ingest to {r.Stored:N0} events (spread over {EventHistoryBenchmark.QueryNames} process names) in {r.FillS:F0} s. Then two remote nodes, one recording events and one with `bluezero.process-manager.events.enabled = off`, take start_process in turn ({r.EventsEach} each, a stop without wait after each start), while {r.Subscribers} clients follow `GET /events/stream` for the recording node.");
+        md.Line($"The hub's history filled through event-ingest to {r.Stored:N0} events (spread over {r.Names} process names) in {r.FillS:F0} s. Then two remote nodes, one recording events and one with `bluezero.process-manager.events.enabled = off`, take start_process in turn ({r.EventsEach} each, a stop without wait after each start), while {r.Subscribers} clients follow `GET /events/stream` for the recording node.");
         md.Line();
         md.Line($"| measure | n | median (ms) | p90 (ms) | p99 (ms) | max (ms) | goal |");
         md.Line($"|---|--:|--:|--:|--:|--:|---|");

@@ -155,45 +155,54 @@ public sealed class FrontDoorSecurityTests(SecuredHubFixture fixture, ITestOutpu
         // Raw sockets, so the two requests are provably in progress: headers and one byte of the body are sent, the
         // rest only when released, and the hub is left waiting for it.
         Task<HeldRequest> Hold() => HeldRequest.Open(Admin.BaseUrl, IPAddress.Loopback, "/control", ListActive, Admin.Token);
-        var held = new List<HeldRequest>();
-        try
+        // A round holds both slots and checks that a GET is refused. A round is bounded by Kestrel's minimum body data
+        // rate (after 5 s it ends the held requests with 408), so on a machine too busy for the hub to take both held
+        // requests in time, the round is given up and a fresh one starts with new connections.
+        HubReply? refused = null;
+        for (var round = 1; round <= 3 && refused is null; round++)
         {
-            for (var i = 0; i < SecuredHubFixture.PerClientLimit; i++) held.Add(await Hold());
-
-            // The GETs count against the same limit. A held request that reaches the hub while a GET is in progress
-            // is itself the one over the limit and is answered 429 at once; it then holds nothing. Such a request is
-            // replaced, so the check always runs with both slots held. (Within 5 s: after that Kestrel's minimum body
-            // data rate ends the held requests with 408.)
-            HubReply? refused = null;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            for (var attempt = 0; attempt < 40 && clock.Elapsed < TimeSpan.FromSeconds(4); attempt++)
+            var held = new List<HeldRequest>();
+            try
             {
-                var reply = await Admin.Send(HttpMethod.Get, "/hosts");
-                if (reply.Status == 429)
-                {
-                    refused = reply;
-                    break;
-                }
-                for (var i = 0; i < held.Count; i++)
-                {
-                    if (!held[i].Answered) continue;
-                    Assert.Equal(429, (await held[i].Reply()).Status);
-                    output.WriteLine($"held request {i} lost the race with a GET and got 429; holding a new one");
-                    held[i].Dispose();
-                    held[i] = await Hold();
-                }
-                await Task.Delay(50);
-            }
-            Assert.True(refused is not null, "GET /hosts did not get 429 while two requests were held open\n" + Mesh.Diagnostics());
-            Assert.Equal("too many requests: at most 2 at a time and 0 waiting from one client address", (string?)refused!.Json["error_message"]);
+                for (var i = 0; i < SecuredHubFixture.PerClientLimit; i++) held.Add(await Hold());
 
-            foreach (var request in held)
-                Assert.Equal(200, (await request.Release().WaitAsync(TimeSpan.FromSeconds(10))).Status);
+                // The GETs count against the same limit. A held request that reaches the hub while a GET is in progress
+                // is itself the one over the limit and is answered 429 at once; it then holds nothing. Such a request is
+                // replaced, so the check always runs with both slots held.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                for (var attempt = 0; attempt < 40 && clock.Elapsed < TimeSpan.FromSeconds(4); attempt++)
+                {
+                    var reply = await Admin.Send(HttpMethod.Get, "/hosts");
+                    if (reply.Status == 429)
+                    {
+                        refused = reply;
+                        break;
+                    }
+                    for (var i = 0; i < held.Count; i++)
+                    {
+                        if (!held[i].Answered) continue;
+                        Assert.Equal(429, (await held[i].Reply()).Status);
+                        output.WriteLine($"round {round}: held request {i} lost the race with a GET and got 429; holding a new one");
+                        held[i].Dispose();
+                        held[i] = await Hold();
+                    }
+                    await Task.Delay(50);
+                }
+                if (refused is null)
+                {
+                    output.WriteLine($"round {round}: no 429 within 4 s; starting again with new held requests");
+                    continue;
+                }
+                Assert.Equal("too many requests: at most 2 at a time and 0 waiting from one client address", (string?)refused.Json["error_message"]);
+                foreach (var request in held)
+                    Assert.Equal(200, (await request.Release().WaitAsync(TimeSpan.FromSeconds(10))).Status);
+            }
+            finally
+            {
+                foreach (var request in held) request.Dispose();
+            }
         }
-        finally
-        {
-            foreach (var request in held) request.Dispose();
-        }
+        Assert.True(refused is not null, "GET /hosts did not get 429 while two requests were held open, in 3 rounds\n" + Mesh.Diagnostics());
         Assert.Equal(200, (await Admin.Send(HttpMethod.Get, "/hosts")).Status);
     }
 
