@@ -15,7 +15,7 @@ command -v python3 >/dev/null 2>&1 || needed+=(python3)
 if [ ${#needed[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "test.sh: installing ${needed[*]}" >&2
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null \
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null \
             || echo "test.sh: could not install ${needed[*]}; the tests that need them will say so" >&2
     else
         echo "test.sh: missing ${needed[*]} (run as root to install them with apt-get); the tests that need them will say so" >&2
