@@ -21,77 +21,69 @@ public sealed record ProcStat(int Pid, int ParentPid, int ProcessGroup, char Sta
     /// </summary>
     public static ProcStat? Parse(ReadOnlySpan<byte> line)
     {
-        var open = line.IndexOf((byte)'(');
-        var close = line.LastIndexOf((byte)')');
-        if (open <= 0 || close < open || close + 2 >= line.Length) return null;
-        if (!Whole(line[..open].Trim((byte)' '), out int pid)) return null;
-        var rest = line[(close + 2)..];
-        var (state, ppid, pgrp) = ('?', 0, 0);
-        // Fields after the command name, fields[0] being field 3 (state) of proc(5); starttime is field 22, fields[19].
-        for (var field = 0; ; field++)
-        {
-            var end = rest.IndexOf((byte)' ');
-            var value = end < 0 ? rest.TrimEnd((byte)'\n') : rest[..end];
-            switch (field)
-            {
-                case 0:
-                    state = value.Length > 0 ? (char)value[0] : '?';
-                    break;
-                case 1 when !Whole(value, out ppid):
-                case 2 when !Whole(value, out pgrp):
-                    return null;
-                case StartTimeField:
-                    return Whole(value, out ulong start) ? new ProcStat(pid, ppid, pgrp, state, start) : null;
-            }
-            if (end < 0) return null;
-            rest = rest[(end + 1)..];
-        }
+        Span<Range> fields = stackalloc Range[StartTimeField + 1];
+        return SplitFields(line, out var pid, fields) == fields.Length ? FromFields(line, pid, fields) : null;
     }
 
     private const int StartTimeField = 19;
 
-    private static bool Whole(ReadOnlySpan<byte> text, out int value) =>
-        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
-
-    private static bool Whole(ReadOnlySpan<byte> text, out ulong value) =>
-        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
-
     /// <summary>
-    /// Splits a stat line into the pid and the fields after the command name; fields[0] is field 3 (state) of proc(5).
-    /// The command name may hold spaces and parentheses, so the split is after the last ')'.
+    /// Splits a stat line into the pid and up to <c>fields.Length</c> fields after the command name, as ranges of
+    /// <paramref name="line"/>; fields[0] is field 3 (state) of proc(5). The command name may hold spaces and
+    /// parentheses, so the split is after the last ')'. Answers how many fields it found, or -1 for a malformed line.
     /// </summary>
-    internal static bool TrySplit(string line, out int pid, out string[] fields)
+    internal static int SplitFields(ReadOnlySpan<byte> line, out int pid, Span<Range> fields)
     {
         pid = 0;
-        fields = [];
-        var open = line.IndexOf('(');
-        var close = line.LastIndexOf(')');
-        if (open <= 0 || close < open || close + 2 >= line.Length) return false;
-        if (!int.TryParse(line.AsSpan(0, open).Trim(), out pid)) return false;
-        fields = line[(close + 2)..].Split(' ');
-        return true;
+        line = line.TrimEnd((byte)'\n');
+        var open = line.IndexOf((byte)'(');
+        var close = line.LastIndexOf((byte)')');
+        if (open <= 0 || close < open || close + 2 >= line.Length) return -1;
+        if (!Whole(line[..open].Trim((byte)' '), out pid)) return -1;
+        var position = close + 2;
+        var count = 0;
+        while (count < fields.Length)
+        {
+            var end = line[position..].IndexOf((byte)' ');
+            if (end < 0)
+            {
+                fields[count++] = position..line.Length;
+                break;
+            }
+            fields[count++] = position..(position + end);
+            position += end + 1;
+        }
+        return count;
     }
 
     /// <summary>Builds the record from split fields; starttime is field 22, fields[19].</summary>
-    internal static ProcStat? FromFields(int pid, string[] fields)
+    internal static ProcStat? FromFields(ReadOnlySpan<byte> line, int pid, ReadOnlySpan<Range> fields)
     {
-        if (fields.Length < 20) return null;
-        if (!int.TryParse(fields[1], out var ppid) || !int.TryParse(fields[2], out var pgrp)) return null;
-        if (!ulong.TryParse(fields[19], out var start)) return null;
-        return new ProcStat(pid, ppid, pgrp, fields[0].Length > 0 ? fields[0][0] : '?', start);
+        var state = line[fields[0]];
+        if (!Whole(line[fields[1]], out int ppid) || !Whole(line[fields[2]], out int pgrp)) return null;
+        if (!Whole(line[fields[StartTimeField]], out ulong start)) return null;
+        return new ProcStat(pid, ppid, pgrp, state.Length > 0 ? (char)state[0] : '?', start);
     }
 
-    public static ProcStat? Read(int pid)
-    {
-        Span<byte> buffer = stackalloc byte[StatLineMaxBytes];
-        return ReadInto(pid, buffer) is var length and >= 0 ? Parse(buffer[..length]) : null;
-    }
+    internal static bool Whole(ReadOnlySpan<byte> text, out int value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
 
-    /// <summary>The raw stat line of a process, or null once it is gone (or unreadable).</summary>
-    internal static string? ReadLine(int pid)
+    internal static bool Whole(ReadOnlySpan<byte> text, out long value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
+
+    internal static bool Whole(ReadOnlySpan<byte> text, out ulong value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length && text.Length > 0;
+
+    public static ProcStat? Read(int pid) => Read(pid, Parse);
+
+    /// <summary>A stat line's parser over the line's bytes (a span cannot be a generic argument of Func).</summary>
+    internal delegate T? StatParser<T>(ReadOnlySpan<byte> line) where T : class;
+
+    /// <summary>Reads the stat line of a process into a stack buffer and parses it; null once it is gone (or unreadable).</summary>
+    internal static T? Read<T>(int pid, StatParser<T> parse) where T : class
     {
         Span<byte> buffer = stackalloc byte[StatLineMaxBytes];
-        return ReadInto(pid, buffer) is var length and >= 0 ? Encoding.UTF8.GetString(buffer[..length]) : null;
+        return ReadInto(pid, buffer) is var length and >= 0 ? parse(buffer[..length]) : null;
     }
 
     /// <summary>Reads the stat line into <paramref name="buffer"/>; its length, or -1 once the process is gone (or unreadable).</summary>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text;
 using BlueZero.ProcessManager.Launching;
 
 namespace BlueZero.ProcessManager.Observation;
@@ -15,19 +15,26 @@ public sealed record ProcessReading(ProcStat Stat, ulong UserTicks, ulong System
 
     public bool IsZombie => Stat.State == 'Z';
 
-    public static ProcessReading? Parse(string line)
+    public static ProcessReading? Parse(string line) => Parse(Encoding.UTF8.GetBytes(line));
+
+    /// <summary>The same split as <see cref="ProcStat"/>'s, read further: no strings are made.</summary>
+    public static ProcessReading? Parse(ReadOnlySpan<byte> line)
     {
-        if (!ProcStat.TrySplit(line, out var pid, out var fields) || fields.Length < 22) return null;
-        if (ProcStat.FromFields(pid, fields) is not { } stat) return null;
+        Span<Range> fields = stackalloc Range[RssField + 1];
+        if (ProcStat.SplitFields(line, out var pid, fields) != fields.Length) return null;
+        if (ProcStat.FromFields(line, pid, fields) is not { } stat) return null;
         // fields[0] is field 3, so field N is fields[N - 3].
-        if (!TryTicks(fields[11], out var utime) || !TryTicks(fields[12], out var stime)) return null;
-        if (!TryTicks(fields[13], out var cutime) || !TryTicks(fields[14], out var cstime)) return null;
-        if (!int.TryParse(fields[17], CultureInfo.InvariantCulture, out var threads)) return null;
-        if (!long.TryParse(fields[21], CultureInfo.InvariantCulture, out var rss)) return null;
+        if (!TryTicks(line[fields[11]], out var utime) || !TryTicks(line[fields[12]], out var stime)) return null;
+        if (!TryTicks(line[fields[13]], out var cutime) || !TryTicks(line[fields[14]], out var cstime)) return null;
+        if (!ProcStat.Whole(line[fields[17]], out int threads)) return null;
+        if (!ProcStat.Whole(line[fields[RssField]], out long rss)) return null;
         return new ProcessReading(stat, utime, stime, cutime + cstime, threads, Math.Max(rss, 0));
     }
 
-    public static ProcessReading? Read(int pid) => ProcStat.ReadLine(pid) is { } line ? Parse(line) : null;
+    /// <summary>rss (field 24), the last field read.</summary>
+    private const int RssField = 21;
+
+    public static ProcessReading? Read(int pid) => ProcStat.Read(pid, Parse);
 
     /// <summary>Every process in /proc now; empty when /proc cannot be listed. Processes that exit mid-scan are skipped.</summary>
     public static IReadOnlyList<ProcessReading> ReadAll()
@@ -46,9 +53,9 @@ public sealed record ProcessReading(ProcStat Stat, ulong UserTicks, ulong System
     }
 
     // cutime and cstime are signed in the kernel's format; a negative value (never seen in practice) counts as 0.
-    private static bool TryTicks(string field, out ulong ticks)
+    private static bool TryTicks(ReadOnlySpan<byte> field, out ulong ticks)
     {
-        var ok = long.TryParse(field, CultureInfo.InvariantCulture, out var value);
+        var ok = ProcStat.Whole(field, out long value);
         ticks = (ulong)Math.Max(value, 0);
         return ok;
     }
