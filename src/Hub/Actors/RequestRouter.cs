@@ -72,8 +72,14 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
             var ask = router.Ask<object>(new RouteRequest(request), timeout);
             // A node cut off by the network keeps its connection open, and the failure detector (tuned to tolerate an
             // overloaded machine) notices only after about 6 s: an answer this late gets its node probed instead.
-            if (request.HostName is { } host && await Task.WhenAny(ask, Task.Delay(AnswerOverdueAfter)) != ask)
-                router.Tell(new AnswerOverdue(host));
+            if (request.HostName is { } host)
+            {
+                // Cancelled once the answer is in, so a request does not leave its 1.5 s timer behind it.
+                using var answered = new CancellationTokenSource();
+                if (await Task.WhenAny(ask, Task.Delay(AnswerOverdueAfter, answered.Token)) != ask)
+                    router.Tell(new AnswerOverdue(host));
+                answered.Cancel();
+            }
             return await ask switch
             {
                 INodeReply reply => new NodeAnswered(reply),
