@@ -283,7 +283,13 @@ public sealed class PlanActor : ReceiveActor
 
     private void Finish(object answer)
     {
+        // Free the plan's name before the answer goes out: a client that removes the plan right after its apply
+        // answered must not find it still busy (Terminated would reach the parent only after the stop).
+        Context.Parent.Tell(new PlanRunFinished());
         _replyTo.Tell(answer);
         Context.Stop(Self);
     }
 }
+
+/// <summary>A plan actor has answered; its plan may take the next apply or remove.</summary>
+internal sealed record PlanRunFinished;

@@ -40,10 +40,13 @@ public sealed class PlansActor : ReceiveActor
         Receive<RemovePlan>(remove => Run(remove.Name, new PlanWork.Remove(remove.Name)));
         Receive<PlanStatusQuery>(query => Status(query.Name).PipeTo(Sender));
         Receive<ListPlans>(_ => List().PipeTo(Sender));
-        Receive<Terminated>(ended =>
-        {
-            foreach (var (name, _) in _running.Where(r => r.Value.Equals(ended.ActorRef)).ToList()) _running.Remove(name);
-        });
+        Receive<PlanRunFinished>(_ => Forget(Sender));
+        Receive<Terminated>(ended => Forget(ended.ActorRef));
+    }
+
+    private void Forget(IActorRef planActor)
+    {
+        foreach (var (name, _) in _running.Where(r => r.Value.Equals(planActor)).ToList()) _running.Remove(name);
     }
 
     private void Apply(ApplyPlan apply)
