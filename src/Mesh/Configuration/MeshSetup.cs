@@ -76,7 +76,6 @@ public sealed class MeshSetup
             akka.remote.dot-netty.tcp.port = {{cluster.ClusterPort}}
             akka.cluster.seed-nodes = [{{string.Join(", ", cluster.Seeds.Select(Quote))}}]
             akka.cluster.roles = [{{Quote(role)}}]
-            akka.cluster.split-brain-resolver.static-quorum.role = {{Quote(MeshNames.HubRole)}}
             akka.coordinated-shutdown.phases.service-stop.timeout = {{(int)pm.FullStopTime.TotalMilliseconds}}ms
             """);
     }

@@ -8,7 +8,7 @@ public static class MeshNames
 {
     /// <summary>The actor system of every hub and node; part of every cluster address (akka.tcp://bluezero@HOST:PORT).</summary>
     public const string SystemName = "bluezero";
-    /// <summary>The cluster role of a hub; the split-brain resolver keeps the side that holds one.</summary>
+    /// <summary>The cluster role of a hub: the referee that downs unreachable nodes and is never downed itself.</summary>
     public const string HubRole = "hub";
     /// <summary>The cluster role of a standalone process-manager node.</summary>
     public const string ProcessManagerRole = "process-manager";

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using BlueZero.Mesh.Downing;
 using BlueZero.Messages.Protocol;
 using BlueZero.ProcessManager.Hosting;
 
@@ -14,7 +15,10 @@ namespace BlueZero.ProcessManager.Actors;
 /// <item>a hub that crashed and was restarted at the same address answers a repeated registration with
 /// <see cref="RejoinRequired"/> (a dropped connection counts as a possible restart, so this is quick);</item>
 /// <item>a hub that left cleanly (SIGTERM, Ctrl-C) is removed from the cluster by the remaining members, and the node
-/// that sees the last hub removed leaves too.</item>
+/// that sees the last hub removed leaves too;</item>
+/// <item>a hub that the cluster calls unreachable is asked again every second (a registration is answered by the same
+/// hub every time); a node whose hub has not answered for stable-after leaves: it is cut off from the referee, and
+/// the hub downs it on its side (<see cref="BlueZero.Mesh.Downing.HubDowning"/>).</item>
 /// </list>
 /// Either way the node ends its actor system without touching its processes, and the node runtime starts a fresh one
 /// that joins through the seeds, as after being downed.
@@ -40,6 +44,8 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         public bool Acknowledged;
         public bool Refused;
         public bool Unreachable;
+        /// <summary>Since when an unreachable hub has not answered us; null while it is reachable.</summary>
+        public DateTime? SilentSince;
         /// <summary>Its connection dropped and it has not acknowledged us since: possibly restarted.</summary>
         public bool Disconnected;
         public DateTime NextAttempt;
@@ -52,6 +58,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<Address, HubState> _hubs = new();
+    private readonly TimeSpan _stableAfter = HubDowningProvider.StableAfter(Context.System.Settings.Config);
     private bool _announcedReady;
     private bool _leaving;
 
@@ -109,7 +116,15 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         var now = DateTime.UtcNow;
         foreach (var (address, state) in _hubs)
         {
-            if (state.Acknowledged || state.NextAttempt > now) continue;
+            if (state.SilentSince is { } since && now - since >= _stableAfter)
+            {
+                _log.Warning("Hub {Hub} has been unreachable and silent for {Seconds:0.0} s; leaving to rejoin through the seeds, managed processes untouched",
+                    address, (now - since).TotalSeconds);
+                LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);
+                return;
+            }
+            // An unreachable hub is asked even after it answered: its answers are how this node knows it still has one.
+            if ((state.Acknowledged && !state.Unreachable) || state.NextAttempt > now) continue;
             state.NextAttempt = now + (state.Refused ? RefusedRetryInterval : RetryInterval);
             Context.ActorSelection(new RootActorPath(address) / "user" / MeshNames.RegistryName)
                 .Tell(new RegisterNode(_hostName, _processManager));
@@ -133,6 +148,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     {
         if (!_hubs.TryGetValue(address, out var state)) return;
         state.Unreachable = !reachable;
+        state.SilentSince = reachable ? null : state.SilentSince ?? DateTime.UtcNow;
         if (!reachable) state.Acknowledged = false; // keep knocking: a restarted hub will answer
     }
 
@@ -170,8 +186,11 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     {
         var address = HubAddressOf(Sender);
         if (!_hubs.TryGetValue(address, out var state)) return;
+        if (state.Unreachable) state.SilentSince = DateTime.UtcNow;
+        var wasAcknowledged = state.Acknowledged;
         state.Acknowledged = true;
         state.Disconnected = false; // the same hub answered: it was not restarted
+        if (wasAcknowledged) return; // a repeated answer of an unreachable hub
         _log.Info("Registered as {Host} with hub {Hub}", _hostName, address);
         _shipper?.Tell(new HubRegistered(address));
         if (_announcedReady) return;
