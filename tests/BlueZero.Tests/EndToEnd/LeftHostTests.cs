@@ -13,11 +13,11 @@ namespace BlueZero.Tests.EndToEnd;
 public sealed class LeftHostFixture : IAsyncLifetime
 {
     public const string HubHost = "left-hub";
-    private int _nodes;
 
     public LocalMesh Mesh { get; } = LocalMesh.Create();
 
-    public string NewNodeName() => $"leaving-node-{Interlocked.Increment(ref _nodes)}";
+    /// <summary>Far from every other test's name: the hub's "did you mean" hint for an unknown host must find none of them.</summary>
+    public static string NewNodeName() => $"leaving-{Guid.NewGuid():N}";
 
     public Task InitializeAsync() => Mesh.StartHub(HubHost);
 
@@ -34,7 +34,7 @@ public sealed class LeftHostFixture : IAsyncLifetime
 public sealed class LeftHostTests(LeftHostFixture shared) : IClassFixture<LeftHostFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan LeftTimeout = TimeSpan.FromSeconds(20);
-    private readonly string _node = shared.NewNodeName();
+    private readonly string _node = LeftHostFixture.NewNodeName();
     private LocalMesh _mesh = shared.Mesh;
     private LocalMesh? _own;
 
