@@ -17,8 +17,6 @@ public sealed class ReadoptionTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Node = "readopt-node";
     /// <summary>About three times the documented "within about a second of its start" (docs/ARCHITECTURE.md, Orphans).</summary>
     private static readonly TimeSpan ReadoptedWithin = TimeSpan.FromSeconds(3);
-    /// <summary>A node whose processes all end on SIGINT exits in about a second; the stop and kill graces are 2 s each here.</summary>
-    private static readonly TimeSpan ShutdownWithin = TimeSpan.FromSeconds(3);
     private readonly LocalMesh _mesh = LocalMesh.Create();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -44,22 +42,22 @@ public sealed class ReadoptionTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Node_stopped_with_SIGTERM_after_a_readoption_exits_within_3_s_and_its_readopted_sleep_is_gone()
+    public async Task Node_stopped_with_SIGTERM_after_a_readoption_ends_its_readopted_sleep_on_SIGINT_without_escalating()
     {
         var (node, pid, _) = await NodeThatReadoptedASleep();
 
         var clock = Stopwatch.StartNew();
         node.Signal(PosixSignal.SIGTERM);
 
-        // The sleep ends on the first step (SIGINT); nothing of its tree is left to escalate against, so the node must
-        // not wait out the stop and kill graces (4 s in this mesh) before it exits.
         Assert.True(await node.WaitForExit(TimeSpan.FromSeconds(20)), "the node did not exit after SIGTERM\n" + node.OutputTail());
-        var took = clock.Elapsed;
-        output.WriteLine($"exited {took.TotalSeconds:0.00} s after SIGTERM");
-        Assert.True(took <= ShutdownWithin, $"the node took {took.TotalSeconds:0.00} s to exit after SIGTERM (bound: {ShutdownWithin.TotalSeconds} s)\n{node.OutputTail()}");
+        output.WriteLine($"exited {clock.Elapsed.TotalSeconds:0.00} s after SIGTERM");
         Assert.True(node.ExitCode == 0, $"the node exited with {node.ExitCode}\n{node.OutputTail()}");
         Assert.False(OsProcesses.IsAlive(pid), $"the re-adopted sleep {pid} outlived the node's graceful shutdown");
-        Assert.DoesNotContain(node.Output, line => line.Contains("Stop step SIGTERM", StringComparison.Ordinal));
+        // The sleep ends on the first step (SIGINT). Before the fix the stale /proc view still showed it running, so the
+        // node went on to SIGTERM and SIGKILL a tree that was gone and exited stop-grace + kill-grace later. The exit
+        // time itself is not bounded here: the node's leave also waits for the cluster to remove its SIGKILLed incarnation.
+        Assert.DoesNotContain(node.Output, line => line.Contains("Stop step SIGTERM", StringComparison.Ordinal)
+            || line.Contains("Stop step SIGKILL", StringComparison.Ordinal));
     }
 
     /// <summary>
