@@ -30,6 +30,12 @@ internal sealed record BenchOptions(
     int StoredEvents,
     int ScrapeHosts,
     int ScrapeProcesses,
+    int WarmupCycles,
+    int ThroughputWarmupPairs,
+    int PacedLines,
+    int ColdStartRounds,
+    TimeSpan NodesIdleWatch,
+    TimeSpan ScrapeIdleWatch,
     bool Smoke,
     bool Publish,
     bool Install,
@@ -104,8 +110,11 @@ internal sealed record BenchOptions(
           --scrape-hosts N         nodes in metrics-scrape (1 to 100, default 10)
           --scrape-processes N     sleeps in metrics-scrape, spread over its nodes (1 to 100000, default 10000)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
-                                   2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines,
-                                   2000 events ingested and stored, scrapes of 2 nodes with 20 sleeps
+                                   2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
+                                   (and 1000 paced ones instead of 20000), 2000 events ingested and stored, scrapes of 2
+                                   nodes with 20 sleeps; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
+                                   latency) and 2 warm-up pairs a client instead of at least 30 (throughput), 1 cold
+                                   start instead of 3 and 1 s idle watches instead of 5 s (many-nodes) and 15 s (metrics-scrape)
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
                                    ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
           --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
@@ -119,13 +128,17 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000, Smoke: false, Publish: true, Install: true, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
+        WarmupCycles: 10, ThroughputWarmupPairs: 30, PacedLines: 20_000, ColdStartRounds: 3, NodesIdleWatch: TimeSpan.FromSeconds(5),
+        ScrapeIdleWatch: TimeSpan.FromSeconds(15), Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
     {
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
-        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20, Smoke = true,
+        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
+        WarmupCycles = 2, ThroughputWarmupPairs = 2, PacedLines = 1000, ColdStartRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
+        ScrapeIdleWatch = TimeSpan.FromSeconds(1), Smoke = true,
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>

@@ -11,7 +11,6 @@ internal static class BenchRun
     private const string HubHostId = "bench-hub";
     private const string ReadoptHostId = "bench-readopt";
     private const string MetricsHubHostId = "bench-metrics-hub";
-    private const int WarmupCycles = 10;
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
@@ -51,11 +50,11 @@ internal static class BenchRun
         try
         {
             floor = await runner.RunAsync(BenchSection.Floor, section => Task.FromResult(FloorBenchmark.Run(
-                MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, WarmupCycles, section)));
+                MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, options.WarmupCycles, section)));
             startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
-                section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
+                section => new ManyNodesBenchmark(notes, options.ColdStartRounds, options.NodesIdleWatch).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
             metricsScrape = await runner.RunAsync(BenchSection.MetricsScrape, section => RunMetricsScrapeAsync(options, notes, section));
             peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, options.Install, section));
         }
@@ -63,7 +62,7 @@ internal static class BenchRun
         {
             SweepLeftovers(notes);
         }
-        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
+        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, options.WarmupCycles, floor, startPath, meshOutcomes.Latency,
             meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
@@ -91,14 +90,14 @@ internal static class BenchRun
         {
             return new MeshOutcomes(
                 await runner.RunAsync(BenchSection.Latency,
-                    section => new LatencyBenchmark(Mesh(), notes).RunAsync(options.Requests, WarmupCycles, section)),
+                    section => new LatencyBenchmark(Mesh(), notes).RunAsync(options.Requests, options.WarmupCycles, section)),
                 await runner.RunAsync(BenchSection.Throughput,
-                    section => new ThroughputBenchmark(Mesh(), notes).RunAsync(options.Clients, options.Pairs, section)),
+                    section => new ThroughputBenchmark(Mesh(), notes).RunAsync(options.Clients, options.Pairs, options.ThroughputWarmupPairs, section)),
                 await runner.RunAsync(BenchSection.ManyProcesses,
                     section => new ManyProcessesBenchmark(Mesh(), options.ManyOutput, notes).RunAsync(options.ProcessCounts, options.Samples, section)),
                 await runner.RunAsync(BenchSection.Readopt, section => RunReadoptionAsync(Mesh(), options, notes, section)),
                 await runner.RunAsync(BenchSection.Followers,
-                    section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.FollowerRounds, section)),
+                    section => new FollowersBenchmark(Mesh(), notes).RunAsync(options.FollowerLines, options.PacedLines, options.FollowerRounds, section)),
                 await runner.RunAsync(BenchSection.EventIngest,
                     section => new EventIngestBenchmark(Mesh()).RunAsync(options.IngestEvents, section)),
                 await runner.RunAsync(BenchSection.EventHistory,
@@ -122,7 +121,7 @@ internal static class BenchRun
         await using var mesh = await MeshUnderTest.StartAsync(MetricsHubHostId, localNode: false, ct);
         try
         {
-            return await new MetricsScrapeBenchmark(mesh, notes).RunAsync(options.ScrapeHosts, options.ScrapeProcesses, options.Samples, ct);
+            return await new MetricsScrapeBenchmark(mesh, notes, options.ScrapeIdleWatch).RunAsync(options.ScrapeHosts, options.ScrapeProcesses, options.Samples, ct);
         }
         finally
         {

@@ -38,12 +38,12 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
         public RunCpu Minus(RunCpu other) => new(Node - other.Node, Hub - other.Hub, Bench - other.Bench);
     }
 
-    public const int PacedLines = 20_000;
     private const int PacedBurst = 100;
 
     private sealed record Series(List<double> Alone, List<double> Followed, List<double> Received, int DroppedMarks, RunCpu CpuAlone, RunCpu CpuFollowed);
 
-    public async Task<Result> RunAsync(int lines, int rounds, CancellationToken ct)
+    /// <param name="pacedLines">Lines of the paced writer per run, in bursts of 100.</param>
+    public async Task<Result> RunAsync(int lines, int pacedLines, int rounds, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -57,11 +57,11 @@ internal sealed partial class FollowersBenchmark(MeshUnderTest mesh, RunNotes no
         try
         {
             var fullSpeed = await RunSeriesAsync(hub, http, node.Pid, "firehose", WriterScript(lines), rounds, ct);
-            var paced = await RunSeriesAsync(hub, http, node.Pid, "chatty", PacedWriterScript(PacedLines), rounds, ct);
+            var paced = await RunSeriesAsync(hub, http, node.Pid, "chatty", PacedWriterScript(pacedLines), rounds, ct);
             return new Result(lines, LineText.Length + 1, LatencyStats.From("alone", fullSpeed.Alone), LatencyStats.From("followed", fullSpeed.Followed),
                 LatencyStats.From("received", fullSpeed.Received).Median, fullSpeed.DroppedMarks, fullSpeed.CpuAlone.Over(rounds), fullSpeed.CpuFollowed.Over(rounds),
                 SlowdownTest.Compare(fullSpeed.Alone, fullSpeed.Followed),
-                new Paced(PacedLines, LatencyStats.From("alone", paced.Alone), LatencyStats.From("followed", paced.Followed),
+                new Paced(pacedLines, LatencyStats.From("alone", paced.Alone), LatencyStats.From("followed", paced.Followed),
                     LatencyStats.From("received", paced.Received).Median, SlowdownTest.Compare(paced.Alone, paced.Followed),
                     paced.CpuAlone.Over(rounds), paced.CpuFollowed.Over(rounds)));
         }

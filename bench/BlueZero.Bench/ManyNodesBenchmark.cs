@@ -9,7 +9,9 @@ namespace BlueZero.Bench;
 /// cluster-wide listings (sequential, one client); the hub's RSS; and, after one node is killed with SIGKILL, how long
 /// the hub takes to say so: in GET /hosts, and to a request routed to that node.
 /// </summary>
-internal sealed class ManyNodesBenchmark(RunNotes notes)
+/// <param name="coldStartRounds">Cold starts of one node per build before the sizes.</param>
+/// <param name="idleWatch">How long the settled hub and nodes are watched with nothing sent.</param>
+internal sealed class ManyNodesBenchmark(RunNotes notes, int coldStartRounds, TimeSpan idleWatch)
 {
     public const string HubHostId = "bench-mn-hub";
     public static readonly TimeSpan AllUpTimeLimit = TimeSpan.FromMinutes(3);
@@ -18,7 +20,6 @@ internal sealed class ManyNodesBenchmark(RunNotes notes)
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Once all are up, how long the idle mesh's CPU is watched before the listings.</summary>
-    public static readonly TimeSpan IdleWatch = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Many nodes launched at once keep the machine saturated for a while after they are all up: the runtime
@@ -67,7 +68,6 @@ internal sealed class ManyNodesBenchmark(RunNotes notes)
     }
 
     /// <summary>Cold starts of one node per build, alternating, each a fresh process with a fresh host_name.</summary>
-    public const int ColdStartRounds = 3;
 
     public static readonly TimeSpan ColdStartPollInterval = TimeSpan.FromMilliseconds(50);
 
@@ -110,13 +110,13 @@ internal sealed class ManyNodesBenchmark(RunNotes notes)
     /// <summary>One node at a time on an idle hub of the ReadyToRun build (else the JIT one): JIT node, then R2R node, per round.</summary>
     private async Task<ColdStarts?> MeasureColdStartsAsync(ReleaseBuild? r2r, CancellationToken ct)
     {
-        Log.Info($"many-nodes: {ColdStartRounds} cold start(s) of one node per build");
+        Log.Info($"many-nodes: {coldStartRounds} cold start(s) of one node per build");
         await using var mesh = await MeshUnderTest.StartAsync(HubHostId, localNode: false, ct, r2r);
         using var hub = new HubClient(mesh.HubHttp);
         var (jitReady, jitUp, r2rReady, r2rUp) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         try
         {
-            for (var round = 1; round <= ColdStartRounds; round++)
+            for (var round = 1; round <= coldStartRounds; round++)
             {
                 var (ready, up) = await ColdStartAsync(mesh, hub, $"bench-cold-jit-{round}", ReleaseBuild.NextToBench, ct);
                 (jitReady, jitUp) = ([.. jitReady, ready], [.. jitUp, up]);
@@ -229,13 +229,13 @@ internal sealed class ManyNodesBenchmark(RunNotes notes)
     }
 
     /// <summary>The CPU the hub and the nodes use on their own, with no request in flight: what the listings compete with.</summary>
-    private static async Task<Level> WatchIdleAsync(Level level, MeshUnderTest mesh, NodeGroup nodes, IReadOnlyList<string> hosts, CancellationToken ct)
+    private async Task<Level> WatchIdleAsync(Level level, MeshUnderTest mesh, NodeGroup nodes, IReadOnlyList<string> hosts, CancellationToken ct)
     {
         var meter = CpuMeter.Start([("hub", mesh.HubPid), .. hosts.Select(h => (h, nodes[h].Pid))]);
-        await Task.Delay(IdleWatch, ct);
+        await Task.Delay(idleWatch, ct);
         var shares = meter.Stop();
         var load = MachineInfo.LoadAverageNow();
-        Log.Info($"many-nodes: idle for {IdleWatch.TotalSeconds:F0} s: hub {shares[0].PercentOfCore:F0} %, nodes {shares.Skip(1).Sum(c => c.PercentOfCore ?? 0):F0} % of one core; load average {load}");
+        Log.Info($"many-nodes: idle for {idleWatch.TotalSeconds:F0} s: hub {shares[0].PercentOfCore:F0} %, nodes {shares.Skip(1).Sum(c => c.PercentOfCore ?? 0):F0} % of one core; load average {load}");
         return level with { IdleHubCpu = shares[0].PercentOfCore, IdleNodesCpu = shares.Skip(1).Sum(c => c.PercentOfCore ?? 0), IdleLoadAverage = load };
     }
 

@@ -9,11 +9,11 @@ namespace BlueZero.Bench;
 /// node_state); and what a scrape costs the hub's CPU: the hub's CPU over the scrapes, less what it used idle over the
 /// same wall time, per scrape, and that as a share of one core at a scrape every <see cref="ScrapeInterval"/>.
 /// </summary>
-internal sealed class MetricsScrapeBenchmark(MeshUnderTest mesh, RunNotes notes)
+/// <param name="idleWatch">How long the hub is watched with nothing sent, for its idle rate.</param>
+internal sealed class MetricsScrapeBenchmark(MeshUnderTest mesh, RunNotes notes, TimeSpan idleWatch)
 {
     public const string HostPrefix = "bench-metrics-";
     public static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(15);
-    public static readonly TimeSpan IdleWatch = TimeSpan.FromSeconds(15);
     public const int WarmupScrapes = 5;
     private static readonly TimeSpan AllUpTimeLimit = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -46,7 +46,7 @@ internal sealed class MetricsScrapeBenchmark(MeshUnderTest mesh, RunNotes notes)
 
             var pids = (IReadOnlyList<(string, int)>)[("hub", mesh.HubPid), .. hosts.Select(h => (h, nodes[h].Pid))];
             var idle = CpuMeter.Start(pids);
-            await Task.Delay(IdleWatch, ct);
+            await Task.Delay(idleWatch, ct);
             var idleShares = idle.Stop();
 
             Log.Info($"metrics-scrape: {samples} scrapes, one at a time");

@@ -3,7 +3,7 @@ namespace BlueZero.Bench;
 /// <summary>The "metrics-scrape" section of the results.</summary>
 internal static class MetricsScrapeWriter
 {
-    public static void Render(Markdown md, SectionOutcome<MetricsScrapeBenchmark.Result> outcome)
+    public static void Render(Markdown md, SectionOutcome<MetricsScrapeBenchmark.Result> outcome, TimeSpan idleWatch)
     {
         if (md.Section(BenchSection.MetricsScrape, outcome) is not { } r) return;
         md.Line($"A hub without a local node and {r.Hosts} nodes (`{MetricsScrapeBenchmark.HostPrefix}NN`), with {r.Processes} `/bin/sleep 3600` spread evenly over them (`\"output\":\"discard\"`, started in {r.StartAllS:F1} s). After {MetricsScrapeBenchmark.WarmupScrapes} unmeasured scrapes (the last must count {r.Processes} running processes), one client sends GET /metrics {r.Scrape.Count} times, one at a time; each scrape asks every node for its node_state.");
@@ -15,7 +15,7 @@ internal static class MetricsScrapeWriter
         md.LatencyHeader();
         md.LatencyRow($"{r.Hosts} hosts, {r.Processes} processes: GET /metrics", r.Scrape);
         md.Line();
-        md.Line($"- CPU from /proc/PID/stat (clock ticks of 10 ms): the hub's over the {r.Scrape.Count} back-to-back scrapes, less its idle rate (watched for {MetricsScrapeBenchmark.IdleWatch.TotalSeconds:F0} s with nothing sent) over the same wall time, divided by the scrapes; the cost is that time over {MetricsScrapeBenchmark.ScrapeInterval.TotalSeconds:F0} s. The nodes' figure is the same for all nodes together. Load average at the end of the section: {r.LoadAverage}.");
+        md.Line($"- CPU from /proc/PID/stat (clock ticks of 10 ms): the hub's over the {r.Scrape.Count} back-to-back scrapes, less its idle rate (watched for {idleWatch.TotalSeconds:F0} s with nothing sent) over the same wall time, divided by the scrapes; the cost is that time over {MetricsScrapeBenchmark.ScrapeInterval.TotalSeconds:F0} s. The nodes' figure is the same for all nodes together. Load average at the end of the section: {r.LoadAverage}.");
         md.Line();
     }
 }

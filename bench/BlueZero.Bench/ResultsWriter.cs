@@ -32,15 +32,15 @@ internal static class ResultsWriter
         FloorWriter.Render(md, report.Floor, report.WarmupCycles);
         StartPathWriter.Render(md, report.StartPath);
         LatencyWriter.Render(md, report.Latency, report.Floor.Result);
-        ThroughputWriter.Render(md, report.Throughput);
+        ThroughputWriter.Render(md, report.Throughput, o.ThroughputWarmupPairs);
         ManyProcessesWriter.Render(md, report.ManyProcesses, o.Samples);
         ReadoptionWriter.Render(md, report.Readoption);
         FollowersWriter.Render(md, report.Followers);
         EventIngestWriter.Render(md, report.EventIngest);
         EventHistoryWriter.Render(md, report.EventHistory);
         PlanUpWriter.Render(md, report.PlanUp);
-        ManyNodesWriter.Render(md, report.ManyNodes, o.Samples);
-        MetricsScrapeWriter.Render(md, report.MetricsScrape);
+        ManyNodesWriter.Render(md, report.ManyNodes, o);
+        MetricsScrapeWriter.Render(md, report.MetricsScrape, o.ScrapeIdleWatch);
         PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload, report.Floor.Result);
         md.Line($"## Run notes and clean-up");
         md.Line();

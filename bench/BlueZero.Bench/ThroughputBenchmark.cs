@@ -24,7 +24,8 @@ internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
 
     public sealed record Result(double NodesUpS, IReadOnlyList<Level> Levels);
 
-    public async Task<Result> RunAsync(IReadOnlyList<int> clientCounts, int pairs, CancellationToken ct)
+    /// <param name="warmupPairs">Unmeasured pairs before each level, at least 2 a client.</param>
+    public async Task<Result> RunAsync(IReadOnlyList<int> clientCounts, int pairs, int warmupPairs, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -39,7 +40,7 @@ internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
             foreach (var clients in clientCounts)
             {
                 nodes.ThrowIfAnyExited();
-                levels.Add(await RunLevelAsync(clients, pairs, watched, ct));
+                levels.Add(await RunLevelAsync(clients, pairs, WarmupPairs(clients, warmupPairs), watched, ct));
             }
             return new Result(up.Elapsed.TotalSeconds, levels);
         }
@@ -51,9 +52,8 @@ internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
         }
     }
 
-    private async Task<Level> RunLevelAsync(int clientCount, int pairs, IReadOnlyList<(string, int)> watched, CancellationToken ct)
+    private async Task<Level> RunLevelAsync(int clientCount, int pairs, int warmupPairs, IReadOnlyList<(string, int)> watched, CancellationToken ct)
     {
-        var warmupPairs = WarmupPairs(clientCount);
         Log.Info($"throughput: {clientCount} client(s), {warmupPairs} warm-up pairs, then {pairs} pairs");
         var clients = Enumerable.Range(0, clientCount).Select(_ => new HubClient(mesh.HubHttp)).ToList();
         try
@@ -80,7 +80,7 @@ internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
     }
 
     /// <summary>Unmeasured pairs before a level: every client's connection opened, the new nodes' code paths run.</summary>
-    public static int WarmupPairs(int clients) => Math.Max(30, 2 * clients);
+    private static int WarmupPairs(int clients, int least) => Math.Max(least, 2 * clients);
 
     /// <summary>
     /// The clients claim pair numbers until <paramref name="pairs"/> are claimed or the level's time limit has passed;

@@ -3,7 +3,7 @@ namespace BlueZero.Bench;
 /// <summary>The "throughput" section of the results.</summary>
 internal static class ThroughputWriter
 {
-    public static void Render(Markdown md, SectionOutcome<ThroughputBenchmark.Result> outcome)
+    public static void Render(Markdown md, SectionOutcome<ThroughputBenchmark.Result> outcome, int warmupPairs)
     {
         if (md.Section(BenchSection.Throughput, outcome) is not { } tp) return;
         var nodes = string.Join(", ", ThroughputBenchmark.HostIds.Select(h => $"`{h}`"));
@@ -28,7 +28,7 @@ internal static class ThroughputWriter
             md.LatencyRow($"{level.Clients} client(s): start+stop pair", level.Pair);
         }
         md.Line();
-        md.Line($"- Per level: max(30, 2 × clients) unmeasured pairs, then the clients claim pair numbers until all are claimed; wall time from the first measured request to the last reply; pairs/s = pairs done / wall time. A level sends no new pair after {ThroughputBenchmark.LevelTimeLimit.TotalMinutes:F0} min.");
+        md.Line($"- Per level: max({warmupPairs}, 2 × clients) unmeasured pairs, then the clients claim pair numbers until all are claimed; wall time from the first measured request to the last reply; pairs/s = pairs done / wall time. A level sends no new pair after {ThroughputBenchmark.LevelTimeLimit.TotalMinutes:F0} min.");
         md.Line($"- CPU: utime + stime from /proc/PID/stat of each process before and after the level, as percent of one core over the level's wall time (this machine has {Environment.ProcessorCount} cores, so {Environment.ProcessorCount * 100} % is all of it). The hub's figure includes its idle local node; the benchmark's is the clients' own cost.");
         foreach (var level in tp.Levels.Where(l => l.FirstFailure is not null))
             md.Line($"- {level.Clients} client(s): {level.Failures} pair(s) failed; the first: {level.FirstFailure}");

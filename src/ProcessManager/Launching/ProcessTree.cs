@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BlueZero.ProcessManager.Native;
 
 namespace BlueZero.ProcessManager.Launching;
@@ -43,7 +44,8 @@ public sealed class ProcessTree
     /// </summary>
     public bool Alive(int rootPid)
     {
-        if (LibC.kill(-rootPid, 0) == 0 && GroupHasLiveMember(rootPid))
+        var asked = Stopwatch.GetTimestamp();
+        if (LibC.kill(-rootPid, 0) == 0 && GroupHasLiveMember(rootPid, asked))
             return true;
         lock (_gate)
         {
@@ -55,11 +57,16 @@ public sealed class ProcessTree
         }
     }
 
-    private bool GroupHasLiveMember(int rootPid)
+    /// <summary>
+    /// Looks at a scan begun after <paramref name="asked"/>: the caller has just seen the root end, and a scan from
+    /// before (the stop step's own, a moment ago) still shows it running. Our own child is reaped, so its group is gone
+    /// before anyone looks; a re-adopted root stays a zombie of init's and needs this look.
+    /// </summary>
+    private bool GroupHasLiveMember(int rootPid, long asked)
     {
         try
         {
-            return _snapshots.Current().ByGroup[rootPid].Any(p => p.State != 'Z');
+            return _snapshots.ScannedAfter(asked).ByGroup[rootPid].Any(p => p.State != 'Z');
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -100,11 +107,14 @@ public sealed class ProcessTree
 /// One scan of /proc shared by every stop that needs it within a short window. Stopping thousands of processes at once
 /// (kill_all, node shutdown) would otherwise read all of /proc once per process and step: quadratic in the process
 /// count. A snapshot is reused while younger than twice the time a scan takes (at least 50 ms), so a descendant forked
-/// in that window is found by the next step of the escalation instead.
+/// in that window is found by the next step of the escalation instead. Whoever must see a change it has just observed
+/// asks for a scan begun after that (<see cref="ScannedAfter"/>); every such question asked during one scan is answered
+/// by the next, so a mass stop still costs one scan at a time, not one per process.
 /// </summary>
 internal sealed class ProcSnapshotCache
 {
-    public sealed record Snapshot(ILookup<int, ProcStat> ByParent, ILookup<int, ProcStat> ByGroup, long TakenAtMs);
+    /// <param name="StartedAt">When the scan began, as a <see cref="Stopwatch"/> timestamp.</param>
+    public sealed record Snapshot(ILookup<int, ProcStat> ByParent, ILookup<int, ProcStat> ByGroup, long TakenAtMs, long StartedAt);
 
     private const long MinReuseMs = 50;
     private readonly object _gate = new();
@@ -117,10 +127,26 @@ internal sealed class ProcSnapshotCache
         {
             var now = Environment.TickCount64;
             if (_last is { } last && now - last.TakenAtMs < _reuseMs) return last;
-            var all = ProcStat.ReadAll().ToList();
-            var taken = Environment.TickCount64;
-            _reuseMs = Math.Max(MinReuseMs, 2 * (taken - now));
-            return _last = new Snapshot(all.ToLookup(p => p.ParentPid), all.ToLookup(p => p.ProcessGroup), taken);
+            return Scan(now);
         }
+    }
+
+    /// <summary>The newest snapshot if its scan began after <paramref name="asked"/> (a <see cref="Stopwatch"/> timestamp), else a new one.</summary>
+    public Snapshot ScannedAfter(long asked)
+    {
+        lock (_gate)
+        {
+            if (_last is { } last && last.StartedAt > asked) return last;
+            return Scan(Environment.TickCount64);
+        }
+    }
+
+    private Snapshot Scan(long now)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var all = ProcStat.ReadAll().ToList();
+        var taken = Environment.TickCount64;
+        _reuseMs = Math.Max(MinReuseMs, 2 * (taken - now));
+        return _last = new Snapshot(all.ToLookup(p => p.ParentPid), all.ToLookup(p => p.ProcessGroup), taken, startedAt);
     }
 }

@@ -59,10 +59,12 @@ public sealed class HubRestartTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task StartMeshWithSleepers()
     {
         await _mesh.StartHub(HubName);
-        foreach (var name in Nodes)
+        // The nodes start side by side: each waits for its own ready line and "up", not for the other.
+        var started = await Task.WhenAll(Nodes.Select(async name => (Name: name, Node: await _mesh.StartNode(name), Sleeper: await _mesh.StartSleep(name))));
+        foreach (var (name, node, sleeper) in started)
         {
-            _nodes[name] = await _mesh.StartNode(name);
-            _sleepers[name] = await _mesh.StartSleep(name);
+            _nodes[name] = node;
+            _sleepers[name] = sleeper;
         }
         // A SIGKILLed hub is found by failure detection, which judges a member that joined within the last second
         // later than one with a heartbeat history; the others need no settling, but one setup serves all three.
