@@ -71,6 +71,8 @@ internal sealed record BenchOptions(
           floor            Process.Start + Kill + WaitForExit of /bin/sleep 30 in this process
           start-path       the node's start pieces (launch with output captured and discarded, /proc read, event
                            journal append) in this process: wall time, thread CPU time and bytes allocated per call
+          hub-path         the hub's request pieces (body parse, the BlueZero serializer both ways, reply shaping, the
+                           routing ask to an in-process node) in this process: wall, thread CPU, bytes allocated per call
           latency          sequential start/query/list/stop (wait) through the hub to a remote node; query and list
                            with 10 processes on the node
           throughput       start+stop pairs per second through the hub over 3 nodes, per number of clients, with the
@@ -92,7 +94,7 @@ internal sealed record BenchOptions(
 
         Options:
           --sections LIST          comma-separated sections to run (default: all)
-          --requests N             samples per series in floor, start-path, latency and peer (1 to 1000, default 1000;
+          --requests N             samples per series in floor, start-path, hub-path, latency and peer (1 to 1000, default 1000;
                                    supervisord takes at most 200)
           --clients LIST           client counts for throughput (each 1 to 64, default 1,4,16,64)
           --pairs N                start+stop pairs per throughput level (1 to 100000, default 2000)

@@ -9,6 +9,7 @@ internal sealed record BenchReport(
     int WarmupCycles,
     SectionOutcome<FloorBenchmark.Result> Floor,
     SectionOutcome<StartPathBenchmark.Result> StartPath,
+    SectionOutcome<HubPathBenchmark.Result> HubPath,
     SectionOutcome<LatencyBenchmark.Result> Latency,
     SectionOutcome<ThroughputBenchmark.Result> Throughput,
     SectionOutcome<ManyProcessesBenchmark.Result> ManyProcesses,
@@ -30,6 +31,7 @@ internal sealed record BenchReport(
     {
         BenchSection.Floor => (Floor.Elapsed, Floor.Failed),
         BenchSection.StartPath => (StartPath.Elapsed, StartPath.Failed),
+        BenchSection.HubPath => (HubPath.Elapsed, HubPath.Failed),
         BenchSection.Latency => (Latency.Elapsed, Latency.Failed),
         BenchSection.Throughput => (Throughput.Elapsed, Throughput.Failed),
         BenchSection.ManyProcesses => (ManyProcesses.Elapsed, ManyProcesses.Failed),

@@ -43,6 +43,7 @@ internal static class BenchRun
 
         SectionOutcome<FloorBenchmark.Result> floor;
         SectionOutcome<StartPathBenchmark.Result> startPath;
+        SectionOutcome<HubPathBenchmark.Result> hubPath;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
         SectionOutcome<MetricsScrapeBenchmark.Result> metricsScrape;
@@ -52,6 +53,7 @@ internal static class BenchRun
             floor = await runner.RunAsync(BenchSection.Floor, section => Task.FromResult(FloorBenchmark.Run(
                 MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, options.WarmupCycles, section)));
             startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
+            hubPath = await runner.RunAsync(BenchSection.HubPath, section => Task.FromResult(HubPathBenchmark.Run(options.Requests, section)));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes, options.ColdStartRounds, options.NodesIdleWatch).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
@@ -62,7 +64,7 @@ internal static class BenchRun
         {
             SweepLeftovers(notes);
         }
-        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, options.WarmupCycles, floor, startPath, meshOutcomes.Latency,
+        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, options.WarmupCycles, floor, startPath, hubPath, meshOutcomes.Latency,
             meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }

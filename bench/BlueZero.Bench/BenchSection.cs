@@ -5,6 +5,7 @@ internal enum BenchSection
 {
     Floor,
     StartPath,
+    HubPath,
     Latency,
     Throughput,
     ManyProcesses,
@@ -28,6 +29,7 @@ internal static class BenchSections
     {
         BenchSection.Floor => "floor",
         BenchSection.StartPath => "start-path",
+        BenchSection.HubPath => "hub-path",
         BenchSection.Latency => "latency",
         BenchSection.Throughput => "throughput",
         BenchSection.ManyProcesses => "many-processes",
@@ -47,6 +49,7 @@ internal static class BenchSections
     {
         BenchSection.Floor => "## Floor: bare Process.Start",
         BenchSection.StartPath => "## Start path, piece by piece (thread CPU and allocations)",
+        BenchSection.HubPath => "## Hub request path, piece by piece (thread CPU and allocations)",
         BenchSection.Latency => "## Latency through the hub to a remote node",
         BenchSection.Throughput => "## Throughput: start+stop pairs with concurrent clients",
         BenchSection.ManyProcesses => "## Many processes on one node",
@@ -69,6 +72,7 @@ internal static class BenchSections
     {
         BenchSection.Floor => TimeSpan.FromMinutes(2),
         BenchSection.StartPath => TimeSpan.FromMinutes(5),
+        BenchSection.HubPath => TimeSpan.FromMinutes(5),
         BenchSection.Latency => TimeSpan.FromMinutes(10),
         BenchSection.Throughput => TimeSpan.FromMinutes(15),
         BenchSection.ManyProcesses => TimeSpan.FromMinutes(20),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BlueZero.Mesh.Configuration;
 using BlueZero.Messages.Protocol;
 using BlueZero.ProcessManager.Events;
@@ -15,7 +14,7 @@ namespace BlueZero.Bench;
 /// </summary>
 internal static class StartPathBenchmark
 {
-    public const int Warmup = 20;
+    public const int Warmup = PieceMeasure.Warmup;
     private const string HostName = "bench-start-path";
 
     /// <summary>The journal of a node whose events no hub acknowledges keeps this many (the node's default).</summary>
@@ -23,10 +22,10 @@ internal static class StartPathBenchmark
 
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Medians over the calls; allocated bytes are a mean (the counter is per thread and exact).</summary>
-    public sealed record Step(string Name, int Count, double WallMedianUs, double CpuMedianUs, double AllocatedBytesMean);
+    public sealed record Result(IReadOnlyList<PieceMeasure.Step> Steps);
 
-    public sealed record Result(IReadOnlyList<Step> Steps);
+    private static PieceMeasure.Step Measure<TIn, TOut>(string name, int count, CancellationToken ct, Func<TIn> prepare, Func<TIn, TOut> call, Action<TOut> cleanup) =>
+        PieceMeasure.Measure("start-path", name, count, ct, prepare, call, cleanup);
 
     public static Result Run(int count, CancellationToken ct)
     {
@@ -41,7 +40,7 @@ internal static class StartPathBenchmark
             {
                 Output = capture ? OutputPlan.Capture(output.For(++entry), 16 * 1024, run: 1) : OutputPlan.Discard,
             };
-            var steps = new List<Step>
+            var steps = new List<PieceMeasure.Step>
             {
                 Measure("launch `/bin/sleep 30`, output discarded (posix_spawn, pidfd)", count, ct, () => Sleep(capture: false),
                     request => launcher.Launch(request), outcome => Reap(launcher, outcome)),
@@ -64,35 +63,6 @@ internal static class StartPathBenchmark
         }
     }
 
-    /// <summary>
-    /// <see cref="Warmup"/> + <paramref name="count"/> calls of <paramref name="call"/>, each on an argument made by
-    /// <paramref name="prepare"/> and followed by <paramref name="cleanup"/>, neither of them measured.
-    /// </summary>
-    private static Step Measure<TIn, TOut>(string name, int count, CancellationToken ct, Func<TIn> prepare, Func<TIn, TOut> call, Action<TOut> cleanup)
-    {
-        var (wall, cpu) = (new List<double>(count), new List<double>(count));
-        long allocated = 0;
-        for (var i = 0; i < Warmup + count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            var input = prepare();
-            var bytes0 = GC.GetAllocatedBytesForCurrentThread();
-            var cpu0 = ThreadClock.NowUs();
-            var t0 = Stopwatch.GetTimestamp();
-            var result = call(input);
-            var wallUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-            var cpuUs = ThreadClock.NowUs() - cpu0;
-            var bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
-            cleanup(result);
-            if (i < Warmup) continue;
-            wall.Add(wallUs);
-            cpu.Add(cpuUs);
-            allocated += bytes;
-        }
-        Log.Info($"start-path: {name}: wall median {Median(wall):F1} µs, cpu median {Median(cpu):F1} µs, {allocated / (double)count:F0} B allocated per call");
-        return new Step(name, count, Median(wall), Median(cpu), allocated / (double)count);
-    }
-
     /// <summary>SIGKILL to the launched sleep; waits until the launcher's reaper has seen it exit.</summary>
     private static void Reap(PosixProcessLauncher launcher, LaunchOutcome outcome)
     {
@@ -104,5 +74,4 @@ internal static class StartPathBenchmark
         launcher.Release(launched.Pid);
     }
 
-    private static double Median(List<double> samples) => LatencyStats.From("median", samples).Median;
 }

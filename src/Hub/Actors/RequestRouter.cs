@@ -72,13 +72,22 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
             var ask = router.Ask<object>(new RouteRequest(request), timeout);
             // A node cut off by the network keeps its connection open, and the failure detector (tuned to tolerate an
             // overloaded machine) notices only after about 6 s: an answer this late gets its node probed instead.
-            if (request.HostName is { } host)
+            // WaitAsync's timer goes with the answer, so a request does not leave its 1.5 s timer behind it; it costs
+            // less per request than a Task.Delay with its cancellation source raced by Task.WhenAny.
+            if (request.HostName is { } host && !ask.IsCompleted)
             {
-                // Cancelled once the answer is in, so a request does not leave its 1.5 s timer behind it.
-                using var answered = new CancellationTokenSource();
-                if (await Task.WhenAny(ask, Task.Delay(AnswerOverdueAfter, answered.Token)) != ask)
+                try
+                {
+                    await ask.WaitAsync(AnswerOverdueAfter);
+                }
+                catch (TimeoutException)
+                {
                     router.Tell(new AnswerOverdue(host));
-                answered.Cancel();
+                }
+                catch (AskTimeoutException)
+                {
+                    // rethrown by the await below
+                }
             }
             return await ask switch
             {

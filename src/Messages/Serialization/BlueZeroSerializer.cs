@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text;
@@ -60,18 +61,24 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
     private static readonly IReadOnlyDictionary<Type, string> ManifestByType =
         Manifests.ToDictionary(pair => pair.Value, pair => pair.Key);
 
-    private readonly JsonSerializerSettings _settings;
+    /// <summary>
+    /// One serializer for every message, as Akka's own Newtonsoft serializer keeps one: it is safe to share once
+    /// configured, and <c>JsonConvert</c>'s helpers would build a new one, settings copied, on every call.
+    /// </summary>
+    private readonly JsonSerializer _json;
 
     public BlueZeroSerializer(ExtendedActorSystem system) : base(system)
     {
-        _settings = new JsonSerializerSettings
+        _json = JsonSerializer.Create(new JsonSerializerSettings
         {
             TypeNameHandling = TypeNameHandling.None,
             MaxDepth = 32,
             NullValueHandling = NullValueHandling.Ignore,
             Converters = { new ActorRefConverter(system), WireNameConverter.Instance },
             ContractResolver = RequiredEnumsContractResolver.Instance,
-        };
+        });
+        // As JsonConvert.DeserializeObject does: anything after the message's object is refused.
+        _json.CheckAdditionalContent = true;
     }
 
     public override int Identifier => SerializerIdentifier;
@@ -84,7 +91,10 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
     public override byte[] ToBinary(object obj)
     {
         Manifest(obj); // refuse unregistered types on the way out too
-        return Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(obj, _settings));
+        var text = new StringWriter(new StringBuilder(256), CultureInfo.InvariantCulture);
+        using (var writer = new JsonTextWriter(text) { ArrayPool = PooledChars.Instance })
+            _json.Serialize(writer, obj);
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
@@ -94,7 +104,8 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         object? message;
         try
         {
-            message = JsonConvert.DeserializeObject(Encoding.UTF8.GetString(bytes), type, _settings);
+            using var reader = new JsonTextReader(new StringReader(Encoding.UTF8.GetString(bytes))) { ArrayPool = PooledChars.Instance };
+            message = _json.Deserialize(reader, type);
         }
         catch (JsonException ex)
         {
@@ -105,7 +116,10 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
         return message;
     }
 
-    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, bool Required)[]> CheckedProperties = new();
+    /// <summary>A member the null checks look at, with its name for the error text.</summary>
+    private sealed record CheckedProperty(PropertyInfo Property, bool Required, string Member);
+
+    private static readonly ConcurrentDictionary<Type, CheckedProperty[]> CheckedProperties = new();
 
     /// <summary>
     /// Newtonsoft leaves a missing field null even where the record says it cannot be; a peer must not be able to
@@ -119,20 +133,20 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
             var context = new NullabilityInfoContext();
             return type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => !p.PropertyType.IsValueType && p.GetIndexParameters().Length == 0 && p.PropertyType != typeof(Type))
-                .Select(p => (p, context.Create(p).ReadState == NullabilityState.NotNull))
+                .Select(p => new CheckedProperty(p, context.Create(p).ReadState == NullabilityState.NotNull, $"{type.Name}.{p.Name}"))
                 .ToArray();
         });
-        foreach (var (property, required) in properties)
+        // Loops rather than LINQ: this runs on every message received, on every member.
+        foreach (var (property, required, member) in properties)
         {
             var value = property.GetValue(message);
-            var member = $"{message.GetType().Name}.{property.Name}";
             switch (value)
             {
                 case null when required:
                     throw new SerializationException($"{member} is missing");
-                case IDictionary map when map.Values.Cast<object?>().Any(v => v is null):
+                case IDictionary map when HoldsNull(map.Values):
                     throw new SerializationException($"{member} holds a null value");
-                case IEnumerable items and not string when items.Cast<object?>().Any(item => item is null):
+                case IEnumerable items and not string when HoldsNull(items):
                     throw new SerializationException($"{member} holds a null entry");
                 case ProcessTarget target when !target.IsWellFormed:
                     throw new SerializationException($"{member} must name exactly one of a positive pid or a non-empty name");
@@ -140,16 +154,38 @@ public sealed class BlueZeroSerializer : SerializerWithStringManifest
             // Records of the protocol nested inside (a restart policy, a process entry) get the same checks.
             if (value is not null && IsProtocolRecord(value.GetType()))
                 RequireNonNullableMembers(value, depth + 1);
-            else if (value is IEnumerable nested and not string and not IDictionary)
+            else if (value is IEnumerable nested and not string and not IDictionary and not IEnumerable<int>)
                 foreach (var item in nested)
                     if (item is not null && IsProtocolRecord(item.GetType()))
                         RequireNonNullableMembers(item, depth + 1);
         }
     }
 
+    private static bool HoldsNull(IEnumerable items)
+    {
+        // Lists of numbers (pids, exit codes) cannot hold null: no need to box each one to look.
+        if (items is IEnumerable<int> or IEnumerable<long> or IEnumerable<double>) return false;
+        foreach (var item in items)
+            if (item is null) return true;
+        return false;
+    }
+
     private static bool IsProtocolRecord(Type type) => type.Namespace == typeof(IBlueZeroMessage).Namespace && type.IsClass;
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
+
+    /// <summary>Newtonsoft's reader and writer take their character buffers from here instead of allocating them per message.</summary>
+    private sealed class PooledChars : IArrayPool<char>
+    {
+        public static readonly PooledChars Instance = new();
+
+        public char[] Rent(int minimumLength) => System.Buffers.ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null) System.Buffers.ArrayPool<char>.Shared.Return(array);
+        }
+    }
 
     /// <summary>Actor references travel as their serialized path and are resolved by the receiving system.</summary>
     private sealed class ActorRefConverter(ExtendedActorSystem system) : JsonConverter<IActorRef>

@@ -522,16 +522,40 @@ public static class WireResponseWriter
     private static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A buffer kept for reuse only up to this size: an output page can be megabytes.</summary>
+    private const int KeptBufferBytes = 64 * 1024;
+
+    /// <summary>
+    /// Per thread, the buffer and writer <see cref="Write"/> reuses, so that a reply allocates little more than its
+    /// string: a new buffer grew several times per reply (the writer asks for room for the worst escaping). Taken out
+    /// while in use, so a nested Write (the events of an event page) makes its own.
+    /// </summary>
+    [ThreadStatic] private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _spare;
+
     /// <summary>One JSON object, written by <paramref name="fields"/> between its braces.</summary>
     private static string Write(Action<Utf8JsonWriter> fields)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        var (buffer, writer) = _spare ?? NewWriter();
+        _spare = null;
+        try
         {
             writer.WriteStartObject();
             fields(writer);
             writer.WriteEndObject();
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            if (buffer.Capacity <= KeptBufferBytes) _spare = (buffer, writer);
+        }
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        return (buffer, new Utf8JsonWriter(buffer, Options));
     }
 }

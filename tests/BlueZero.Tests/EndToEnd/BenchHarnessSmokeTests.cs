@@ -21,6 +21,7 @@ public sealed class BenchHarnessSmokeTests
         "## Goals",
         "## Floor: bare Process.Start",
         "## Start path, piece by piece (thread CPU and allocations)",
+        "## Hub request path, piece by piece (thread CPU and allocations)",
         "## Latency through the hub to a remote node",
         "## Throughput: start+stop pairs with concurrent clients",
         "## Many processes on one node",
