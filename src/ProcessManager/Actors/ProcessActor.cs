@@ -59,8 +59,12 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         // Arguments, not an expression: Akka takes an expression apart (and compiles parts of it) on every call, which
         // cost 0.2-0.8 ms on each start; one actor is created per start.
-        return Akka.Actor.Props.Create<ProcessActor>(id, table, launcher, options, output, events, random ?? Random.Shared.NextDouble);
+        return Akka.Actor.Props.Create<ProcessActor>(id, table, launcher, options, output, events, random ?? SharedRandom)
+            .WithMailbox(EntryMailbox.ConfigPath);
     }
+
+    /// <summary>One delegate for every entry, not one each.</summary>
+    private static readonly Func<double> SharedRandom = Random.Shared.NextDouble;
 
     public ProcessActor(long id, ProcessTable table, IProcessLauncher launcher, ProcessManagerOptions options, OutputStore output, NodeEvents events, Func<double> random)
     {

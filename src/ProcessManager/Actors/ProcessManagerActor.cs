@@ -80,6 +80,7 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        EntryMailbox.Register(Context.System); // before the first entry actor
         foreach (var entry in _table.All().Where(e => !e.IsFinal))
         {
             _log.Info("Taking over {State} entry {Id} (pid {Pid}) on {Host}", entry.State.ToWire(), entry.Id, entry.Pid, _options.HostName);

@@ -9,10 +9,51 @@ namespace BlueZero.ProcessManager.Stats;
 /// </summary>
 public sealed class ResourceMonitor(int historyLength)
 {
+    /// <summary>One sample as kept: values, not an object each, so ten thousand full histories stay small.</summary>
+    private readonly record struct Kept(long AtUtcTicks, double CpuPercent, long RssBytes, int Threads)
+    {
+        public StatsSample ToSample() => new(new DateTimeOffset(AtUtcTicks, TimeSpan.Zero), CpuPercent, RssBytes, Threads);
+    }
+
+    /// <summary>
+    /// An entry's latest figures and its history, a ring that grows by doubling up to the history length: an entry
+    /// sampled a few times holds a few samples, not the whole length.
+    /// </summary>
     private sealed class EntryFigures
     {
+        private Kept[] _ring = [];
+        private int _first;
+        private int _count;
+
         public ResourceUsage? Latest { get; set; }
-        public Queue<StatsSample> History { get; } = new();
+
+        public void Add(Kept sample, int capacity)
+        {
+            if (capacity <= 0) return;
+            if (_count == capacity)
+            {
+                _ring[_first] = sample;
+                _first = (_first + 1) % capacity;
+                return;
+            }
+            if (_count == _ring.Length) Grow(capacity);
+            _ring[(_first + _count) % _ring.Length] = sample;
+            _count++;
+        }
+
+        private void Grow(int capacity)
+        {
+            var larger = new Kept[Math.Min(capacity, Math.Max(4, _ring.Length * 2))];
+            for (var i = 0; i < _count; i++) larger[i] = _ring[(_first + i) % _ring.Length];
+            (_ring, _first) = (larger, 0);
+        }
+
+        public List<StatsSample> History()
+        {
+            var samples = new List<StatsSample>(_count);
+            for (var i = 0; i < _count; i++) samples.Add(_ring[(_first + i) % _ring.Length].ToSample());
+            return samples;
+        }
     }
 
     private readonly object _gate = new();
@@ -26,6 +67,7 @@ public sealed class ResourceMonitor(int historyLength)
     /// <summary>One sample of every running entry; entries not in it no longer run and lose their latest figure.</summary>
     public void Record(DateTimeOffset at, IReadOnlyDictionary<long, ResourceUsage> byEntry, ResourceUsage node, CpuFacts hostCpu, MemoryFacts hostMemory)
     {
+        var atUtcTicks = at.UtcTicks;
         lock (_gate)
         {
             foreach (var (id, figures) in _entries)
@@ -34,8 +76,7 @@ public sealed class ResourceMonitor(int historyLength)
             {
                 if (!_entries.TryGetValue(id, out var figures)) _entries[id] = figures = new EntryFigures();
                 figures.Latest = usage;
-                figures.History.Enqueue(new StatsSample(at, usage.CpuPercent, usage.RssBytes, usage.Threads));
-                while (figures.History.Count > historyLength) figures.History.Dequeue();
+                figures.Add(new Kept(atUtcTicks, usage.CpuPercent, usage.RssBytes, usage.Threads), historyLength);
             }
             Node = node;
             HostCpu = hostCpu;
@@ -49,9 +90,10 @@ public sealed class ResourceMonitor(int historyLength)
         lock (_gate) return _entries.GetValueOrDefault(entryId)?.Latest;
     }
 
+    /// <summary>The entry's samples, oldest first, at most the history length.</summary>
     public IReadOnlyList<StatsSample> HistoryOf(long entryId)
     {
-        lock (_gate) return _entries.GetValueOrDefault(entryId)?.History.ToList() ?? [];
+        lock (_gate) return _entries.GetValueOrDefault(entryId)?.History() ?? [];
     }
 
     /// <summary>Sums over every entry that was running at the last sample.</summary>
