@@ -30,6 +30,10 @@ internal sealed record BenchOptions(
     int StoredEvents,
     int ScrapeHosts,
     int ScrapeProcesses,
+    int DashboardHosts,
+    int DashboardProcesses,
+    int DashboardRenders,
+    int DashboardWatchSeconds,
     bool Smoke,
     bool Publish,
     bool Install,
@@ -103,9 +107,13 @@ internal sealed record BenchOptions(
                                    10000000, default 1000000, the issue's size)
           --scrape-hosts N         nodes in metrics-scrape (1 to 100, default 10)
           --scrape-processes N     sleeps in metrics-scrape, spread over its nodes (1 to 100000, default 10000)
+          --dashboard-processes N  sleeps in dashboard, over its 10 hosts (1 to 10000, default 1000)
+          --dashboard-watch N      seconds the dashboard section watches the hub's CPU, without and with pages
+                                   (1 to 600, default 60)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines,
-                                   2000 events ingested and stored, scrapes of 2 nodes with 20 sleeps
+                                   2000 events ingested and stored, scrapes of 2 nodes with 20 sleeps, a dashboard
+                                   of 2 hosts and 20 sleeps with 2 renders a view and 5 s watches
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
                                    ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
           --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
@@ -119,13 +127,15 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000, Smoke: false, Publish: true, Install: true, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
+        DashboardHosts: 10, DashboardProcesses: 1000, DashboardRenders: 7, DashboardWatchSeconds: 60, Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
     {
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
-        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20, Smoke = true,
+        ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
+        DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 2, DashboardWatchSeconds = 5, Smoke = true,
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
@@ -173,6 +183,8 @@ internal sealed record BenchOptions(
                     "--stored-events" => options with { StoredEvents = Int(flag, value, 1000, 10_000_000) },
                     "--scrape-hosts" => options with { ScrapeHosts = Int(flag, value, 1, MaxNodeCount) },
                     "--scrape-processes" => options with { ScrapeProcesses = Int(flag, value, 1, 100_000) },
+                    "--dashboard-processes" => options with { DashboardProcesses = Int(flag, value, 1, MaxProcessCount) },
+                    "--dashboard-watch" => options with { DashboardWatchSeconds = Int(flag, value, 1, 600) },
                     "--note" => options with { Note = value },
                     "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
                     "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },

@@ -193,6 +193,64 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         Assert.Equal(0, await page.Locator("li.event", new() { HasTextRegex = new Regex("pid (?!" + pid + ")") }).CountAsync());
     }
 
+    [Fact]
+    public async Task A_crash_looping_process_folds_into_one_timeline_row_with_its_count_and_time_span_that_opens_to_its_events()
+    {
+        if (fixture.Browser is null) return;
+        const string name = "crash-loop";
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+        {
+            ["path"] = "/bin/sh", ["name"] = name, ["args"] = new JArray("-c", "exit 3"), ["restart"] = new JObject { ["policy"] = "on-failure" },
+        });
+        try
+        {
+            var page = await fixture.Open($"/?view=timeline&name={name}");
+            var storm = page.Locator("li.folded.storm", new() { HasText = name });
+            await Expect(storm).ToContainTextAsync("restart storm", new() { Timeout = 20_000 });
+            await Expect(storm).ToContainTextAsync(new Regex(@"\d+ exits \(exit code 3\), \d+ events from .+ to "));
+            await Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(1);
+            await Expect(storm.Locator("li.type-process_exited").First).Not.ToBeVisibleAsync();
+
+            await storm.Locator("summary").ClickAsync();
+            await Expect(storm.Locator("li.type-process_exited").First).ToBeVisibleAsync();
+            await Expect(storm.Locator("li.type-process_backing_off").First).ToContainTextAsync("restart in");
+        }
+        finally
+        {
+            await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["name"] = name, ["wait"] = true });
+        }
+    }
+
+    [Fact]
+    public async Task The_processes_table_draws_one_page_of_rows_and_show_more_adds_the_next_with_the_count_in_the_URL()
+    {
+        if (fixture.Browser is null) return;
+        const int pageRows = 100, started = pageRows + 5;
+        var pids = new List<int>();
+        try
+        {
+            for (var i = 0; i < started; i++)
+                pids.Add(Mesh.Track((int)(await Mesh.Hub.Routed(DashboardFixture.HubHost, "start_process", new JObject
+                {
+                    ["path"] = "/bin/sleep", ["name"] = $"pager-{i:D3}", ["args"] = new JArray("300"),
+                }))["pid"]!));
+            var page = await fixture.Open("/?view=processes&q=pager-&sort=name");
+            await Expect(page.Locator(".count")).ToHaveTextAsync($"{started} processes, the first {pageRows} shown", new() { Timeout = 10_000 });
+            await Expect(page.Locator("tbody tr[data-pid]")).ToHaveCountAsync(pageRows);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show 5 more" }).ClickAsync();
+            await Expect(page.Locator("tbody tr[data-pid]")).ToHaveCountAsync(started);
+            await Expect(page.Locator("tbody tr[data-pid]").Last.Locator("td.name")).ToHaveTextAsync($"pager-{started - 1:D3}");
+            Assert.Contains($"rows={2 * pageRows}", page.Url);
+            await page.ReloadAsync();
+            await Expect(page.Locator("tbody tr[data-pid]")).ToHaveCountAsync(started, new() { Timeout = 10_000 });
+        }
+        finally
+        {
+            foreach (var pid in pids) await Mesh.Hub.Routed(DashboardFixture.HubHost, "stop_process", new JObject { ["pid"] = pid });
+        }
+    }
+
     [Theory]
     [InlineData("fleet")]
     [InlineData("processes")]
