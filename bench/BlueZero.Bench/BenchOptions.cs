@@ -85,6 +85,9 @@ internal sealed record BenchOptions(
           plan-up          apply_plan of 50 independent processes over 3 nodes: time to the last ready
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
+          dashboard        the web dashboard in chromium (/usr/bin/chromium; skipped without it) with 10 hosts and
+                           1,000 sleeps: first render of the fleet and processes views from the page's performance
+                           marks, and the hub's CPU over 60 s with no page and with 5 pages open
           peer             supervisord's start/stop through XML-RPC and PM2's through its API, beside ours and the
                            floor (each skipped when not installed: supervisord, or node and npm for PM2)
 

@@ -77,9 +77,6 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
         public void Dispose() => leave();
     }
 
-    /// <summary>Pages listening now; a test checks that a closed page is forgotten.</summary>
-    public int Pages => _pages.Count;
-
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.DashboardRefresh);

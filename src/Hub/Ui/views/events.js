@@ -35,6 +35,7 @@ export class EventList {
     this.filter = filter;
     this.events = [];
     this.seen = new Set();
+    this.opened = new Set(); // folded rows the user opened, by their oldest event's seq: they stay open as events arrive
     this.list = el("ol", { class: "timeline" });
     this.status = el("p", { class: "note", role: "status" }, "Loading the event history…");
     this.element = el("div", { class: "events" }, this.status, this.list);
@@ -96,7 +97,7 @@ export class EventList {
     this.events.sort((a, b) => b.seq - a.seq);
     while (this.events.length > kept) this.seen.delete(this.events.pop().seq);
     this.status.textContent = this.events.length ? "" : "No events yet.";
-    replace(this.list, folded(this.events).map(({ cycle, events }) => cycle ? foldedRow(cycle, events) : line(events[0])));
+    replace(this.list, folded(this.events).map(({ cycle, events }) => cycle ? foldedRow(cycle, events, this.opened) : line(events[0])));
   }
 }
 
@@ -156,10 +157,10 @@ function details(e) {
 }
 
 /** One row for a run: what it was, how many turns, from when to when; it opens to the events. */
-function foldedRow(cycle, group) {
+function foldedRow(cycle, group, opened) {
   const newest = group[0], oldest = group[group.length - 1];
   return el("li", { class: `event folded ${cycle.kind}`, "data-seq": newest.seq, "data-count": group.length },
-    el("details", {},
+    el("details", { open: opened.has(oldest.seq), ontoggle: e => e.target.open ? opened.add(oldest.seq) : opened.delete(oldest.seq) },
       el("summary", {},
         el("time", { datetime: newest.time }, formatTime(newest.time)), " ",
         el("strong", {}, cycle.title), " ", el("span", { class: "host" }, newest.host_name), " ",

@@ -5,7 +5,7 @@ import { el, replace, formatDuration, formatPercent, formatBytes, link } from ".
 import { hosts, processes, unanswered, uptimeSeconds, command, states, keepingFocus } from "./snapshot.js";
 import { processActions, startForm } from "./actions.js";
 
-/** Rows drawn at first, and added by "Show more". */
+/** Rows drawn at first (unless the URL says rows=N), and added by "Show more". */
 export const pageRows = 100;
 const collator = new Intl.Collator(undefined, { numeric: true });
 
@@ -32,7 +32,7 @@ export class ProcessesView {
       q: query.get("q") || "",
       sort: columns.some(c => c.key === query.get("sort")) ? query.get("sort") : "host_name",
       dir: query.get("dir") === "desc" ? "desc" : "asc",
-      rows: Math.max(pageRows, Number.parseInt(query.get("rows"), 10) || pageRows),
+      rows: Number.parseInt(query.get("rows"), 10) > 0 ? Number.parseInt(query.get("rows"), 10) : pageRows,
     };
     this.hostSelect = el("select", { id: "filter-host", onchange: e => this.set({ host: e.target.value }) });
     this.startSlot = el("div");
@@ -40,7 +40,7 @@ export class ProcessesView {
     this.head = el("tr");
     this.body = el("tbody");
     this.count = el("p", { class: "count", "aria-live": "polite" });
-    this.more = el("button", { type: "button", id: "show-more", hidden: true, onclick: () => this.set({ rows: this.filter.rows + pageRows }, false) });
+    this.more = el("div", { class: "more" });
     main.append(
       el("h2", {}, "Processes"),
       this.startSlot,
@@ -109,8 +109,8 @@ export class ProcessesView {
       });
     const drawn = shown.slice(0, this.filter.rows);
     this.count.textContent = drawn.length < shown.length ? `${shown.length} processes, the first ${drawn.length} shown` : `${shown.length} processes`;
-    this.more.hidden = drawn.length === shown.length;
-    this.more.textContent = `Show ${Math.min(pageRows, shown.length - drawn.length)} more`;
+    keepingFocus(this.more, () => replace(this.more, drawn.length === shown.length ? null : el("button", { type: "button", "data-key": "more",
+      onclick: () => this.set({ rows: this.filter.rows + pageRows }, false) }, `Show ${Math.min(pageRows, shown.length - drawn.length)} more`)));
     keepingFocus(this.body, () => replace(this.body, drawn.map(p => el("tr", { "data-pid": p.pid, "data-host": p.host_name },
       el("td", {}, p.host_name),
       el("td", { class: "name" }, link({ view: "process", host: p.host_name, pid: p.pid }, p.name || `pid ${p.pid}`)),
