@@ -30,7 +30,9 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
     /// <param name="Total">From the HTML's responseEnd to b0:rendered, ms.</param>
     /// <param name="Waiting">From responseEnd to the first snapshot's arrival (b0:snapshot), ms.</param>
     /// <param name="Drawing">From b0:snapshot to b0:rendered: parsing and drawing the snapshot, ms.</param>
-    public sealed record Render(string View, string Setting, LatencyStats Total, LatencyStats Waiting, LatencyStats Drawing);
+    /// <param name="Modules">From responseEnd to b0:start: the page's modules loaded and run, ms.</param>
+    /// <param name="Opened">From responseEnd to b0:open: the session known and the stream open, ms.</param>
+    public sealed record Render(string View, string Setting, LatencyStats Total, LatencyStats Waiting, LatencyStats Drawing, LatencyStats Modules, LatencyStats Opened);
 
     public sealed record Result(int Hosts, int Processes, IReadOnlyList<Render> Renders, double WatchS, double HubIdlePercent, double HubPagesPercent,
         string LoadAverage);
@@ -106,7 +108,7 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
         return page;
     }
 
-    /// <summary>One fresh page of a view: [total, waiting, drawing] in ms from its performance marks.</summary>
+    /// <summary>One fresh page of a view: [total, waiting, drawing, modules, opened] in ms from its performance marks.</summary>
     private async Task<double[]> FirstRenderAsync(IBrowser browser, string view, string drawn)
     {
         var page = await OpenAsync(browser, $"/?view={view}");
@@ -116,9 +118,11 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
             var marks = await page.EvaluateAsync<double[]>("""
                 [performance.getEntriesByType("navigation")[0].responseEnd,
                  performance.getEntriesByName("b0:snapshot")[0].startTime,
-                 performance.getEntriesByName("b0:rendered")[0].startTime]
+                 performance.getEntriesByName("b0:rendered")[0].startTime,
+                 performance.getEntriesByName("b0:start")[0].startTime,
+                 performance.getEntriesByName("b0:open")[0].startTime]
                 """);
-            return [marks[2] - marks[0], marks[1] - marks[0], marks[2] - marks[1]];
+            return [marks[2] - marks[0], marks[1] - marks[0], marks[2] - marks[1], marks[3] - marks[0], marks[4] - marks[0]];
         }
         finally
         {
@@ -128,7 +132,8 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
 
     private static Render Summarize(string view, string setting, IReadOnlyList<double[]> samples) =>
         new(view, setting, LatencyStats.From($"{view} total", samples.Select(s => s[0]).ToList()),
-            LatencyStats.From($"{view} waiting", samples.Select(s => s[1]).ToList()), LatencyStats.From($"{view} drawing", samples.Select(s => s[2]).ToList()));
+            LatencyStats.From($"{view} waiting", samples.Select(s => s[1]).ToList()), LatencyStats.From($"{view} drawing", samples.Select(s => s[2]).ToList()),
+            LatencyStats.From($"{view} modules", samples.Select(s => s[3]).ToList()), LatencyStats.From($"{view} opened", samples.Select(s => s[4]).ToList()));
 
     private async Task<double> HubCpuAsync(TimeSpan watch, CancellationToken ct)
     {

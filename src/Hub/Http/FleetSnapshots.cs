@@ -25,7 +25,7 @@ namespace BlueZero.Hub.Http;
 /// Each page has its own small buffer that keeps the newest frames, so a slow page costs the hub a few frames, never a
 /// queue that grows.
 /// </summary>
-public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed) : BackgroundService
+public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed, ILogger<FleetSnapshots> log) : BackgroundService
 {
     public const string FleetEvent = "fleet";
     public const string HostsEvent = "hosts";
@@ -101,7 +101,16 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
                         events = feed.Subscribe(options.Events.StreamBuffer);
                         happened = events.Events.WaitToReadAsync(stopping).AsTask();
                     }
-                    await Refresh();
+                    try
+                    {
+                        await Refresh();
+                    }
+                    catch (AskTimeoutException ex)
+                    {
+                        // A busy hub answered late: the pages keep what they have, and the next pass reads everything again.
+                        log.LogWarning("The dashboard's fleet snapshot was not gathered in time: {Reason}", ex.Message);
+                        _membership = null;
+                    }
                 }
                 var woke = await Task.WhenAny(happened is null ? [tick, wake] : [tick, wake, happened]);
                 if (woke == tick)
