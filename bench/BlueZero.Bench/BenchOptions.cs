@@ -36,6 +36,10 @@ internal sealed record BenchOptions(
     int ColdStartRounds,
     TimeSpan NodesIdleWatch,
     TimeSpan ScrapeIdleWatch,
+    int DashboardHosts,
+    int DashboardProcesses,
+    int DashboardRenders,
+    int DashboardWatchSeconds,
     bool Smoke,
     bool Publish,
     bool Install,
@@ -89,6 +93,9 @@ internal sealed record BenchOptions(
           plan-up          apply_plan of 50 independent processes over 3 nodes: time to the last ready
           many-nodes       10 / 25 / 50 nodes on one hub: time until all are up, cluster-wide listings, hub RSS, how
                            fast a node killed with SIGKILL is reported unreachable
+          dashboard        the web dashboard in chromium (/usr/bin/chromium; skipped without it) with 10 hosts and
+                           1,000 sleeps: first render of the fleet and processes views from the page's performance
+                           marks, and the hub's CPU over 60 s with no page and with 5 pages open
           peer             supervisord's start/stop through XML-RPC and PM2's through its API, beside ours and the
                            floor (each skipped when not installed: supervisord, or node and npm for PM2)
 
@@ -111,10 +118,14 @@ internal sealed record BenchOptions(
                                    10000000, default 1000000, the issue's size)
           --scrape-hosts N         nodes in metrics-scrape (1 to 100, default 10)
           --scrape-processes N     sleeps in metrics-scrape, spread over its nodes (1 to 100000, default 10000)
+          --dashboard-processes N  sleeps in dashboard, over its 10 hosts (1 to 10000, default 1000)
+          --dashboard-watch N      seconds the dashboard section watches the hub's CPU, without and with pages
+                                   (1 to 600, default 60)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
                                    (and 1000 paced ones instead of 20000), 2000 events ingested and stored, scrapes of 2
-                                   nodes with 20 sleeps; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
+                                   nodes with 20 sleeps, a dashboard of 2 hosts and 20 sleeps with 2 renders a view and
+                                   5 s watches; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
                                    latency) and 2 warm-up pairs a client instead of at least 30 (throughput), 1 cold
                                    start instead of 3 and 1 s idle watches instead of 5 s (many-nodes) and 15 s (metrics-scrape)
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
@@ -132,7 +143,8 @@ internal sealed record BenchOptions(
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
         FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
         WarmupCycles: 10, ThroughputWarmupPairs: 30, PacedLines: 20_000, ColdStartRounds: 3, NodesIdleWatch: TimeSpan.FromSeconds(5),
-        ScrapeIdleWatch: TimeSpan.FromSeconds(15), Smoke: false, Publish: true, Install: true, Note: null,
+        ScrapeIdleWatch: TimeSpan.FromSeconds(15), DashboardHosts: 10, DashboardProcesses: 1000, DashboardRenders: 7, DashboardWatchSeconds: 60,
+        Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
@@ -140,7 +152,7 @@ internal sealed record BenchOptions(
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
         ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
         WarmupCycles = 2, ThroughputWarmupPairs = 2, PacedLines = 1000, ColdStartRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
-        ScrapeIdleWatch = TimeSpan.FromSeconds(1), Smoke = true,
+        ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 2, DashboardWatchSeconds = 5, Smoke = true,
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
@@ -188,6 +200,8 @@ internal sealed record BenchOptions(
                     "--stored-events" => options with { StoredEvents = Int(flag, value, 1000, 10_000_000) },
                     "--scrape-hosts" => options with { ScrapeHosts = Int(flag, value, 1, MaxNodeCount) },
                     "--scrape-processes" => options with { ScrapeProcesses = Int(flag, value, 1, 100_000) },
+                    "--dashboard-processes" => options with { DashboardProcesses = Int(flag, value, 1, MaxProcessCount) },
+                    "--dashboard-watch" => options with { DashboardWatchSeconds = Int(flag, value, 1, 600) },
                     "--note" => options with { Note = value },
                     "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
                     "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },

@@ -20,6 +20,7 @@ internal sealed record BenchReport(
     SectionOutcome<PlanUpBenchmark.Result> PlanUp,
     SectionOutcome<ManyNodesBenchmark.Result> ManyNodes,
     SectionOutcome<MetricsScrapeBenchmark.Result> MetricsScrape,
+    SectionOutcome<DashboardBenchmark.Result> Dashboard,
     SectionOutcome<PeerBenchmark.Result> Peer,
     string LoadAtEnd,
     IReadOnlyList<string> Notes)
@@ -42,6 +43,7 @@ internal sealed record BenchReport(
         BenchSection.PlanUp => (PlanUp.Elapsed, PlanUp.Failed),
         BenchSection.ManyNodes => (ManyNodes.Elapsed, ManyNodes.Failed),
         BenchSection.MetricsScrape => (MetricsScrape.Elapsed, MetricsScrape.Failed),
+        BenchSection.Dashboard => (Dashboard.Elapsed, Dashboard.Failed),
         BenchSection.Peer => (Peer.Elapsed, Peer.Failed),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };

@@ -11,6 +11,7 @@ internal static class BenchRun
     private const string HubHostId = "bench-hub";
     private const string ReadoptHostId = "bench-readopt";
     private const string MetricsHubHostId = "bench-metrics-hub";
+    private const string DashboardHubHostId = "bench-dash-hub";
 
     /// <summary>The sections that share one hub (with its local node), started once for them.</summary>
     private static readonly BenchSection[] MeshSections =
@@ -47,6 +48,7 @@ internal static class BenchRun
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
         SectionOutcome<MetricsScrapeBenchmark.Result> metricsScrape;
+        SectionOutcome<DashboardBenchmark.Result> dashboard;
         SectionOutcome<PeerBenchmark.Result> peer;
         try
         {
@@ -58,6 +60,9 @@ internal static class BenchRun
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes, options.ColdStartRounds, options.NodesIdleWatch).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
             metricsScrape = await runner.RunAsync(BenchSection.MetricsScrape, section => RunMetricsScrapeAsync(options, notes, section));
+            dashboard = File.Exists(DashboardBenchmark.ChromiumPath)
+                ? await runner.RunAsync(BenchSection.Dashboard, section => RunDashboardAsync(options, notes, section))
+                : runner.Skip<DashboardBenchmark.Result>(BenchSection.Dashboard, $"{DashboardBenchmark.ChromiumPath} is missing (apt-get install chromium)");
             peer = await runner.RunAsync(BenchSection.Peer, section => PeerBenchmark.RunAsync(options.Requests, options.Install, section));
         }
         finally
@@ -65,7 +70,7 @@ internal static class BenchRun
             SweepLeftovers(notes);
         }
         return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, options.WarmupCycles, floor, startPath, hubPath, meshOutcomes.Latency,
-            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
+            meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, dashboard, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }
 
@@ -128,6 +133,21 @@ internal static class BenchRun
         finally
         {
             notes.Add($"metrics-scrape: shutdown: {await mesh.StopAsync()}");
+        }
+    }
+
+    /// <summary>A hub of its own, with its local node: one of the section's hosts.</summary>
+    private static async Task<DashboardBenchmark.Result> RunDashboardAsync(BenchOptions options, RunNotes notes, CancellationToken ct)
+    {
+        await using var mesh = await MeshUnderTest.StartAsync(DashboardHubHostId, localNode: true, ct);
+        try
+        {
+            return await new DashboardBenchmark(mesh, DashboardHubHostId, notes).RunAsync(options.DashboardHosts, options.DashboardProcesses,
+                options.DashboardRenders, TimeSpan.FromSeconds(options.DashboardWatchSeconds), ct);
+        }
+        finally
+        {
+            notes.Add($"dashboard: shutdown: {await mesh.StopAsync()}");
         }
     }
 

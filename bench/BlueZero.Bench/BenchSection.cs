@@ -16,6 +16,7 @@ internal enum BenchSection
     PlanUp,
     ManyNodes,
     MetricsScrape,
+    Dashboard,
     Peer,
 }
 
@@ -41,6 +42,7 @@ internal static class BenchSections
         BenchSection.EventHistory => "event-history",
         BenchSection.MetricsScrape => "metrics-scrape",
         BenchSection.PlanUp => "plan-up",
+        BenchSection.Dashboard => "dashboard",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -61,6 +63,7 @@ internal static class BenchSections
         BenchSection.EventHistory => "## Event history: query, live stream, subscribers, recording's cost",
         BenchSection.MetricsScrape => "## GET /metrics of a large mesh",
         BenchSection.PlanUp => "## Launch plan: 50 independent processes over 3 nodes",
+        BenchSection.Dashboard => "## Dashboard: first render in a browser, and the hub's CPU with pages open",
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 
@@ -84,6 +87,7 @@ internal static class BenchSections
         BenchSection.EventHistory => TimeSpan.FromMinutes(15),
         BenchSection.MetricsScrape => TimeSpan.FromMinutes(20),
         BenchSection.PlanUp => TimeSpan.FromMinutes(5),
+        BenchSection.Dashboard => TimeSpan.FromMinutes(15),
         _ => throw new ArgumentOutOfRangeException(nameof(section)),
     };
 

@@ -72,6 +72,28 @@ internal static class GoalsWriter
             ? new Goal("issue 14: event ingest at the hub ≥ 20,000 events/s", Missing("event-ingest", r.EventIngest), null)
             : new Goal("issue 14: event ingest at the hub ≥ 20,000 events/s", $"{ingest.EventsPerSecond:F0} events/s", ingest.EventsPerSecond >= 20_000);
         foreach (var goal in MetricsScrape(r)) yield return goal;
+        foreach (var goal in Dashboard(r)) yield return goal;
+    }
+
+    /// <summary>Issue 16's goals: first render of both views in the browser, and the hub's CPU with pages open.</summary>
+    private static IEnumerable<Goal> Dashboard(BenchReport r)
+    {
+        var d = r.Dashboard.Result;
+        var missing = Missing("dashboard", r.Dashboard);
+        var full = d is { Hosts: >= 10, Processes: >= 1000 };
+        var mesh = d is null ? "" : $"; {d.Hosts} hosts, {d.Processes} processes; load average {d.LoadAverage}";
+        foreach (var view in new[] { "fleet", "processes" })
+        {
+            var renders = d?.Renders.Where(x => x.View == view).ToList();
+            var worst = renders?.MaxBy(x => x.Total.Median);
+            yield return AtMost($"issue 16: first render of the {view} view with 10 hosts and 1,000 processes ≤ 300 ms after the HTML arrives (browser)",
+                worst?.Total.Median, 300, v => string.Create(CultureInfo.InvariantCulture, $"{v:F0} ms"), missing,
+                renders is null ? "" : $" median ({string.Join(", ", renders.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Setting} {x.Total.Median:F0} ms, max {x.Total.Max:F0}")))}){mesh}",
+                countable: full);
+        }
+        yield return AtMost($"issue 16: the hub's CPU with {DashboardBenchmark.Pages} pages open on an idle mesh ≤ 2 % of one core", d?.HubPagesPercent, 2,
+            v => string.Create(CultureInfo.InvariantCulture, $"{v:F2} % of one core"), missing,
+            d is null ? "" : string.Create(CultureInfo.InvariantCulture, $" over {d.WatchS:F0} s (no page: {d.HubIdlePercent:F2} %){mesh}"), countable: full);
     }
 
     /// <summary>Issue 20's requirement: both figures of one metrics-scrape run.</summary>

@@ -145,6 +145,22 @@ internal sealed class HubClient : IDisposable
         return (reply.GetProperty("pids").EnumerateArray().Select(pid => pid.GetInt32()).ToList(), ms);
     }
 
+    /// <summary>kill_all on every host, at a section's end: a failure is noted and the others still go.</summary>
+    public async Task KillAllNotingAsync(IEnumerable<string> hosts, RunNotes notes, string section, CancellationToken ct)
+    {
+        foreach (var host in hosts)
+        {
+            try
+            {
+                await KillAllAsync(host, ct);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or BenchmarkException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                notes.Add($"{section}: kill_all on {host} failed: {Markdown.FirstLine(ex.Message)}");
+            }
+        }
+    }
+
     public async Task<(StopReply Reply, double Ms)> StopProcessAsync(string host, int pid, bool wait, CancellationToken ct)
     {
         var body = new JsonObject { ["pid"] = pid };

@@ -36,7 +36,7 @@ internal sealed class MetricsScrapeBenchmark(MeshUnderTest mesh, RunNotes notes,
             foreach (var host in hosts) nodes.Launch(host);
             var up = await hub.WaitForHostsUpAsync(hosts, AllUpTimeLimit, PollInterval, nodes.ThrowIfAnyExited, ct);
             if (!up.All) throw new BenchmarkException($"not all nodes up within {AllUpTimeLimit.TotalMinutes:F0} min; last seen: {up.LastSeen}");
-            var startAll = await StartSleepsAsync(hosts, processCount, ct);
+            var startAll = await StartSleepsAsync(mesh.HubHttp, "metrics-scrape", hosts, processCount, ct);
 
             var running = 0.0;
             for (var i = 0; i < WarmupScrapes; i++)
@@ -73,38 +73,29 @@ internal sealed class MetricsScrapeBenchmark(MeshUnderTest mesh, RunNotes notes,
         }
         finally
         {
-            foreach (var host in hosts)
-            {
-                try
-                {
-                    await hub.KillAllAsync(host, ct);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or BenchmarkException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
-                {
-                    notes.Add($"metrics-scrape: kill_all on {host} failed: {Markdown.FirstLine(ex.Message)}");
-                }
-            }
+            await hub.KillAllNotingAsync(hosts, notes, "metrics-scrape", ct);
             notes.Add($"metrics-scrape: shutdown of the nodes: {NodeGroup.Summarize(await nodes.StopAllAsync())}");
         }
     }
 
-    /// <summary>Starts <paramref name="total"/> sleeps spread evenly over the hosts, with one client per host; returns the wall time.</summary>
-    private async Task<double> StartSleepsAsync(IReadOnlyList<string> hosts, int total, CancellationToken ct)
+    /// <summary>Starts <paramref name="total"/> sleeps spread evenly over the hosts, with one client per host; returns the wall time.
+    /// The dashboard section starts its sleeps with it too.</summary>
+    public static async Task<double> StartSleepsAsync(Uri hubHttp, string section, IReadOnlyList<string> hosts, int total, CancellationToken ct)
     {
         var t0 = Stopwatch.GetTimestamp();
         using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeLimit.CancelAfter(StartTimeLimit);
         await Task.WhenAll(hosts.Select(async (host, i) =>
         {
-            using var client = new HubClient(mesh.HubHttp);
+            using var client = new HubClient(hubHttp);
             for (var n = i; n < total; n += hosts.Count)
             {
                 var outcome = await client.TryStartProcessAsync(host, ManyProcessesBenchmark.SleepArgv, "discard", timeLimit.Token);
-                if (outcome.Pid is null) throw new BenchmarkException($"metrics-scrape: a start on {host} was refused: {outcome.Error}");
+                if (outcome.Pid is null) throw new BenchmarkException($"{section}: a start on {host} was refused: {outcome.Error}");
             }
         }));
         var wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        Log.Info($"metrics-scrape: {total} sleeps started in {wall:F1} s");
+        Log.Info($"{section}: {total} sleeps started in {wall:F1} s");
         return wall;
     }
 

@@ -25,7 +25,7 @@ internal static class ResultsWriter
         md.Line($"- Load average (1 / 5 / 15 min): {m.LoadAtStart} at the start, {report.LoadAtEnd} at the end (other work on the machine adds noise)");
         md.Line($"- Kernel: Linux {m.Kernel} ({m.Os})");
         md.Line($"- .NET: {m.Dotnet}; build configuration: {m.Configuration} (benchmark, hub and nodes)");
-        md.Line($"- Options: {(o.Smoke ? "`--smoke`, " : "")}sections {string.Join(", ", BenchSections.All.Where(o.Sections.Contains).Select(s => s.Flag()))}; {o.Requests} requests per series (floor, start-path, hub-path, latency; supervisord at most {PeerBenchmark.MaxSupervisordPairs}); clients {string.Join(", ", o.Clients)} with {o.Pairs} pairs each; processes {string.Join(", ", o.ProcessCounts)}; nodes {string.Join(", ", o.NodeCounts)}; {o.Samples} samples per size; {o.ReadoptEntries} re-adopted entries, {o.ReadoptCycles} crash(es); {o.FollowerRounds} follower round(s) of {o.FollowerLines} lines; {o.IngestEvents} events ingested; {o.StoredEvents} events stored for event-history; scrapes of {o.ScrapeHosts} hosts with {o.ScrapeProcesses} processes; many-processes output {o.ManyOutput.ToString().ToLowerInvariant()}");
+        md.Line($"- Options: {(o.Smoke ? "`--smoke`, " : "")}sections {string.Join(", ", BenchSections.All.Where(o.Sections.Contains).Select(s => s.Flag()))}; {o.Requests} requests per series (floor, start-path, hub-path, latency; supervisord at most {PeerBenchmark.MaxSupervisordPairs}); clients {string.Join(", ", o.Clients)} with {o.Pairs} pairs each; processes {string.Join(", ", o.ProcessCounts)}; nodes {string.Join(", ", o.NodeCounts)}; {o.Samples} samples per size; {o.ReadoptEntries} re-adopted entries, {o.ReadoptCycles} crash(es); {o.FollowerRounds} follower round(s) of {o.FollowerLines} lines; {o.IngestEvents} events ingested; {o.StoredEvents} events stored for event-history; scrapes of {o.ScrapeHosts} hosts with {o.ScrapeProcesses} processes; dashboard {o.DashboardHosts} hosts, {o.DashboardProcesses} processes, {o.DashboardRenders} renders per view and setting, CPU watched {o.DashboardWatchSeconds} s; many-processes output {o.ManyOutput.ToString().ToLowerInvariant()}");
         md.Line($"- Latencies are in milliseconds unless a column says otherwise. Percentiles by nearest rank: pXX is the smallest sample that is at least XX % of the samples (median = p50). \"first sample\" is the first measured request after any warm-up; \"slowest sample\" is the position (1-based) of the max in its series.");
         md.Line();
         GoalsWriter.Render(md, report);
@@ -42,6 +42,7 @@ internal static class ResultsWriter
         PlanUpWriter.Render(md, report.PlanUp);
         ManyNodesWriter.Render(md, report.ManyNodes, o);
         MetricsScrapeWriter.Render(md, report.MetricsScrape, o.ScrapeIdleWatch);
+        DashboardWriter.Render(md, report.Dashboard);
         PeerWriter.Render(md, report.Peer, report.Latency.Result?.Workload, report.Floor.Result);
         md.Line($"## Run notes and clean-up");
         md.Line();

@@ -15,12 +15,13 @@ namespace BlueZero.Hub;
 /// <param name="MaxQueuedRequestsPerClient">Requests of one client address that wait for a slot before 429 (hub.hocon).</param>
 /// <param name="MetricsToken">The token a scraper may use for GET /metrics only; null when there is none.</param>
 /// <param name="MetricsPerProcessName">Whether the process counters of GET /metrics carry a name label (hub.hocon).</param>
-/// <param name="DashboardRefresh">How often the fleet snapshot is gathered while a dashboard page is open.</param>
+/// <param name="DashboardRefresh">How often the hosts are read while a dashboard page is open (membership and status changes go out then).</param>
+/// <param name="DashboardFigures">How often host and process figures (CPU, memory, RSS) are read again for open pages.</param>
 /// <param name="SessionLifetime">How long a dashboard login lasts.</param>
 /// <param name="Events">The event history's retention and streaming (bluezero.hub.events).</param>
 public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan RequestTimeout, long MaxBodyBytes,
     TokenFile? Tokens, X509Certificate2? HttpsCertificate, int MaxConcurrentRequestsPerClient, WireLimits Limits, TimeSpan ForgetAfter,
-    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName, TimeSpan DashboardRefresh, TimeSpan SessionLifetime,
+    int MaxQueuedRequestsPerClient, TokenFile? MetricsToken, bool MetricsPerProcessName, TimeSpan DashboardRefresh, TimeSpan DashboardFigures, TimeSpan SessionLifetime,
     EventOptions Events)
 {
     public const string HttpsCertPasswordVariable = "B0_HTTPS_CERT_PASSWORD";
@@ -50,9 +51,10 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         var queuedPerClient = values.Whole("bluezero.hub.max-queued-requests-per-client", min: 0);
         if (forgetAfter <= TimeSpan.Zero) throw new SetupException("bluezero.hub.forget-after must be positive");
         var dashboardRefresh = values.Duration("bluezero.hub.dashboard.refresh");
+        var dashboardFigures = values.Duration("bluezero.hub.dashboard.figures-refresh");
         var sessionLifetime = values.Duration("bluezero.hub.dashboard.session-lifetime");
-        if (dashboardRefresh <= TimeSpan.Zero || sessionLifetime <= TimeSpan.Zero)
-            throw new SetupException("bluezero.hub.dashboard.refresh and session-lifetime must be positive");
+        if (dashboardRefresh <= TimeSpan.Zero || dashboardFigures <= TimeSpan.Zero || sessionLifetime <= TimeSpan.Zero)
+            throw new SetupException("bluezero.hub.dashboard.refresh, figures-refresh and session-lifetime must be positive");
 
         var tokens = values.Text(TokenFileFlag.Key!) is { Length: > 0 } tokenPath ? TokenFile.Load(tokenPath) : null;
         if (tokens is null && !IPAddress.IsLoopback(http.Address))
@@ -83,7 +85,7 @@ public sealed record HubOptions(IPEndPoint Http, bool LocalNode, TimeSpan Reques
         if (events.PruneInterval <= TimeSpan.Zero || events.StreamHeartbeat <= TimeSpan.Zero)
             throw new SetupException($"{eventsRoot}.prune-interval and {eventsRoot}.stream-heartbeat must be positive");
         return new HubOptions(http, localNode, timeout, maxBody, tokens, certificate, perClient, limits, forgetAfter, queuedPerClient,
-            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"), dashboardRefresh, sessionLifetime, events);
+            metricsToken, values.Switch("bluezero.hub.metrics.per-process-name"), dashboardRefresh, dashboardFigures, sessionLifetime, events);
     }
 
     private static X509Certificate2 LoadCertificate(string path, string password)

@@ -66,6 +66,7 @@ builder.Services.AddRateLimiter(options =>
     ClientRateLimit.Configure(options, hub.MaxConcurrentRequestsPerClient, hub.MaxQueuedRequestsPerClient));
 builder.Services.AddSingleton(hub);
 builder.Services.AddSingleton(new UiSessions(hub.SessionLifetime, TimeProvider.System));
+builder.Services.AddSingleton<IEventFeed>(events.Feed);
 builder.Services.AddSingleton<FleetSnapshots>();
 builder.Services.AddHostedService(services => services.GetRequiredService<FleetSnapshots>());
 builder.Services.AddHostedService(services =>

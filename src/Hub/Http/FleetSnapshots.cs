@@ -1,81 +1,140 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
 using BlueZero.Hub.Actors;
+using BlueZero.Hub.Events;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 
 namespace BlueZero.Hub.Http;
 
 /// <summary>
-/// What every open dashboard page needs to draw the fleet and the process table: one JSON object
-/// <c>{"fleet":GET /hosts,"processes":cluster-wide list_processes}</c>. While at least one page listens it is gathered
-/// once per refresh period, whatever the number of pages (and at once for a page that arrives when none is at hand),
-/// and handed to each page only when it changed. Each page
-/// has its own small buffer that keeps the newest snapshots (a snapshot replaces the one before), so a slow page
-/// costs the hub a few strings, never a queue that grows.
+/// What every open dashboard page needs to draw the fleet and the process table, as ready-to-send Server-Sent Events
+/// frames, built once for all pages:
+/// <list type="bullet">
+/// <item><c>event: fleet</c>, the full snapshot <c>{"fleet":GET /hosts,"processes":cluster-wide list_processes}</c>,
+/// when a host came, went or changed status, or a process changed (a stored event says so, or its figures did);</item>
+/// <item><c>event: hosts</c>, GET /hosts alone, when only the hosts' CPU and memory figures changed.</item>
+/// </list>
+/// While at least one page listens, the hosts are read every refresh period (a local read), processes are listed again
+/// at the next refresh after a stored event, and every figure (host and process) is read again once per figures period:
+/// an idle mesh with pages open costs the hub one small read a second and one list every few seconds, and sends nothing.
+/// Each page has its own small buffer that keeps the newest frames, so a slow page costs the hub a few frames, never a
+/// queue that grows.
 /// </summary>
-public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options) : BackgroundService
+public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed, ILogger<FleetSnapshots> log) : BackgroundService
 {
-    /// <summary>Snapshots a page may be behind; older ones are dropped (a newer one says everything they did).</summary>
+    public const string FleetEvent = "fleet";
+    public const string HostsEvent = "hosts";
+
+    /// <summary>Frames a page may be behind; older ones are dropped (a full snapshot says everything they did).</summary>
     private const int PageBuffer = 4;
 
-    private readonly ConcurrentDictionary<Channel<string>, byte> _pages = new();
+    /// <summary>One Server-Sent Events message, encoded once for every page.</summary>
+    public sealed record Frame(string Event, byte[] Bytes)
+    {
+        public static Frame Of(string name, string json) => new(name, Encoding.UTF8.GetBytes($"event: {name}\ndata: {json}\n\n"));
+    }
+
+    /// <summary>What a page that arrives now gets first: the latest full snapshot and the host figures sent after it.</summary>
+    private sealed record Latest(Frame Full, Frame? Hosts);
+
+    private readonly ConcurrentDictionary<Channel<Frame>, byte> _pages = new();
     /// <summary>A page arrived and no snapshot is at hand: gather one now rather than at the next tick.</summary>
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private volatile string? _latest;
+    private volatile Latest? _latest;
+
+    // The gatherer's own state (one loop).
+    private IReadOnlyList<HostSummary>? _membership;
+    private string? _hostsJson, _processesJson;
+    private long _figuresAt;
+    private bool _processesDue = true;
 
     /// <summary>A page's buffer, starting with the latest snapshot when there is one. Dispose it when the page leaves.</summary>
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(PageBuffer)
+        var channel = Channel.CreateBounded<Frame>(new BoundedChannelOptions(PageBuffer)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
         _pages[channel] = 0;
-        if (_latest is { } latest) channel.Writer.TryWrite(latest);
-        else _wake.Writer.TryWrite(true);
-        return new Subscription(channel.Reader, () =>
+        if (_latest is { } latest)
         {
-            _pages.TryRemove(channel, out _);
-            if (_pages.IsEmpty) _latest = null; // stale by the time a page comes back
-        });
+            channel.Writer.TryWrite(latest.Full);
+            if (latest.Hosts is { } hosts) channel.Writer.TryWrite(hosts);
+        }
+        else _wake.Writer.TryWrite(true);
+        return new Subscription(channel.Reader, () => _pages.TryRemove(channel, out _));
     }
 
-    public sealed class Subscription(ChannelReader<string> reader, Action leave) : IDisposable
+    public sealed class Subscription(ChannelReader<Frame> reader, Action leave) : IDisposable
     {
-        public ChannelReader<string> Snapshots => reader;
+        public ChannelReader<Frame> Frames => reader;
         public void Dispose() => leave();
     }
-
-    /// <summary>Pages listening now; a test checks that a closed page is forgotten.</summary>
-    public int Pages => _pages.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.DashboardRefresh);
+        EventSubscription? events = null;
         try
         {
             var tick = timer.WaitForNextTickAsync(stopping).AsTask();
             var wake = _wake.Reader.WaitToReadAsync(stopping).AsTask();
+            Task<bool>? happened = null;
             while (true)
             {
-                if (!_pages.IsEmpty && await Gather() is var snapshot && snapshot != _latest)
+                if (_pages.IsEmpty)
                 {
-                    _latest = snapshot;
-                    foreach (var page in _pages.Keys) page.Writer.TryWrite(snapshot);
-                }
-                if (await Task.WhenAny(tick, wake) == tick)
-                {
-                    if (!await tick) return;
-                    tick = timer.WaitForNextTickAsync(stopping).AsTask();
+                    // Nobody looks: follow nothing, and start afresh for the next page.
+                    events?.Dispose();
+                    (events, happened, _latest, _membership, _processesDue) = (null, null, null, null, true);
                 }
                 else
                 {
+                    if (events is null)
+                    {
+                        events = feed.Subscribe(options.Events.StreamBuffer);
+                        happened = events.Events.WaitToReadAsync(stopping).AsTask();
+                    }
+                    try
+                    {
+                        await Refresh();
+                    }
+                    catch (AskTimeoutException ex)
+                    {
+                        // A busy hub answered late: the pages keep what they have, and the next pass reads everything again.
+                        log.LogWarning("The dashboard's fleet snapshot was not gathered in time: {Reason}", ex.Message);
+                        _membership = null;
+                    }
+                }
+                var woke = await Task.WhenAny(happened is null ? [tick, wake] : [tick, wake, happened]);
+                if (woke == tick)
+                {
+                    if (!await tick) return;
+                    tick = timer.WaitForNextTickAsync(stopping).AsTask();
+                    if (events is not null && happened is null) happened = events.Events.WaitToReadAsync(stopping).AsTask();
+                }
+                else if (woke == wake)
+                {
                     _wake.Reader.TryRead(out _);
                     wake = _wake.Reader.WaitToReadAsync(stopping).AsTask();
+                }
+                else
+                {
+                    // Processes changed: list them now, then not again before the next tick however many events come.
+                    if (await happened!) while (events!.Events.TryRead(out _)) { }
+                    else
+                    {
+                        // it fell behind in a burst, or the store stops: subscribe anew at the next pass
+                        events!.Dispose();
+                        events = null;
+                    }
+                    (happened, _processesDue) = (null, true);
                 }
             }
         }
@@ -83,20 +142,54 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options) : B
         {
             // the hub is stopping
         }
+        finally
+        {
+            events?.Dispose();
+        }
     }
 
-    private async Task<string> Gather()
+    private async Task Refresh()
     {
         var router = actors.Get<RequestRouter>();
         var timeout = options.RequestTimeout + TimeSpan.FromSeconds(2);
-        var hosts = router.Ask<HostsListed>(new ListHosts(), timeout);
+        var hosts = (await router.Ask<HostsListed>(new ListHosts(), timeout)).Hosts;
+        var membership = hosts.Select(h => h with { CpuPercent = null, MemoryPercent = null }).ToList();
+        var figuresDue = Stopwatch.GetElapsedTime(_figuresAt) >= options.DashboardFigures;
+        var membershipChanged = _membership is null || !_membership.SequenceEqual(membership);
+        if (!membershipChanged && !_processesDue && !figuresDue) return;
+
+        var hostsJson = WireResponseWriter.Hosts(hosts);
+        if (figuresDue) _figuresAt = Stopwatch.GetTimestamp();
+        _processesDue = false;
+        _membership = membership;
+        var processesJson = await ListProcesses(router, timeout);
+        if (membershipChanged || processesJson != _processesJson)
+        {
+            (_hostsJson, _processesJson) = (hostsJson, processesJson);
+            Publish(new Latest(Frame.Of(FleetEvent, $$"""{"fleet":{{hostsJson}},"processes":{{processesJson}}}"""), null), full: true);
+        }
+        else if (figuresDue && hostsJson != _hostsJson && _latest is { } latest)
+        {
+            _hostsJson = hostsJson;
+            Publish(latest with { Hosts = Frame.Of(HostsEvent, hostsJson) }, full: false);
+        }
+    }
+
+    private void Publish(Latest latest, bool full)
+    {
+        _latest = latest;
+        var frame = full ? latest.Full : latest.Hosts!;
+        foreach (var page in _pages.Keys) page.Writer.TryWrite(frame);
+    }
+
+    private static async Task<string> ListProcesses(IActorRef router, TimeSpan timeout)
+    {
         var request = new HubRequest(WireOperations.ListProcesses, null, new ListProcesses());
-        var processes = await RequestRouter.Ask(router, request, timeout) switch
+        return await RequestRouter.Ask(router, request, timeout) switch
         {
             ClusterWideAnswered all => WireResponseWriter.ClusterWide(WireOperations.ListProcesses, all.Hosts),
             RouteFailed failed => WireResponseWriter.Error(failed.ErrorMessage, WireOperations.ListProcesses),
             _ => WireResponseWriter.Error(ErrorTexts.InternalError, WireOperations.ListProcesses),
         };
-        return $$"""{"fleet":{{WireResponseWriter.Hosts((await hosts).Hosts)}},"processes":{{processes}}}""";
     }
 }

@@ -5,8 +5,8 @@ using BlueZero.Hub.Security;
 namespace BlueZero.Hub.Http;
 
 /// <summary>
-/// GET /ui/stream: the dashboard's one Server-Sent Events connection. It sends <c>event: fleet</c> with a
-/// <see cref="FleetSnapshots"/> snapshot whenever the fleet changed, and every stored event as GET /events/stream
+/// GET /ui/stream: the dashboard's one Server-Sent Events connection. It sends the frames of <see cref="FleetSnapshots"/>
+/// (<c>event: fleet</c>, a full snapshot, when the fleet changed; <c>event: hosts</c> when only host figures did), and every stored event as GET /events/stream
 /// does (<c>id: seq</c>, <c>event: type</c>, through the same <see cref="EventRelay"/>). A new connection starts at the
 /// newest stored event (the page reads older ones with GET /events) and says so with an <c>id:</c> line, so that a
 /// reconnection's Last-Event-ID resumes without a gap or a duplicate. A comment goes out when nothing else was sent
@@ -16,7 +16,6 @@ namespace BlueZero.Hub.Http;
 public static class FleetStream
 {
     public const string Route = "/ui/stream";
-    public const string FleetEvent = "fleet";
 
     /// <summary>How long the browser waits before it reconnects after the hub went away.</summary>
     private const int RetryMs = 2000;
@@ -51,7 +50,7 @@ public static class FleetStream
             while (!aborted.IsCancellationRequested)
             {
                 events ??= relay.WaitForLive(aborted);
-                fleet ??= subscription.Snapshots.WaitToReadAsync(aborted).AsTask();
+                fleet ??= subscription.Frames.WaitToReadAsync(aborted).AsTask();
                 var woke = await Task.WhenAny(events, fleet, Task.Delay(options.StreamHeartbeat, aborted));
                 if (bySession && sessions.Find(sessionId) is null) return;
                 if (woke == events)
@@ -62,9 +61,7 @@ public static class FleetStream
                 else if (woke == fleet)
                 {
                     if (!await fleet) return;
-                    string? newest = null;
-                    while (subscription.Snapshots.TryRead(out var snapshot)) newest = snapshot; // it says all the older ones did
-                    if (newest is not null) await Write(context, $"event: {FleetEvent}\ndata: {newest}\n\n");
+                    while (subscription.Frames.TryRead(out var frame)) await Write(context, frame.Bytes);
                     fleet = null;
                 }
                 else
@@ -79,9 +76,11 @@ public static class FleetStream
         }
     }
 
-    private static async Task Write(HttpContext context, string text)
+    private static Task Write(HttpContext context, string text) => Write(context, Encoding.UTF8.GetBytes(text));
+
+    private static async Task Write(HttpContext context, byte[] bytes)
     {
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), context.RequestAborted);
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }

@@ -22,9 +22,10 @@ export function append(node, children) {
   return node;
 }
 
+/** Replaces a node's children in one change of the document: they are built in a fragment first. */
 export function replace(node, ...children) {
-  node.replaceChildren();
-  return append(node, children);
+  node.replaceChildren(append(document.createDocumentFragment(), children));
+  return node;
 }
 
 /** An SVG element; attributes only. */

@@ -193,6 +193,61 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         Assert.Equal(0, await page.Locator("li.event", new() { HasTextRegex = new Regex("pid (?!" + pid + ")") }).CountAsync());
     }
 
+    [Fact]
+    public async Task A_crash_looping_process_folds_into_one_timeline_row_with_its_count_and_time_span_that_opens_to_its_events()
+    {
+        if (fixture.Browser is null) return;
+        const string name = "crash-loop";
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+        {
+            ["path"] = "/bin/sh", ["name"] = name, ["args"] = new JArray("-c", "exit 3"),
+            ["restart"] = new JObject { ["policy"] = "on-failure", ["max_restarts"] = -1, ["backoff"] = new JObject { ["initial_ms"] = 200, ["max_ms"] = 1000 } },
+        });
+        try
+        {
+            var page = await fixture.Open($"/?view=timeline&name={name}");
+            var storm = page.Locator("li.folded.storm", new() { HasText = name });
+            await Expect(storm).ToContainTextAsync("restart storm", new() { Timeout = 20_000 });
+            await Expect(storm).ToContainTextAsync(new Regex(@"\d+ exits \(exit code 3\), \d+ events from .+ to "));
+            await Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(1);
+            await Expect(storm.Locator("li.type-process_exited").First).Not.ToBeVisibleAsync();
+
+            await storm.Locator("summary").ClickAsync();
+            await Expect(storm.Locator("li.type-process_exited").First).ToBeVisibleAsync();
+            await Expect(storm.Locator("li.type-process_backing_off").First).ToContainTextAsync("restart in");
+            // It stays open while the loop goes on and more of its events arrive.
+            var count = int.Parse((await storm.GetAttributeAsync("data-count"))!);
+            await Expect(storm).Not.ToHaveAttributeAsync("data-count", count.ToString(), new() { Timeout = 20_000 });
+            await Expect(storm.Locator("li.type-process_exited").First).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["name"] = name, ["wait"] = true });
+        }
+    }
+
+    [Fact]
+    public async Task The_processes_table_draws_the_rows_the_URL_asks_for_and_show_more_adds_a_page_kept_in_the_URL()
+    {
+        if (fixture.Browser is null) return;
+        const int started = 3, asked = 2, pageRows = 100;
+        for (var i = 0; i < started; i++)
+            Mesh.Track((int)(await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+            {
+                ["path"] = "/bin/sleep", ["name"] = $"pager-{i}", ["args"] = new JArray("300"),
+            }))["pid"]!);
+        var page = await fixture.Open($"/?view=processes&q=pager-&sort=name&rows={asked}");
+        await Expect(page.Locator(".count")).ToHaveTextAsync($"{started} processes, the first {asked} shown", new() { Timeout = 10_000 });
+        await Expect(page.Locator("tbody tr[data-pid]")).ToHaveCountAsync(asked);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Show {started - asked} more" }).ClickAsync();
+        await Expect(page.Locator("tbody tr[data-pid]")).ToHaveCountAsync(started);
+        await Expect(page.Locator("tbody tr[data-pid]").Last.Locator("td.name")).ToHaveTextAsync($"pager-{started - 1}");
+        Assert.Contains($"rows={asked + pageRows}", page.Url);
+        await page.ReloadAsync();
+        await Expect(page.Locator("tbody tr[data-pid]")).ToHaveCountAsync(started, new() { Timeout = 10_000 });
+    }
+
     [Theory]
     [InlineData("fleet")]
     [InlineData("processes")]

@@ -1,6 +1,7 @@
 // Events of the hub's history (docs/PROTOCOL.md section 13) as a list, newest first: one page read with GET /events,
 // then the live events the page's stream relays. Runs of restarts of one process (started, exited, backing off) are
-// folded into one line that says how many and how they ended, so a restart storm reads at a glance.
+// folded into one line that says how many, how they ended and over what time, and so are runs of one host going
+// unreachable and reachable again: a restart storm or a flapping node reads at a glance, and opens to its events.
 import { el, replace, formatTime } from "../dom.js";
 
 export const eventTypes = ["hub_started", "node_up", "node_unreachable", "node_reachable", "node_left", "node_removed",
@@ -8,8 +9,24 @@ export const eventTypes = ["hub_started", "node_up", "node_unreachable", "node_r
   "process_lost", "process_readopted", "start_failed", "events_dropped"];
 
 const kept = 500;        // events on the page at most: an open page does not grow
-const cycle = new Set(["process_started", "process_exited", "process_backing_off"]);
-const foldFrom = 2;      // backoffs in a row that make a storm
+const foldFrom = 2;      // turns of a cycle in a row that make one folded row
+
+/**
+ * The cycles that fold: the event types of one turn, the type counted as a turn, and whose run an event belongs to
+ * (one process: host and name; one node: host). Any other event of the same process, or node, ends its run.
+ */
+const cycles = [
+  { kind: "storm", title: "restart storm", types: new Set(["process_started", "process_exited", "process_backing_off"]), turn: "process_backing_off",
+    owner: e => e.name && !e.type.startsWith("node_") ? `process\u0000${e.host_name}\u0000${e.name}` : null,
+    summary: group => {
+      const exits = group.filter(e => e.type === "process_exited");
+      const codes = [...new Set(exits.map(e => e.signal ? `signal ${e.signal}` : `exit code ${e.exit_code}`))];
+      return `${exits.length} exits (${codes.join(", ")})`;
+    } },
+  { kind: "flapping", title: "node flapping", types: new Set(["node_unreachable", "node_reachable"]), turn: "node_unreachable",
+    owner: e => e.type.startsWith("node_") ? `node\u0000${e.host_name}` : null,
+    summary: group => `unreachable ${group.filter(e => e.type === "node_unreachable").length} times` },
+];
 
 export class EventList {
   /** @param filter {host, type, name, pid}: each optional, matched exactly as GET /events does. */
@@ -18,6 +35,7 @@ export class EventList {
     this.filter = filter;
     this.events = [];
     this.seen = new Set();
+    this.opened = new Set(); // folded rows the user opened, by their oldest event's seq: they stay open as events arrive
     this.list = el("ol", { class: "timeline" });
     this.status = el("p", { class: "note", role: "status" }, "Loading the event history…");
     this.element = el("div", { class: "events" }, this.status, this.list);
@@ -79,33 +97,36 @@ export class EventList {
     this.events.sort((a, b) => b.seq - a.seq);
     while (this.events.length > kept) this.seen.delete(this.events.pop().seq);
     this.status.textContent = this.events.length ? "" : "No events yet.";
-    replace(this.list, folded(this.events).map(group => group.length === 1 ? line(group[0]) : storm(group)));
+    replace(this.list, folded(this.events).map(({ cycle, events }) => cycle ? foldedRow(cycle, events, this.opened) : line(events[0])));
   }
 }
 
 /**
- * Groups, newest first. One process's restart cycle (its started, exited and backing-off events with nothing else of
- * that process between them) with at least foldFrom backoffs is one group, at the place of its newest event, even when
- * other processes' events fall between; every other event is a group of one.
+ * Groups, newest first. A run of one cycle (one process's started, exited and backing-off events, or one node's
+ * unreachable and reachable events, with nothing else of that process or node between them) with at least foldFrom
+ * turns is one group, at the place of its newest event, even when other events fall between; every other event is a
+ * group of one.
  */
 function folded(events) {
-  const key = e => `${e.host_name}\u0000${e.name}`;
-  const runs = new Map();   // the open cycle of each process
-  const cycles = [];
+  const open = new Map();   // the open run of each process or node
+  const runs = [];
   for (const e of events) {
-    if (!e.name) continue;
-    if (!cycle.has(e.type)) { runs.delete(key(e)); continue; }
-    if (!runs.has(key(e))) { const run = []; runs.set(key(e), run); cycles.push(run); }
-    runs.get(key(e)).push(e);
+    for (const cycle of cycles) {
+      const owner = cycle.owner(e);
+      if (!owner) continue;
+      if (!cycle.types.has(e.type)) { open.delete(owner); continue; }
+      if (!open.has(owner)) { const run = { cycle, events: [] }; open.set(owner, run); runs.push(run); }
+      open.get(owner).events.push(e);
+    }
   }
-  const stormOf = new Map();
-  for (const run of cycles)
-    if (run.filter(e => e.type === "process_backing_off").length >= foldFrom) for (const e of run) stormOf.set(e, run);
+  const runOf = new Map();
+  for (const run of runs)
+    if (run.events.filter(e => e.type === run.cycle.turn).length >= foldFrom) for (const e of run.events) runOf.set(e, run);
   const groups = [];
   for (const e of events) {
-    const storm = stormOf.get(e);
-    if (!storm) groups.push([e]);
-    else if (storm[0] === e) groups.push(storm);
+    const run = runOf.get(e);
+    if (!run) groups.push({ cycle: null, events: [e] });
+    else if (run.events[0] === e) groups.push(run);
   }
   return groups;
 }
@@ -135,16 +156,15 @@ function details(e) {
   return parts.join(" ");
 }
 
-function storm(group) {
-  const exits = group.filter(e => e.type === "process_exited");
-  const codes = [...new Set(exits.map(e => e.signal ? `signal ${e.signal}` : `exit code ${e.exit_code}`))];
+/** One row for a run: what it was, how many turns, from when to when; it opens to the events. */
+function foldedRow(cycle, group, opened) {
   const newest = group[0], oldest = group[group.length - 1];
-  return el("li", { class: "event storm", "data-seq": newest.seq },
-    el("details", {},
+  return el("li", { class: `event folded ${cycle.kind}`, "data-seq": newest.seq, "data-count": group.length },
+    el("details", { open: opened.has(oldest.seq), ontoggle: e => e.target.open ? opened.add(oldest.seq) : opened.delete(oldest.seq) },
       el("summary", {},
         el("time", { datetime: newest.time }, formatTime(newest.time)), " ",
-        el("strong", {}, "restart storm"), " ", el("span", { class: "host" }, newest.host_name), " ",
-        el("span", { class: "name" }, newest.name), " ",
-        `${exits.length} exits (${codes.join(", ")}) since ${formatTime(oldest.time)}`),
+        el("strong", {}, cycle.title), " ", el("span", { class: "host" }, newest.host_name), " ",
+        newest.name ? el("span", { class: "name" }, newest.name) : null, " ",
+        `${cycle.summary(group)}, ${group.length} events from ${formatTime(oldest.time)} to ${formatTime(newest.time)}`),
       el("ol", {}, group.map(line))));
 }

@@ -1,7 +1,13 @@
 // Processes across hosts: filter by host, state and text, sort by any column; both live in the URL query.
+// The table draws one page of rows (a thousand rows of DOM would cost the first render most of its time); "Show more"
+// adds a page, and how many rows are shown lives in the URL too.
 import { el, replace, formatDuration, formatPercent, formatBytes, link } from "../dom.js";
 import { hosts, processes, unanswered, uptimeSeconds, command, states, keepingFocus } from "./snapshot.js";
 import { processActions, startForm } from "./actions.js";
+
+/** Rows drawn at first (unless the URL says rows=N), and added by "Show more". */
+export const pageRows = 100;
+const collator = new Intl.Collator(undefined, { numeric: true });
 
 const columns = [
   { key: "host_name", label: "Host", value: p => p.host_name },
@@ -26,6 +32,7 @@ export class ProcessesView {
       q: query.get("q") || "",
       sort: columns.some(c => c.key === query.get("sort")) ? query.get("sort") : "host_name",
       dir: query.get("dir") === "desc" ? "desc" : "asc",
+      rows: Number.parseInt(query.get("rows"), 10) > 0 ? Number.parseInt(query.get("rows"), 10) : pageRows,
     };
     this.hostSelect = el("select", { id: "filter-host", onchange: e => this.set({ host: e.target.value }) });
     this.startSlot = el("div");
@@ -33,6 +40,7 @@ export class ProcessesView {
     this.head = el("tr");
     this.body = el("tbody");
     this.count = el("p", { class: "count", "aria-live": "polite" });
+    this.more = el("div", { class: "more" });
     main.append(
       el("h2", {}, "Processes"),
       this.startSlot,
@@ -49,14 +57,16 @@ export class ProcessesView {
       this.notes,
       el("div", { class: "scroll" }, el("table", { class: "processes" },
         el("caption", { class: "visually-hidden" }, "Processes of every host; column buttons sort"),
-        el("thead", {}, this.head), this.body)));
+        el("thead", {}, this.head), this.body)),
+      this.more);
     this.renderHead();
   }
 
-  set(change) {
-    Object.assign(this.filter, change);
+  /** A new filter, sort or number of rows, kept in the URL; a new filter or sort starts again at one page of rows. */
+  set(change, firstPage = true) {
+    Object.assign(this.filter, firstPage ? { rows: pageRows } : {}, change);
     const query = { view: "processes" };
-    for (const [key, value] of Object.entries(this.filter)) if (value) query[key] = value;
+    for (const [key, value] of Object.entries(this.filter)) if (value && !(key === "rows" && value === pageRows)) query[key] = value;
     this.app.navigate(query, true);
     this.renderHead();
     if (this.snapshot) this.renderRows();
@@ -94,11 +104,14 @@ export class ProcessesView {
       .filter(p => !text || `${p.name || ""} ${command(p)} ${p.pid} ${p.host_name}`.toLowerCase().includes(text))
       .sort((a, b) => {
         const [x, y] = [column.value(a), column.value(b)];
-        const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        const order = typeof x === "number" && typeof y === "number" ? x - y : collator.compare(String(x), String(y));
         return dir === "asc" ? order : -order;
       });
-    this.count.textContent = `${shown.length} processes`;
-    keepingFocus(this.body, () => replace(this.body, shown.map(p => el("tr", { "data-pid": p.pid, "data-host": p.host_name },
+    const drawn = shown.slice(0, this.filter.rows);
+    this.count.textContent = drawn.length < shown.length ? `${shown.length} processes, the first ${drawn.length} shown` : `${shown.length} processes`;
+    keepingFocus(this.more, () => replace(this.more, drawn.length === shown.length ? null : el("button", { type: "button", "data-key": "more",
+      onclick: () => this.set({ rows: this.filter.rows + pageRows }, false) }, `Show ${Math.min(pageRows, shown.length - drawn.length)} more`)));
+    keepingFocus(this.body, () => replace(this.body, drawn.map(p => el("tr", { "data-pid": p.pid, "data-host": p.host_name },
       el("td", {}, p.host_name),
       el("td", { class: "name" }, link({ view: "process", host: p.host_name, pid: p.pid }, p.name || `pid ${p.pid}`)),
       el("td", {}, p.pid),

@@ -1,0 +1,24 @@
+namespace BlueZero.Bench;
+
+/// <summary>The "dashboard" section of the results.</summary>
+internal static class DashboardWriter
+{
+    public static void Render(Markdown md, SectionOutcome<DashboardBenchmark.Result> outcome)
+    {
+        if (md.Section(BenchSection.Dashboard, outcome) is not { } r) return;
+        md.Line($"A hub with its local node and {r.Hosts - 1} more nodes (`{DashboardBenchmark.HostPrefix}NN`), {r.Processes} `/bin/sleep 3600` spread evenly over the {r.Hosts} hosts, and Debian's chromium (`{DashboardBenchmark.ChromiumPath}`, headless, 1280×800) driven by Playwright. Each sample is a fresh page of the view; the figures are the page's own performance marks: **total** from the end of the HTML's response to the end of drawing the first snapshot (`b0:rendered`), of which *waiting* is until the snapshot arrived over `/ui/stream` (of that: *modules* until the page's scripts were loaded and ran, `b0:start`; *stream open* until the session was known and `/ui/stream` open, `b0:open`) and *drawing* is parsing and drawing it, the page's own script time. \"alone\": no other page was open for {DashboardBenchmark.ForgetS:F0} s, so the hub gathers a snapshot for this one; \"beside another\": a second page is open, so one is at hand. The load average below says how busy the machine was (other work on it lengthens every figure).");
+        md.Line();
+        md.Line($"| view | pages | samples | **total median (ms)** | total max | waiting median | modules median | stream open median | drawing median | drawing max |");
+        md.Line($"|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var x in r.Renders)
+            md.Line($"| {x.View} | {x.Setting} | {x.Total.Count} | **{x.Total.Median:F0}** | {x.Total.Max:F0} | {x.Waiting.Median:F0} | {x.Modules.Median:F0} | {x.Opened.Median:F0} | {x.Drawing.Median:F0} | {x.Drawing.Max:F0} |");
+        md.Line();
+        md.Line($"| hub CPU over {r.WatchS:F0} s, idle mesh | % of one core |");
+        md.Line($"|---|--:|");
+        md.Line($"| no page open | {r.HubIdlePercent:F2} |");
+        md.Line($"| **{DashboardBenchmark.Pages} pages open** (fleet and processes views) | **{r.HubPagesPercent:F2}** |");
+        md.Line();
+        md.Line($"- CPU from /proc/PID/stat (utime+stime, clock ticks of 10 ms) of the hub process alone; chromium's own CPU is not counted. Load average at the end of the section: {r.LoadAverage}.");
+        md.Line();
+    }
+}
