@@ -30,6 +30,8 @@ internal sealed record BenchOptions(
     int StoredEvents,
     int ScrapeHosts,
     int ScrapeProcesses,
+    IReadOnlyList<RuntimeModesBenchmark.Mode> RuntimeModes,
+    IReadOnlyDictionary<string, string> RuntimeEnvironment,
     bool Smoke,
     bool Publish,
     bool Install,
@@ -67,6 +69,8 @@ internal sealed record BenchOptions(
                            journal append) in this process: wall time, thread CPU time and bytes allocated per call
           latency          sequential start/query/list/stop (wait) through the hub to a remote node; query and list
                            with 10 processes on the node
+          runtime-modes    start and query latency through a hub to a remote node, and their cpu, per runtime mode
+                           (--runtime-modes), each mode with a hub and a node of its own, in interleaved rounds
           throughput       start+stop pairs per second through the hub over 3 nodes, per number of clients, with the
                            hub's and the nodes' CPU
           many-processes   one node with 1,000 / 5,000 / 10,000 sleeps: start time, list and query latency, RSS, kill_all
@@ -103,9 +107,13 @@ internal sealed record BenchOptions(
                                    10000000, default 1000000, the issue's size)
           --scrape-hosts N         nodes in metrics-scrape (1 to 100, default 10)
           --scrape-processes N     sleeps in metrics-scrape, spread over its nodes (1 to 100000, default 10000)
+          --runtime-modes LIST     modes for runtime-modes, separated by ';': "default" or DOTNET_NAME=VALUE settings
+                                   joined by '+' (default: default;DOTNET_gcServer=0;DOTNET_gcServer=1;
+                                   DOTNET_GCgen0size=0x4000000;DOTNET_TieredPGO=0;DOTNET_TieredCompilation=0)
+          --runtime-env NAME=VALUE a DOTNET_* runtime setting for every hub and node of the run (repeatable)
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines,
-                                   2000 events ingested and stored, scrapes of 2 nodes with 20 sleeps
+                                   2000 events ingested and stored, scrapes of 2 nodes with 20 sleeps, 2 runtime modes
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
                                    ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
           --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
@@ -119,13 +127,15 @@ internal sealed record BenchOptions(
     private static BenchOptions Defaults => new(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
-        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000, Smoke: false, Publish: true, Install: true, Note: null,
+        FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
+        RuntimeModes: RuntimeModesBenchmark.DefaultModes, RuntimeEnvironment: new Dictionary<string, string>(), Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
     private static BenchOptions SmokeDefaults => Defaults with
     {
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
         ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20, Smoke = true,
+        RuntimeModes = RuntimeModesBenchmark.DefaultModes.Take(2).ToList(),
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
@@ -173,6 +183,8 @@ internal sealed record BenchOptions(
                     "--stored-events" => options with { StoredEvents = Int(flag, value, 1000, 10_000_000) },
                     "--scrape-hosts" => options with { ScrapeHosts = Int(flag, value, 1, MaxNodeCount) },
                     "--scrape-processes" => options with { ScrapeProcesses = Int(flag, value, 1, 100_000) },
+                    "--runtime-modes" => options with { RuntimeModes = value.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(RuntimeModesBenchmark.Mode.Parse).ToList() },
+                    "--runtime-env" => options with { RuntimeEnvironment = With(options.RuntimeEnvironment, RuntimeModesBenchmark.Mode.Setting(value)) },
                     "--note" => options with { Note = value },
                     "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
                     "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },
@@ -193,6 +205,9 @@ internal sealed record BenchOptions(
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new FormatException($"{flag} must be an integer from {min} to {max}, not '{value}'");
+
+    private static IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string> settings, (string Name, string Value) setting) =>
+        new Dictionary<string, string>(settings, StringComparer.Ordinal) { [setting.Name] = setting.Value };
 
     private static IReadOnlyList<int> IntList(string flag, string value, int min, int max) =>
         value.Split(',').Select(item => Int(flag, item.Trim(), min, max)).ToList();

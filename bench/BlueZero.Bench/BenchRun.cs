@@ -40,10 +40,12 @@ internal static class BenchRun
             Directory.CreateDirectory(logs);
             ChildProcess.LogDirectory = logs;
         }
+        ChildProcess.RuntimeEnvironment = options.RuntimeEnvironment;
         var runner = new SectionRunner(options.Sections, ct);
 
         SectionOutcome<FloorBenchmark.Result> floor;
         SectionOutcome<StartPathBenchmark.Result> startPath;
+        SectionOutcome<RuntimeModesBenchmark.Result> runtimeModes;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
         SectionOutcome<MetricsScrapeBenchmark.Result> metricsScrape;
@@ -53,6 +55,9 @@ internal static class BenchRun
             floor = await runner.RunAsync(BenchSection.Floor, section => Task.FromResult(FloorBenchmark.Run(
                 MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, WarmupCycles, section)));
             startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
+            // Before the shared hub starts: every mode gets a hub and a node of its own, and nothing else runs.
+            runtimeModes = await runner.RunAsync(BenchSection.RuntimeModes,
+                section => new RuntimeModesBenchmark(notes).RunAsync(options.RuntimeModes, options.Requests, section));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
@@ -63,7 +68,7 @@ internal static class BenchRun
         {
             SweepLeftovers(notes);
         }
-        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency,
+        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, WarmupCycles, floor, startPath, meshOutcomes.Latency, runtimeModes,
             meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }

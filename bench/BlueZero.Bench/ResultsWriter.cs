@@ -25,13 +25,14 @@ internal static class ResultsWriter
         md.Line($"- Load average (1 / 5 / 15 min): {m.LoadAtStart} at the start, {report.LoadAtEnd} at the end (other work on the machine adds noise)");
         md.Line($"- Kernel: Linux {m.Kernel} ({m.Os})");
         md.Line($"- .NET: {m.Dotnet}; build configuration: {m.Configuration} (benchmark, hub and nodes)");
-        md.Line($"- Options: {(o.Smoke ? "`--smoke`, " : "")}sections {string.Join(", ", BenchSections.All.Where(o.Sections.Contains).Select(s => s.Flag()))}; {o.Requests} requests per series (floor, start-path, latency; supervisord at most {PeerBenchmark.MaxSupervisordPairs}); clients {string.Join(", ", o.Clients)} with {o.Pairs} pairs each; processes {string.Join(", ", o.ProcessCounts)}; nodes {string.Join(", ", o.NodeCounts)}; {o.Samples} samples per size; {o.ReadoptEntries} re-adopted entries, {o.ReadoptCycles} crash(es); {o.FollowerRounds} follower round(s) of {o.FollowerLines} lines; {o.IngestEvents} events ingested; {o.StoredEvents} events stored for event-history; scrapes of {o.ScrapeHosts} hosts with {o.ScrapeProcesses} processes; many-processes output {o.ManyOutput.ToString().ToLowerInvariant()}");
+        md.Line($"- Options: {(o.Smoke ? "`--smoke`, " : "")}sections {string.Join(", ", BenchSections.All.Where(o.Sections.Contains).Select(s => s.Flag()))}; {o.Requests} requests per series (floor, start-path, latency; supervisord at most {PeerBenchmark.MaxSupervisordPairs}); clients {string.Join(", ", o.Clients)} with {o.Pairs} pairs each; processes {string.Join(", ", o.ProcessCounts)}; nodes {string.Join(", ", o.NodeCounts)}; {o.Samples} samples per size; {o.ReadoptEntries} re-adopted entries, {o.ReadoptCycles} crash(es); {o.FollowerRounds} follower round(s) of {o.FollowerLines} lines; {o.IngestEvents} events ingested; {o.StoredEvents} events stored for event-history; scrapes of {o.ScrapeHosts} hosts with {o.ScrapeProcesses} processes; many-processes output {o.ManyOutput.ToString().ToLowerInvariant()}{(o.RuntimeEnvironment.Count > 0 ? $"; every hub and node with {string.Join(", ", o.RuntimeEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`"))}" : "")}");
         md.Line($"- Latencies are in milliseconds unless a column says otherwise. Percentiles by nearest rank: pXX is the smallest sample that is at least XX % of the samples (median = p50). \"first sample\" is the first measured request after any warm-up; \"slowest sample\" is the position (1-based) of the max in its series.");
         md.Line();
         GoalsWriter.Render(md, report);
         FloorWriter.Render(md, report.Floor, report.WarmupCycles);
         StartPathWriter.Render(md, report.StartPath);
         LatencyWriter.Render(md, report.Latency, report.Floor.Result);
+        RuntimeModesWriter.Render(md, report.RuntimeModes);
         ThroughputWriter.Render(md, report.Throughput);
         ManyProcessesWriter.Render(md, report.ManyProcesses, o.Samples);
         ReadoptionWriter.Render(md, report.Readoption);
