@@ -40,6 +40,8 @@ internal sealed record BenchOptions(
     int DashboardProcesses,
     int DashboardRenders,
     int DashboardWatchSeconds,
+    IReadOnlyList<RuntimeModesBenchmark.Mode> RuntimeModes,
+    IReadOnlyDictionary<string, string> RuntimeEnvironment,
     bool Smoke,
     bool Publish,
     bool Install,
@@ -79,6 +81,8 @@ internal sealed record BenchOptions(
                            routing ask to an in-process node) in this process: wall, thread CPU, bytes allocated per call
           latency          sequential start/query/list/stop (wait) through the hub to a remote node; query and list
                            with 10 processes on the node
+          runtime-modes    start and query latency through a hub to a remote node, and their cpu, per runtime mode
+                           (--runtime-modes), each mode with a hub and a node of its own, in interleaved rounds
           throughput       start+stop pairs per second through the hub over 3 nodes, per number of clients, with the
                            hub's and the nodes' CPU
           many-processes   one node with 1,000 / 5,000 / 10,000 sleeps: start time, list and query latency, RSS, kill_all
@@ -118,6 +122,10 @@ internal sealed record BenchOptions(
                                    10000000, default 1000000, the issue's size)
           --scrape-hosts N         nodes in metrics-scrape (1 to 100, default 10)
           --scrape-processes N     sleeps in metrics-scrape, spread over its nodes (1 to 100000, default 10000)
+          --runtime-modes LIST     modes for runtime-modes, separated by ';': "default" or DOTNET_NAME=VALUE settings
+                                   joined by '+' (default: default;DOTNET_gcServer=0;DOTNET_gcServer=1;
+                                   DOTNET_GCgen0size=0x4000000;DOTNET_TieredPGO=0;DOTNET_TieredCompilation=0)
+          --runtime-env NAME=VALUE a DOTNET_* runtime setting for every hub and node of the run (repeatable)
           --dashboard-processes N  sleeps in dashboard, over its 10 hosts (1 to 10000, default 1000)
           --dashboard-watch N      seconds the dashboard section watches the hub's CPU, without and with pages
                                    (1 to 600, default 60)
@@ -125,7 +133,7 @@ internal sealed record BenchOptions(
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
                                    (and 1000 paced ones instead of 20000), 2000 events ingested and stored, scrapes of 2
                                    nodes with 20 sleeps, a dashboard of 2 hosts and 20 sleeps with 2 renders a view and
-                                   5 s watches; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
+                                   5 s watches, 1 runtime mode; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
                                    latency) and 2 warm-up pairs a client instead of at least 30 (throughput), 1 cold
                                    start instead of 3 and 1 s idle watches instead of 5 s (many-nodes) and 15 s (metrics-scrape)
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
@@ -144,6 +152,7 @@ internal sealed record BenchOptions(
         FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
         WarmupCycles: 10, ThroughputWarmupPairs: 30, PacedLines: 20_000, ColdStartRounds: 3, NodesIdleWatch: TimeSpan.FromSeconds(5),
         ScrapeIdleWatch: TimeSpan.FromSeconds(15), DashboardHosts: 10, DashboardProcesses: 1000, DashboardRenders: 7, DashboardWatchSeconds: 60,
+        RuntimeModes: RuntimeModesBenchmark.DefaultModes, RuntimeEnvironment: new Dictionary<string, string>(),
         Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
 
@@ -153,6 +162,7 @@ internal sealed record BenchOptions(
         ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
         WarmupCycles = 2, ThroughputWarmupPairs = 2, PacedLines = 1000, ColdStartRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
         ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 2, DashboardWatchSeconds = 5, Smoke = true,
+        RuntimeModes = RuntimeModesBenchmark.DefaultModes.Take(1).ToList(),
     };
 
     /// <summary>Parses the arguments; returns null with an error text when they are not usable.</summary>
@@ -202,6 +212,8 @@ internal sealed record BenchOptions(
                     "--scrape-processes" => options with { ScrapeProcesses = Int(flag, value, 1, 100_000) },
                     "--dashboard-processes" => options with { DashboardProcesses = Int(flag, value, 1, MaxProcessCount) },
                     "--dashboard-watch" => options with { DashboardWatchSeconds = Int(flag, value, 1, 600) },
+                    "--runtime-modes" => options with { RuntimeModes = value.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(RuntimeModesBenchmark.Mode.Parse).ToList() },
+                    "--runtime-env" => options with { RuntimeEnvironment = With(options.RuntimeEnvironment, RuntimeModesBenchmark.Mode.Setting(value)) },
                     "--note" => options with { Note = value },
                     "--logs" => options with { LogDirectory = Path.GetFullPath(value) },
                     "--out" => options with { OutputPath = value.Length > 0 ? Path.GetFullPath(value) : throw new FormatException("--out needs a path") },
@@ -222,6 +234,9 @@ internal sealed record BenchOptions(
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new FormatException($"{flag} must be an integer from {min} to {max}, not '{value}'");
+
+    private static IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string> settings, (string Name, string Value) setting) =>
+        new Dictionary<string, string>(settings, StringComparer.Ordinal) { [setting.Name] = setting.Value };
 
     private static IReadOnlyList<int> IntList(string flag, string value, int min, int max) =>
         value.Split(',').Select(item => Int(flag, item.Trim(), min, max)).ToList();

@@ -40,11 +40,13 @@ internal static class BenchRun
             Directory.CreateDirectory(logs);
             ChildProcess.LogDirectory = logs;
         }
+        ChildProcess.RuntimeEnvironment = options.RuntimeEnvironment;
         var runner = new SectionRunner(options.Sections, ct);
 
         SectionOutcome<FloorBenchmark.Result> floor;
         SectionOutcome<StartPathBenchmark.Result> startPath;
         SectionOutcome<HubPathBenchmark.Result> hubPath;
+        SectionOutcome<RuntimeModesBenchmark.Result> runtimeModes;
         MeshOutcomes meshOutcomes;
         SectionOutcome<ManyNodesBenchmark.Result> manyNodes;
         SectionOutcome<MetricsScrapeBenchmark.Result> metricsScrape;
@@ -56,6 +58,9 @@ internal static class BenchRun
                 MeshWorkload.SleepArgv[0], MeshWorkload.SleepArgv.Skip(1).ToList(), options.Requests, options.WarmupCycles, section)));
             startPath = await runner.RunAsync(BenchSection.StartPath, section => Task.FromResult(StartPathBenchmark.Run(options.Requests, section)));
             hubPath = await runner.RunAsync(BenchSection.HubPath, section => Task.FromResult(HubPathBenchmark.Run(options.Requests, section)));
+            // Before the shared hub starts: every mode gets a hub and a node of its own, and nothing else runs.
+            runtimeModes = await runner.RunAsync(BenchSection.RuntimeModes,
+                section => new RuntimeModesBenchmark(notes).RunAsync(options.RuntimeModes, options.Requests, section));
             meshOutcomes = await RunMeshSectionsAsync(runner, options, notes, ct);
             manyNodes = await runner.RunAsync(BenchSection.ManyNodes,
                 section => new ManyNodesBenchmark(notes, options.ColdStartRounds, options.NodesIdleWatch).RunAsync(options.NodeCounts, options.Samples, options.Publish, section));
@@ -69,7 +74,7 @@ internal static class BenchRun
         {
             SweepLeftovers(notes);
         }
-        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, options.WarmupCycles, floor, startPath, hubPath, meshOutcomes.Latency,
+        return new BenchReport(startedUtc, Stopwatch.GetElapsedTime(t0), machine, options, options.WarmupCycles, floor, startPath, hubPath, meshOutcomes.Latency, runtimeModes,
             meshOutcomes.Throughput, meshOutcomes.ManyProcesses, meshOutcomes.Readoption, meshOutcomes.Followers, meshOutcomes.EventIngest, meshOutcomes.EventHistory, meshOutcomes.PlanUp, manyNodes, metricsScrape, dashboard, peer, MachineInfo.LoadAverageNow(),
             notes.All);
     }

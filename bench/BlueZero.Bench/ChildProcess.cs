@@ -53,11 +53,20 @@ internal sealed class ChildProcess : IDisposable
     /// Starts `dotnet <paramref name="dll"/> args` in the dll's directory; <paramref name="readyPrefix"/> marks the
     /// stdout line that says it is ready.
     /// </summary>
-    public static ChildProcess StartDotnet(string name, string dll, IReadOnlyList<string> args, string? readyPrefix = null)
+    public static ChildProcess StartDotnet(string name, string dll, IReadOnlyList<string> args, string? readyPrefix = null,
+        IReadOnlyDictionary<string, string>? runtimeMode = null)
     {
         if (!File.Exists(dll)) throw new BenchmarkException($"{dll} not found; build the bench project, which builds it too");
-        return Start(name, DotnetHost, [dll, .. args], Path.GetDirectoryName(dll)!, readyPrefix);
+        var environment = new Dictionary<string, string>(RuntimeEnvironment, StringComparer.Ordinal);
+        foreach (var (key, value) in runtimeMode ?? new Dictionary<string, string>()) environment[key] = value;
+        return Start(name, DotnetHost, [dll, .. args], Path.GetDirectoryName(dll)!, readyPrefix, environment);
     }
+
+    /// <summary>
+    /// --runtime-env: runtime settings (DOTNET_gcServer, DOTNET_TieredPGO, ...) for every hub and node of the run; a
+    /// section's own runtime mode (runtime-modes) is applied over them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RuntimeEnvironment { get; set; } = new Dictionary<string, string>();
 
     /// <summary>
     /// Starts <paramref name="program"/> with a copy of this process's environment minus B0_*, plus the run marker,

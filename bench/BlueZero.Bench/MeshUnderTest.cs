@@ -16,12 +16,14 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
 
     private readonly ChildProcess _hub;
     private readonly ReleaseBuild _build;
+    private readonly IReadOnlyDictionary<string, string>? _runtimeMode;
     private string? _stopOutcome;
 
-    private MeshUnderTest(ChildProcess hub, ReleaseBuild build, Uri hubHttp, string clusterAddress, TimeSpan hubStartup)
+    private MeshUnderTest(ChildProcess hub, ReleaseBuild build, IReadOnlyDictionary<string, string>? runtimeMode, Uri hubHttp, string clusterAddress, TimeSpan hubStartup)
     {
         _hub = hub;
         _build = build;
+        _runtimeMode = runtimeMode;
         HubHttp = hubHttp;
         ClusterAddress = clusterAddress;
         HubStartup = hubStartup;
@@ -37,19 +39,21 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
     /// <summary>
     /// Starts the hub and waits for its ready line. With <paramref name="localNode"/> it also hosts a process-manager
     /// node under its own host_name, as it does by default. The hub and its nodes run <paramref name="build"/>, by default
-    /// the build next to the benchmark.
+    /// the build next to the benchmark, with the runtime settings of <paramref name="runtimeMode"/> (environment
+    /// variables) over those of --runtime-env.
     /// </summary>
-    public static async Task<MeshUnderTest> StartAsync(string hubHostId, bool localNode, CancellationToken ct, ReleaseBuild? build = null)
+    public static async Task<MeshUnderTest> StartAsync(string hubHostId, bool localNode, CancellationToken ct, ReleaseBuild? build = null,
+        IReadOnlyDictionary<string, string>? runtimeMode = null)
     {
         build ??= ReleaseBuild.NextToBench;
         var t0 = Stopwatch.GetTimestamp();
         List<string> args = ["--host-id", hubHostId, "--http", "127.0.0.1:0", "--cluster-port", LowFreePort().ToString()];
         if (!localNode) args.Add("--no-local-node");
-        var hub = ChildProcess.StartDotnet("hub", build.HubDll, args, ReadyPrefix);
+        var hub = ChildProcess.StartDotnet("hub", build.HubDll, args, ReadyPrefix, runtimeMode);
         try
         {
             var (http, cluster) = ParseReadyLine(await hub.WaitForReadyLineAsync(ReadyTimeout, ct));
-            return new MeshUnderTest(hub, build, http, cluster, Stopwatch.GetElapsedTime(t0));
+            return new MeshUnderTest(hub, build, runtimeMode, http, cluster, Stopwatch.GetElapsedTime(t0));
         }
         catch
         {
@@ -86,11 +90,11 @@ internal sealed partial class MeshUnderTest : IAsyncDisposable
     /// <summary>
     /// Starts a process-manager node with the hub as its seed and an ephemeral cluster port, <paramref name="extraArgs"/>
     /// after its --host-id; its ready line is "BlueZero process-manager node ready: ...". It runs the hub's build unless
-    /// <paramref name="build"/> says otherwise. The caller owns it.
+    /// <paramref name="build"/> says otherwise, with the hub's runtime mode. The caller owns it.
     /// </summary>
     public ChildProcess LaunchNode(string name, string hostId, IReadOnlyList<string>? extraArgs = null, ReleaseBuild? build = null) =>
         ChildProcess.StartDotnet(name, (build ?? _build).NodeDll,
-            ["--host-id", hostId, "--seed", ClusterAddress, "--cluster-port", "0", .. extraArgs ?? []], NodeReadyPrefix);
+            ["--host-id", hostId, "--seed", ClusterAddress, "--cluster-port", "0", .. extraArgs ?? []], NodeReadyPrefix, _runtimeMode);
 
     /// <summary>Throws if the hub has ended.</summary>
     public void ThrowIfExited() => _hub.ThrowIfExited();

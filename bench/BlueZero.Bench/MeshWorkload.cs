@@ -179,6 +179,16 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
     public IReadOnlyList<int> StillRunning() =>
         _started.Where(pid => Posix.IsRunning(pid, SleepArgv)).Union(Posix.FindRunning(SleepArgv, runMarker)).ToList();
 
+    /// <summary>One start, a query of its pid, and its stop (wait); the start's and the query's milliseconds.</summary>
+    public async Task<(double StartMs, double QueryMs)> StartQueryStopAsync(CancellationToken ct)
+    {
+        var (pid, startMs) = await hub.StartProcessAsync(host, SleepArgv, ct);
+        _started.Add(pid);
+        var (_, queryMs) = await hub.QueryProcessStatusAsync(host, pid, ct);
+        await StopAsync(pid, ct);
+        return (startMs, queryMs);
+    }
+
     private async Task<int> StartAsync(CancellationToken ct)
     {
         var (pid, _) = await hub.StartProcessAsync(host, SleepArgv, ct);

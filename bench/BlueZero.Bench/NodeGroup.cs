@@ -16,6 +16,9 @@ internal sealed partial class NodeGroup(MeshUnderTest mesh) : IAsyncDisposable
 
     public ChildProcess this[string hostId] => _nodes.First(n => n.HostId == hostId).Process;
 
+    /// <summary>The pids of the nodes launched so far.</summary>
+    public IReadOnlyList<int> Pids => _nodes.Select(n => n.Process.Pid).ToList();
+
     /// <summary>Starts one more node under <paramref name="hostId"/>; it joins through the mesh's hub.</summary>
     public ChildProcess Launch(string hostId, IReadOnlyList<string>? extraArgs = null)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using BlueZero.Messages.Protocol;
 
 namespace BlueZero.Messages.Wire;
@@ -109,8 +110,14 @@ public static class WireNames
     public static readonly IReadOnlyList<IWireNames> All =
         [ProcessStates, StopReasons, RestartPolicies, OutputModes, EventTypes, ExitReasons, StepStates, StepActions, PlanStates];
 
+    /// <summary>
+    /// Newtonsoft asks a converter about every value it writes or reads: a lookup, not a search of <see cref="All"/>
+    /// (whose closure and enumerator were about 9 % of a node's allocations on the start path).
+    /// </summary>
+    private static readonly FrozenDictionary<Type, IWireNames> ByEnumType = All.ToFrozenDictionary(table => table.EnumType);
+
     /// <summary>The table of <paramref name="enumType"/>, or null when it has none.</summary>
-    public static IWireNames? For(Type enumType) => All.FirstOrDefault(table => table.EnumType == enumType);
+    public static IWireNames? For(Type enumType) => ByEnumType.GetValueOrDefault(enumType);
 
     public static string ToWire(this ProcessState state) => ProcessStates.Of(state);
     public static string ToWire(this StopReason reason) => StopReasons.Of(reason);

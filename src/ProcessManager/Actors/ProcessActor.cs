@@ -204,7 +204,9 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         switch (outcome)
         {
             case Launched launched:
+                // The entry is in the table, so a query after this reply finds it; the rest can follow the reply.
                 requester.Tell(new ProcessStarted(launched.Pid));
+                FollowLaunch(run: 1);
                 _log.Info("Started {Path} as pid {Pid} on {Host}", spec.Path, launched.Pid, Host);
                 break;
             case LaunchFailed failed:
@@ -226,6 +228,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         switch (outcome)
         {
             case Launched launched:
+                FollowLaunch(run);
                 _log.Info("Started {Path} again as pid {Pid} on {Host} (run {Run} of {Entry})", _entry.Spec.Path, launched.Pid, Host, run, Describe());
                 break;
             case LaunchFailed failed:
@@ -241,7 +244,10 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         return outcome;
     }
 
-    /// <summary>Launches run number <paramref name="run"/> of the entry; once it runs, the entry is Running in the table.</summary>
+    /// <summary>
+    /// Launches run number <paramref name="run"/> of the entry; once it runs, the entry is Running in the table, with
+    /// the pid's start time that re-adoption checks. What a launched run needs next is <see cref="FollowLaunch"/>.
+    /// </summary>
     private LaunchOutcome Launch(int run)
     {
         var spec = _entry.Spec;
@@ -254,6 +260,17 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             State = ProcessState.Running, Pid = launched.Pid, PidStartTicks = ProcStat.Read(launched.Pid)?.StartTimeTicks,
             NextRunAt = null, Adopted = false,
         });
+        return outcome;
+    }
+
+    /// <summary>
+    /// The rest of a launched run, which a start's reply need not wait for (in the same message, so nothing about the
+    /// run is handled before it): its event, the exit callback (the launcher tracks the pid from the spawn on and keeps
+    /// an exit that came first), max_time.
+    /// </summary>
+    private void FollowLaunch(int run)
+    {
+        var spec = _entry.Spec;
         Record(EntryEvent(MeshEventType.ProcessStarted) with
         {
             Path = spec.Path, Args = spec.Args, Restarts = run > 1 ? _entry.Restarts : null, By = run == 1 ? spec.By : null,
@@ -262,7 +279,6 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         WatchCurrentPid();
         ArmMaxTime();
         Become(Running);
-        return outcome;
     }
 
     /// <summary>Picks up a live process carried over from an earlier actor, or re-adopted from disk.</summary>

@@ -51,6 +51,7 @@ public sealed class EventJournal : IDisposable
     private int _head;
     private readonly List<Segment> _segments = new();
     private FileStream? _current;
+    private readonly JournalLineWriter _lines = new();
     private long _lastSeq;
     private long _trimmedThrough;
 
@@ -211,7 +212,7 @@ public sealed class EventJournal : IDisposable
                 _current = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096);
                 _segments.Add(new Segment(path, journaled.NodeSeq));
             }
-            _current.Write(Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(journaled, DiskJson.Settings) + "\n"));
+            _current.Write(_lines.Line(journaled));
             _current.Flush(); // to the OS, no fsync: see the class comment
             var segment = _segments[^1];
             segment.Lines++;

@@ -23,6 +23,7 @@ public sealed class BenchHarnessSmokeTests
         "## Start path, piece by piece (thread CPU and allocations)",
         "## Hub request path, piece by piece (thread CPU and allocations)",
         "## Latency through the hub to a remote node",
+        "## Runtime modes: GC and tiered compilation, start and query latency",
         "## Throughput: start+stop pairs with concurrent clients",
         "## Many processes on one node",
         "## Re-adoption after a node crash",

@@ -80,6 +80,28 @@ public sealed class EventJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_line_keeps_the_member_names_and_wire_strings_of_earlier_journals()
+    {
+        var journal = Open();
+        var time = new DateTimeOffset(2026, 12, 6, 3, 0, 0, 123, TimeSpan.Zero);
+        journal.Append(new MeshEvent(MeshEventType.ProcessExited, time, Host, Pid: 42, Name: "web", By: "ops", ExitCode: 3,
+            Signal: 9, Reason: ExitReason.Killed, Restarts: 2, DelayMs: 400, Path: "/bin/sh", Args: ["-c", "exit 3"],
+            NextRun: time.AddMinutes(1), Error: "é\"<", Count: 7));
+
+        var line = File.ReadAllText(Assert.Single(Segments));
+
+        // As Newtonsoft wrote it before the journal had its own writer: a node upgraded (or downgraded) in place reads it.
+        const string earlier = """
+            {"NodeSeq":1,"Event":{"Type":"process_exited","Time":"2026-12-06T03:00:00.123+00:00","HostName":"node-a","Pid":42,
+            "Name":"web","By":"ops","ExitCode":3,"Signal":9,"Reason":"killed","Restarts":2,"DelayMs":400,"Path":"/bin/sh",
+            "Args":["-c","exit 3"],"NextRun":"2026-12-06T03:01:00.123+00:00","Error":"é\"<","Count":7}}
+            """;
+        Assert.EndsWith("\n", line);
+        Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(earlier), System.Text.Json.Nodes.JsonNode.Parse(line)), line);
+    }
+
+    [Fact]
     public void Acknowledged_events_are_gone_also_after_a_reopen()
     {
         var journal = Open();
