@@ -238,6 +238,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             }
             _log.Info("Node {Host} at {Address} replaces its {Status} entry at {Old}", register.HostName, address, existing.StatusText, existing.Address);
             Context.Unwatch(existing.Node);
+            DownReplacedMember(existing);
         }
         else if (existing is null)
         {
@@ -248,6 +249,19 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         _refusalsLogged.RemoveWhere(refusal => refusal.HostName == register.HostName);
         Update(_nodes.SetItem(register.HostName, new NodeEntry(register.HostName, register.ProcessManager, address, status, DateTimeOffset.UtcNow)));
         replyTo.Tell(new NodeRegistered(register.HostName));
+    }
+
+    /// <summary>
+    /// A host_name's earlier member that its successor replaced (a node restarted after a crash) is downed at once
+    /// rather than after the failure detector and stable-after: while it stays an unreachable member the cluster
+    /// cannot converge, so the successor's own leave (its SIGTERM) would wait for it, about 10 s.
+    /// </summary>
+    private void DownReplacedMember(NodeEntry replaced)
+    {
+        if (replaced.Status != NodeStatus.Unreachable || replaced.Address == _cluster.SelfAddress) return;
+        if (!_cluster.State.Members.Any(m => m.Address == replaced.Address && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))) return;
+        _log.Info("Downing {Old}: node {Host} runs on at its successor's address", replaced.Address, replaced.HostName);
+        _cluster.Down(replaced.Address);
     }
 
     /// <summary>
