@@ -8,7 +8,7 @@ using static BlueZero.Mesh.Downing.HubDowning;
 
 namespace BlueZero.Tests.Unit;
 
-/// <summary>The referee's rule (docs/ARCHITECTURE.md, "Downing, and why"): unreachable nodes are downed, a hub never.</summary>
+/// <summary>The referee's rule (docs/ARCHITECTURE.md, "Downing, and why"): unreachable nodes are candidates to be downed (if the hub's own probe fails too), a hub never.</summary>
 public sealed class HubDowningTests
 {
     private static readonly Address Hub = new("akka.tcp", "bluezero", "10.0.0.1", 4053);
@@ -19,7 +19,7 @@ public sealed class HubDowningTests
     public void A_hub_seen_unreachable_is_never_downed_while_the_node_that_lost_it_is()
     {
         // The flapping-link case: the hub and a node each saw the other unreachable ("indirectly connected").
-        var down = NodesToDown([new UnreachableMember(Hub, IsHub: true, MemberStatus.Up), new UnreachableMember(NodeA, IsHub: false, MemberStatus.Up)]);
+        var down = DowningCandidates([new UnreachableMember(Hub, IsHub: true, MemberStatus.Up), new UnreachableMember(NodeA, IsHub: false, MemberStatus.Up)]);
 
         Assert.Equal([NodeA], down);
     }
@@ -27,7 +27,7 @@ public sealed class HubDowningTests
     [Fact]
     public void Every_unreachable_node_is_downed_but_not_one_already_down_or_exiting()
     {
-        var down = NodesToDown([
+        var down = DowningCandidates([
             new UnreachableMember(NodeA, IsHub: false, MemberStatus.WeaklyUp),
             new UnreachableMember(NodeB, IsHub: false, MemberStatus.Down),
             new UnreachableMember(new Address("akka.tcp", "bluezero", "10.0.0.4", 40003), IsHub: false, MemberStatus.Exiting),
