@@ -132,8 +132,8 @@ internal sealed record BenchOptions(
           --smoke                  tiny sizes for a quick check: 5 requests, clients 1,2, 10 pairs, 20 processes,
                                    2 nodes, 5 samples, 5 re-adopted entries and 1 crash, 1 follower round of 1000 lines
                                    (and 1000 paced ones instead of 20000), 2000 events ingested and stored, scrapes of 2
-                                   nodes with 20 sleeps, a dashboard of 2 hosts and 20 sleeps with 2 renders a view and
-                                   5 s watches, 1 runtime mode; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
+                                   nodes with 20 sleeps, a dashboard of 2 hosts and 20 sleeps with 1 render a view and
+                                   1 s watches, 1 runtime mode; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
                                    latency) and 2 warm-up pairs a client instead of at least 30 (throughput), 1 cold
                                    start instead of 3 and 1 s idle watches instead of 5 s (many-nodes) and 15 s (metrics-scrape)
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
@@ -161,7 +161,7 @@ internal sealed record BenchOptions(
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
         ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
         WarmupCycles = 2, ThroughputWarmupPairs = 2, PacedLines = 1000, ColdStartRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
-        ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 2, DashboardWatchSeconds = 5, Smoke = true,
+        ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 1, DashboardWatchSeconds = 1, Smoke = true,
         RuntimeModes = RuntimeModesBenchmark.DefaultModes.Take(1).ToList(),
     };
 

@@ -72,7 +72,10 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
         ClusterEvents(restartWait: false);
         Receive<ActorIdentity>(identity =>
         {
-            if (identity.MessageId is string probeId) _silent.Remove(probeId);
+            // Only a live system names its guardian; a message to an address that cannot be reached goes to dead
+            // letters, which answer an Identify too, with no subject.
+            if (identity.MessageId is string probeId && identity.Subject is { } subject && subject.Path.Address.ToString() == probeId)
+                _silent.Remove(probeId);
         });
         Receive<ProbeOver>(_ => DownTheSilent());
     }
@@ -113,8 +116,8 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
         foreach (var address in candidates)
         {
             _silent.Add(address.ToString());
-            // Any system at that address answers an Identify, even for a path it does not have. The id is text: it
-            // crosses the wire with the Identify and comes back in the answer.
+            // A live system at that address answers with its system guardian. The id is text: it crosses the wire
+            // with the Identify and comes back in the answer.
             Context.ActorSelection(new RootActorPath(address) / "system").Tell(new Identify(address.ToString()));
         }
         Timers.StartSingleTimer(ProbeOver.Instance, ProbeOver.Instance, ProbeTimeout);
