@@ -134,8 +134,9 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     private void OnMemberRemoved(Member member)
     {
         if (!_hubs.Remove(member.Address)) return;
-        // The hub's own local node goes down with its hub; and while this node leaves anyway, there is nothing to do.
-        if (member.Address == _cluster.SelfAddress || _hubs.Count > 0 || _cluster.IsTerminated
+        // The hub's own local node goes down with its hub; and while this node leaves anyway (also when a restarted hub
+        // at the same address has just said so, a moment before the old one's removal arrives), there is nothing to do.
+        if (_leaving || member.Address == _cluster.SelfAddress || _hubs.Count > 0 || _cluster.IsTerminated
             || _cluster.SelfMember.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed)
             return;
         // Without this the remaining nodes would live on as a cluster of their own, and a hub started again would form
