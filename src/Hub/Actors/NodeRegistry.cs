@@ -140,6 +140,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     private void OnDisconnected(Address address)
     {
+        // A node that is leaving closes its connection as it exits; its removal (left) follows within a second.
+        if (_cluster.State.Members.Any(m => m.Address == address && m.Status is MemberStatus.Leaving or MemberStatus.Exiting)) return;
         if (MarkUnreachableUntilItAnswers(address))
             _log.Info("Lost the connection to {Address}; marking it unreachable until it answers again", address);
     }
