@@ -272,8 +272,8 @@ public sealed class ProcessManagerActor : ReceiveActor, IWithTimers
             if (_table.Get(id) is { IsFinal: false } entry && _shutdownWaiter is null)
                 Supervise(entry.Id); // it stopped without settling (a bug, or a crash in PreStart): keep the entry managed
         }
-        // Over the count limit, prune now; the age limit waits for the timer (sorting the finals on every stop would
-        // cost a mass stop dearly).
+        // Over the count limit, prune now (the table keeps its finals in end order, so this drops only the excess);
+        // the age limit waits for the timer.
         if (_table.Count - _table.NotFinalCount > _options.RetentionMaxRecords) Prune();
         if (_shutdownWaiter is not null && _entryActors.Count == 0)
             _shutdownWaiter.Tell(new AllProcessesStopped(_stoppedForShutdown));

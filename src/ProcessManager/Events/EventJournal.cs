@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BlueZero.Messages.Protocol;
@@ -15,8 +16,14 @@ namespace BlueZero.ProcessManager.Events;
 /// <item><c>journal.json</c>: the <see cref="JournalId"/> (random, made when the journal is created) and the NodeSeq up
 /// to which events were trimmed, so numbering continues after a restart even when every event was trimmed;</item>
 /// <item>segments <c>NODESEQ.jsonl</c> (named by their first NodeSeq), one <see cref="JournaledEvent"/> per line. A
-/// segment is deleted once all its events are acknowledged (or dropped), so trimming never rewrites anything.</item>
+/// segment is deleted once all its events are acknowledged (or dropped) and a newer segment is being written, so
+/// trimming never rewrites anything.</item>
 /// </list>
+/// An acknowledgement moves the trim point in memory; <c>journal.json</c> is rewritten before a segment is deleted, at
+/// most once a second otherwise, and when the journal is closed. A per-acknowledgement rewrite (and deleting the
+/// segment being written, then creating the next) cost the node a file create, rename and unlink per event. So a
+/// crash may send up to a second of acknowledged events again, which the hub drops as duplicates; numbering never
+/// goes back, because the segments that hold the newest NodeSeqs stay until the trim point past them is on disk.
 /// An append is a write flushed to the OS, not an fsync: the event survives a crash of the node process, not a power
 /// cut (an fsync per event would cost more than the 5 % of start latency allowed). A torn last line left by a crash
 /// in the middle of a write is cut off when the journal is opened. Bounded: when full, the oldest events are dropped and
@@ -31,6 +38,9 @@ public sealed class EventJournal : IDisposable
 
     /// <summary>Events per segment file: small enough that an acknowledged segment goes soon, large enough to be few.</summary>
     private const int SegmentEvents = 4096;
+
+    /// <summary>How stale the trim point on disk may get: what a crash may send again (see the class comment).</summary>
+    private static readonly TimeSpan MetaWriteInterval = TimeSpan.FromSeconds(1);
 
     private sealed record Meta(string JournalId, long TrimmedThrough);
 
@@ -54,6 +64,8 @@ public sealed class EventJournal : IDisposable
     private readonly JournalLineWriter _lines = new();
     private long _lastSeq;
     private long _trimmedThrough;
+    private long _trimmedThroughOnDisk;
+    private long _metaWrittenAt = long.MinValue / 2;
 
     private EventJournal(string? directory, string hostName, int maxEvents, ILogger logger, string journalId)
     {
@@ -112,7 +124,7 @@ public sealed class EventJournal : IDisposable
 
     private void Load(long trimmedThrough)
     {
-        _trimmedThrough = trimmedThrough;
+        _trimmedThrough = _trimmedThroughOnDisk = trimmedThrough;
         _lastSeq = trimmedThrough;
         var files = Directory.EnumerateFiles(_directory!, "*" + SegmentSuffix)
             .Select(path => (path, first: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : -1))
@@ -135,7 +147,8 @@ public sealed class EventJournal : IDisposable
         if (_events.Count > 0)
             _logger.LogInformation("Event journal {Id}: {Count} events not yet acknowledged by a hub, NodeSeq {First} to {Last}",
                 JournalId, _events.Count, _events[0].NodeSeq, _lastSeq);
-        TrimFiles(); // also writes journal.json, so a new journal's id is on disk before its first event
+        WriteMeta(); // so a new journal's id is on disk before its first event
+        TrimFiles();
     }
 
     /// <summary>Every whole line of a segment; a torn last line (a crash during a write) is cut off the file.</summary>
@@ -250,22 +263,24 @@ public sealed class EventJournal : IDisposable
             _head = 0;
         }
         _trimmedThrough = nodeSeq;
-        if (_directory is not null) TrimFiles();
+        if (_directory is null) return;
+        TrimFiles();
+        if (_trimmedThroughOnDisk < _trimmedThrough && Stopwatch.GetElapsedTime(_metaWrittenAt) >= MetaWriteInterval) WriteMeta();
     }
 
-    /// <summary>Records the trim point first, then deletes the segments it covers whole.</summary>
+    /// <summary>Deletes the segments the trim point covers whole, but the one being written; the trim point goes to disk first.</summary>
     private void TrimFiles()
     {
+        var deletable = 0;
+        while (deletable < _segments.Count && _segments[deletable].LastSeq <= _trimmedThrough
+               && !(deletable == _segments.Count - 1 && _current is not null))
+            deletable++;
+        if (deletable == 0) return;
+        if (_trimmedThroughOnDisk < _trimmedThrough && !WriteMeta()) return; // numbering must not go back after a crash
         try
         {
-            DiskJson.ReplaceAtomically(Path.Combine(_directory!, MetaName), JsonConvert.SerializeObject(new Meta(JournalId, _trimmedThrough), DiskJson.Settings));
-            while (_segments.Count > 0 && _segments[0].LastSeq <= _trimmedThrough)
+            for (; deletable > 0; deletable--)
             {
-                if (_segments.Count == 1 && _current is not null)
-                {
-                    _current.Dispose();
-                    _current = null;
-                }
                 File.Delete(_segments[0].Path);
                 _segments.RemoveAt(0);
             }
@@ -277,12 +292,31 @@ public sealed class EventJournal : IDisposable
         }
     }
 
+    /// <summary>Writes journal.json with the trim point; false if it could not (the previous one stays).</summary>
+    private bool WriteMeta()
+    {
+        try
+        {
+            DiskJson.ReplaceAtomically(Path.Combine(_directory!, MetaName), JsonConvert.SerializeObject(new Meta(JournalId, _trimmedThrough), DiskJson.Settings));
+            _trimmedThroughOnDisk = _trimmedThrough;
+            _metaWrittenAt = Stopwatch.GetTimestamp();
+            return true;
+        }
+        catch (IOException ex)
+        {
+            _logger.LogWarning("Could not record the event journal's trim point in {Directory}: {Reason}", _directory, ex.Message);
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
         {
             _current?.Dispose();
             _current = null;
+            // A clean close leaves nothing acknowledged to send again.
+            if (_directory is not null && _trimmedThroughOnDisk < _trimmedThrough) WriteMeta();
         }
     }
 }

@@ -81,23 +81,35 @@ public sealed class ProcessTree
 
     private List<KeyValuePair<int, ulong>> RefreshStrays(int rootPid)
     {
-        var children = _snapshots.Current().ByParent;
+        // The kernel's children lists cost O(the tree): a stop of one process does not read every process's stat.
+        // Without them (CONFIG_PROC_CHILDREN off), one shared scan of /proc.
+        Func<int, IEnumerable<ProcStat>> children;
+        if (ProcChildren.Supported) children = ProcChildren.Of;
+        else
+        {
+            var byParent = _snapshots.Current().ByParent;
+            children = pid => byParent[pid];
+        }
+        List<int> known;
+        lock (_gate) known = _strayDescendants.GetValueOrDefault(rootPid)?.Keys.ToList() ?? [];
+        var found = new Dictionary<int, ulong>();
+        var frontier = new Queue<int>(known.Append(rootPid));
+        var seen = new HashSet<int>();
+        while (frontier.Count > 0)
+        {
+            var parent = frontier.Dequeue();
+            if (!seen.Add(parent)) continue;
+            foreach (var child in children(parent))
+            {
+                if (child.ProcessGroup != rootPid) found[child.Pid] = child.StartTimeTicks;
+                frontier.Enqueue(child.Pid);
+            }
+        }
         lock (_gate)
         {
             if (!_strayDescendants.TryGetValue(rootPid, out var strays))
                 _strayDescendants[rootPid] = strays = new Dictionary<int, ulong>();
-            var frontier = new Queue<int>(strays.Keys.Append(rootPid));
-            var seen = new HashSet<int>();
-            while (frontier.Count > 0)
-            {
-                var parent = frontier.Dequeue();
-                if (!seen.Add(parent)) continue;
-                foreach (var child in children[parent])
-                {
-                    if (child.ProcessGroup != rootPid) strays[child.Pid] = child.StartTimeTicks;
-                    frontier.Enqueue(child.Pid);
-                }
-            }
+            foreach (var (pid, start) in found) strays[pid] = start;
             return strays.ToList();
         }
     }
@@ -148,5 +160,34 @@ internal sealed class ProcSnapshotCache
         var taken = Environment.TickCount64;
         _reuseMs = Math.Max(MinReuseMs, 2 * (taken - now));
         return _last = new Snapshot(all.ToLookup(p => p.ParentPid), all.ToLookup(p => p.ProcessGroup), taken, startedAt);
+    }
+}
+
+/// <summary>
+/// A process's children from <c>/proc/PID/task/TID/children</c> (one file per thread), each with its stat. The files
+/// are a snapshot like a scan of /proc: a child forked or re-parented meanwhile may be missed, and the next step of an
+/// escalation looks again.
+/// </summary>
+internal static class ProcChildren
+{
+    public static bool Supported { get; } = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
+
+    public static IEnumerable<ProcStat> Of(int pid)
+    {
+        var found = new List<ProcStat>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                foreach (var field in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    if (int.TryParse(field, out var child) && ProcStat.Read(child) is { } stat && stat.ParentPid == pid)
+                        found.Add(stat);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process (or a thread of it) ended meanwhile: what was read so far is what there is.
+        }
+        return found;
     }
 }

@@ -16,6 +16,8 @@ public sealed class ProcessTable
     /// <summary>Every pid an entry has had (one per run), so dropping it is O(its runs), not a scan of every pid.</summary>
     private readonly Dictionary<long, List<int>> _pidsById = new();
     private readonly Dictionary<string, long> _idByName = new(StringComparer.Ordinal);
+    /// <summary>Final entries, oldest end first, so pruning takes what it drops from the front instead of sorting them all.</summary>
+    private readonly SortedSet<(DateTimeOffset EndedAt, long Id)> _finalsByEnd = new();
     private long _lastId;
     private int _notFinal;
 
@@ -44,8 +46,13 @@ public sealed class ProcessTable
 
     private void Index(ManagedEntry entry)
     {
-        if (_byId.TryGetValue(entry.Id, out var previous) && !previous.IsFinal) _notFinal--;
-        if (!entry.IsFinal) _notFinal++;
+        if (_byId.TryGetValue(entry.Id, out var previous))
+        {
+            if (previous.IsFinal) _finalsByEnd.Remove(EndKey(previous));
+            else _notFinal--;
+        }
+        if (entry.IsFinal) _finalsByEnd.Add(EndKey(entry));
+        else _notFinal++;
         _byId[entry.Id] = entry;
         if (entry.Pid is { } pid && !(_idByPid.TryGetValue(pid, out var owner) && owner == entry.Id))
         {
@@ -129,22 +136,26 @@ public sealed class ProcessTable
     /// <summary>Drops final entries beyond the count limit or older than the age limit; returns the ids that went.</summary>
     public IReadOnlyList<long> Prune(int maxRecords, TimeSpan maxAge, DateTimeOffset now)
     {
-        List<ManagedEntry> doomed;
+        var ids = new List<long>();
         lock (_gate)
         {
-            var finals = _byId.Values.Where(e => e.IsFinal).OrderBy(e => e.EndedAt ?? e.StartedAt).ToList();
-            var excess = finals.Count - maxRecords;
-            doomed = finals.Where((e, index) => index < excess || now - (e.EndedAt ?? e.StartedAt) > maxAge).ToList();
-            foreach (var entry in doomed) Remove(entry);
+            while (_finalsByEnd.Count > 0 && (_finalsByEnd.Count > maxRecords || now - _finalsByEnd.Min.EndedAt > maxAge))
+            {
+                var oldest = _finalsByEnd.Min;
+                Remove(_byId[oldest.Id]);
+                ids.Add(oldest.Id);
+            }
         }
-        var ids = doomed.Select(e => e.Id).ToList();
         foreach (var id in ids) Changed?.Invoke(id);
         return ids;
     }
 
+    private static (DateTimeOffset, long) EndKey(ManagedEntry final) => (final.EndedAt ?? final.StartedAt, final.Id);
+
     private void Remove(ManagedEntry entry)
     {
         _byId.Remove(entry.Id); // only final entries are pruned: the not-final count is unchanged
+        _finalsByEnd.Remove(EndKey(entry));
         if (_pidsById.Remove(entry.Id, out var pids))
             foreach (var pid in pids)
                 if (_idByPid.TryGetValue(pid, out var owner) && owner == entry.Id) _idByPid.Remove(pid);
