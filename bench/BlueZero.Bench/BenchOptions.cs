@@ -32,6 +32,7 @@ internal sealed record BenchOptions(
     int ScrapeProcesses,
     int WarmupCycles,
     int ThroughputWarmupPairs,
+    TimeSpan SettleMax,
     int PacedLines,
     int ColdStartRounds,
     TimeSpan NodesIdleWatch,
@@ -150,7 +151,7 @@ internal sealed record BenchOptions(
         BenchSections.All.ToHashSet(), Requests: 1000, Clients: [1, 4, 16, 64], Pairs: 2000, ProcessCounts: [1000, 5000, 10000],
         DefaultManyOutput, NodeCounts: [10, 25, 50], Samples: 200, ReadoptEntries: 200, ReadoptCycles: 3,
         FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
-        WarmupCycles: 10, ThroughputWarmupPairs: 30, PacedLines: 20_000, ColdStartRounds: 3, NodesIdleWatch: TimeSpan.FromSeconds(5),
+        WarmupCycles: 10, ThroughputWarmupPairs: 30, SettleMax: TimeSpan.FromSeconds(60), PacedLines: 20_000, ColdStartRounds: 3, NodesIdleWatch: TimeSpan.FromSeconds(5),
         ScrapeIdleWatch: TimeSpan.FromSeconds(15), DashboardHosts: 10, DashboardProcesses: 1000, DashboardRenders: 7, DashboardWatchSeconds: 60,
         RuntimeModes: RuntimeModesBenchmark.DefaultModes, RuntimeEnvironment: new Dictionary<string, string>(),
         Smoke: false, Publish: true, Install: true, Note: null,
@@ -160,7 +161,7 @@ internal sealed record BenchOptions(
     {
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
         ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
-        WarmupCycles = 2, ThroughputWarmupPairs = 2, PacedLines = 1000, ColdStartRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
+        WarmupCycles = 2, ThroughputWarmupPairs = 2, SettleMax = TimeSpan.FromSeconds(1), PacedLines = 1000, ColdStartRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
         ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 1, DashboardWatchSeconds = 1, Smoke = true,
         RuntimeModes = RuntimeModesBenchmark.DefaultModes.Take(1).ToList(),
     };

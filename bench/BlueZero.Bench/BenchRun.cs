@@ -102,9 +102,9 @@ internal static class BenchRun
         {
             return new MeshOutcomes(
                 await runner.RunAsync(BenchSection.Latency,
-                    section => new LatencyBenchmark(Mesh(), notes).RunAsync(options.Requests, options.WarmupCycles, section)),
+                    section => new LatencyBenchmark(Mesh(), notes).RunAsync(options.Requests, options.WarmupCycles, options.SettleMax, section)),
                 await runner.RunAsync(BenchSection.Throughput,
-                    section => new ThroughputBenchmark(Mesh(), notes).RunAsync(options.Clients, options.Pairs, options.ThroughputWarmupPairs, section)),
+                    section => new ThroughputBenchmark(Mesh(), notes).RunAsync(options.Clients, options.Pairs, options.ThroughputWarmupPairs, options.SettleMax, section)),
                 await runner.RunAsync(BenchSection.ManyProcesses,
                     section => new ManyProcessesBenchmark(Mesh(), options.ManyOutput, notes).RunAsync(options.ProcessCounts, options.Samples, section)),
                 await runner.RunAsync(BenchSection.Readopt, section => RunReadoptionAsync(Mesh(), options, notes, section)),

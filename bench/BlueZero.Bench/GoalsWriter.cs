@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace BlueZero.Bench;
 
-/// <summary>The goals of issue 6 (and issue 4's followers), each with the figure this run measured for it and whether it was met.</summary>
+/// <summary>
+/// The goals of issues 6 and 19 (and 4, 14, 16, 20), each with the figure this run measured for it and whether it was
+/// met. Latency and throughput goals are about the steady state: those sections warm up until the tiered compiler is idle.
+/// </summary>
 internal static class GoalsWriter
 {
     public const string Heading = "## Goals";
@@ -25,10 +28,12 @@ internal static class GoalsWriter
     {
         var latency = r.Latency.Result?.Workload;
         var noLatency = Missing("latency", r.Latency);
+        const string startGoal = "issue 19: start through the hub to a remote node (output captured, events on): median ≤ 0.8 ms and p99 ≤ 5 ms";
         yield return latency is null
-            ? new Goal("start through the hub to a remote node: median ≤ 1.0 ms and p99 ≤ 5 ms", noLatency, null)
-            : new Goal("start through the hub to a remote node: median ≤ 1.0 ms and p99 ≤ 5 ms",
-                $"median {Ms(latency.Start.Median)}, p99 {Ms(latency.Start.P99)}", latency.Start.Median <= 1.0 && latency.Start.P99 <= 5.0);
+            ? new Goal(startGoal, noLatency, null)
+            : new Goal(startGoal,
+                $"median {Ms(latency.Start.Median)}, p99 {Ms(latency.Start.P99)}; output discarded: median {Ms(latency.StartDiscard.Median)}, p99 {Ms(latency.StartDiscard.P99)}{EventsOff(r)}",
+                latency.Start.Median <= 0.8 && latency.Start.P99 <= 5.0);
         yield return AtMost("stop with wait, process exits on SIGINT: median ≤ 2 ms", latency?.Stop.Median, 2.0, Ms, noLatency);
         yield return AtMost($"query on a node with {MeshWorkload.SmallHostProcesses} processes: median ≤ 0.5 ms",
             latency?.QuerySmallHost.Median, 0.5, Ms, noLatency);
@@ -38,7 +43,11 @@ internal static class GoalsWriter
         var sixteen = r.Throughput.Result?.Levels.FirstOrDefault(l => l.Clients == 16);
         yield return sixteen is null
             ? new Goal("≥ 1,000 start+stop pairs/s with 16 clients over 3 nodes", Missing("throughput", r.Throughput, "level of 16 clients"), null)
-            : new Goal("≥ 1,000 start+stop pairs/s with 16 clients over 3 nodes", $"{sixteen.PairsPerSecond:F0} pairs/s", sixteen.PairsPerSecond >= 1000);
+            : new Goal("≥ 1,000 start+stop pairs/s with 16 clients over 3 nodes", $"{sixteen.PairsPerSecond:F0} pairs/s; CPU ms per pair (hub / nodes / clients) {ThroughputWriter.CpuPerPair(sixteen)}", sixteen.PairsPerSecond >= 1000);
+        const string tailGoal = "issue 19: with 16 clients, `start_process` p99 ≤ 4 × its median";
+        yield return sixteen?.Start is not { } start16
+            ? new Goal(tailGoal, Missing("throughput", r.Throughput, "level of 16 clients"), null)
+            : new Goal(tailGoal, $"p99 {Ms(start16.P99)} = {start16.P99 / start16.Median:F1} × median {Ms(start16.Median)} (pair: {sixteen.Pair?.P99 / sixteen.Pair?.Median:F1} ×)", start16.P99 <= 4 * start16.Median);
 
         var tenThousand = r.ManyProcesses.Result?.Sizes.FirstOrDefault(s => s.Wanted == 10_000);
         var noTenThousand = Missing("many-processes", r.ManyProcesses, "size of 10,000");
@@ -74,6 +83,11 @@ internal static class GoalsWriter
         foreach (var goal in MetricsScrape(r)) yield return goal;
         foreach (var goal in Dashboard(r)) yield return goal;
     }
+
+    /// <summary>Issue 19 asks for starts with and without event recording too: the event-history section measures that pair.</summary>
+    private static string EventsOff(BenchReport r) => r.EventHistory.Result is { } history
+        ? $"; event-history section: events on {Ms(history.StartWithEvents.Median)}, events off {Ms(history.StartWithout.Median)} ({history.CostPercent:+0.0;-0.0} %)"
+        : "";
 
     /// <summary>Issue 16's goals: first render of both views in the browser, and the hub's CPU with pages open.</summary>
     private static IEnumerable<Goal> Dashboard(BenchReport r)

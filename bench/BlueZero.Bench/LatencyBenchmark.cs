@@ -9,9 +9,9 @@ internal sealed class LatencyBenchmark(MeshUnderTest mesh, RunNotes notes)
     public const string NodeHostId = "bench-node";
     private static readonly TimeSpan NodeUpTimeout = TimeSpan.FromSeconds(30);
 
-    public sealed record Result(MeshWorkload.Result Workload, int WarmupPairs, double HubStartupS, double NodeUpS);
+    public sealed record Result(MeshWorkload.Result Workload, int WarmupPairs, double HubStartupS, double NodeUpS, TieredCompilerSettle.Outcome Settle);
 
-    public async Task<Result> RunAsync(int requests, int warmupPairs, CancellationToken ct)
+    public async Task<Result> RunAsync(int requests, int warmupPairs, TimeSpan settleMax, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -20,8 +20,10 @@ internal sealed class LatencyBenchmark(MeshUnderTest mesh, RunNotes notes)
         try
         {
             var up = await hub.WaitForHostUpAsync(NodeHostId, NodeUpTimeout, nodes.ThrowIfAnyExited, ct);
+            var settle = await TieredCompilerSettle.WarmAsync([mesh.HubPid, .. nodes.Pids], workload.WarmCycleAsync, settleMax, ct);
+            Log.Info($"latency: {settle.Describe()}");
             var result = await workload.RunAsync(requests, warmupPairs, ct);
-            return new Result(result, warmupPairs, mesh.HubStartup.TotalSeconds, up.TotalSeconds);
+            return new Result(result, warmupPairs, mesh.HubStartup.TotalSeconds, up.TotalSeconds, settle);
         }
         finally
         {

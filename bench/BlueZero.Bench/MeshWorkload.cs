@@ -179,6 +179,17 @@ internal sealed class MeshWorkload(HubClient hub, string host, string runMarker)
     public IReadOnlyList<int> StillRunning() =>
         _started.Where(pid => Posix.IsRunning(pid, SleepArgv)).Union(Posix.FindRunning(SleepArgv, runMarker)).ToList();
 
+    /// <summary>A warm-up cycle of every request the section measures: start, query, list, stop (wait); the start's milliseconds.</summary>
+    public async Task<double> WarmCycleAsync(CancellationToken ct)
+    {
+        var (pid, startMs) = await hub.StartProcessAsync(host, SleepArgv, ct);
+        _started.Add(pid);
+        await hub.QueryProcessStatusAsync(host, pid, ct);
+        await hub.ListActiveProcessesAsync(host, ct);
+        await StopAsync(pid, ct);
+        return startMs;
+    }
+
     /// <summary>One start, a query of its pid, and its stop (wait); the start's and the query's milliseconds.</summary>
     public async Task<(double StartMs, double QueryMs)> StartQueryStopAsync(CancellationToken ct)
     {

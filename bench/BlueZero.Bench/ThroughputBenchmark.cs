@@ -10,6 +10,8 @@ namespace BlueZero.Bench;
 internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
 {
     public static readonly IReadOnlyList<string> HostIds = ["bench-tp-1", "bench-tp-2", "bench-tp-3"];
+    public const string HubLabel = "hub";
+    public const string ClientsLabel = "benchmark (all clients)";
     /// <summary>A level stops sending new pairs after this; the pairs done by then are reported.</summary>
     public static readonly TimeSpan LevelTimeLimit = TimeSpan.FromMinutes(3);
 
@@ -22,10 +24,10 @@ internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
         public double PairsPerSecond => PairsDone / WallS;
     }
 
-    public sealed record Result(double NodesUpS, IReadOnlyList<Level> Levels);
+    public sealed record Result(double NodesUpS, IReadOnlyList<Level> Levels, TieredCompilerSettle.Outcome Settle);
 
     /// <param name="warmupPairs">Unmeasured pairs before each level, at least 2 a client.</param>
-    public async Task<Result> RunAsync(IReadOnlyList<int> clientCounts, int pairs, int warmupPairs, CancellationToken ct)
+    public async Task<Result> RunAsync(IReadOnlyList<int> clientCounts, int pairs, int warmupPairs, TimeSpan settleMax, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -35,14 +37,19 @@ internal sealed class ThroughputBenchmark(MeshUnderTest mesh, RunNotes notes)
             var up = await hub.WaitForHostsUpAsync(HostIds, NodesUpTimeout, PollInterval, nodes.ThrowIfAnyExited, ct);
             if (!up.All) throw new BenchmarkException($"throughput: the nodes were not all up within {NodesUpTimeout.TotalSeconds} s: {up.LastSeen}");
             IReadOnlyList<(string, int)> watched =
-                [("hub", mesh.HubPid), .. HostIds.Select(h => (h, nodes[h].Pid)), ("benchmark (all clients)", Environment.ProcessId)];
+                [(HubLabel, mesh.HubPid), .. HostIds.Select(h => (h, nodes[h].Pid)), (ClientsLabel, Environment.ProcessId)];
+            // One client, the nodes in turn, until the tiered compiler is idle: the levels measure the steady state.
+            var workloads = HostIds.Select(h => new MeshWorkload(hub, h, ChildProcess.RunMarker)).ToList();
+            var turn = 0;
+            var settle = await TieredCompilerSettle.WarmAsync([mesh.HubPid, .. nodes.Pids], c => workloads[turn++ % workloads.Count].WarmCycleAsync(c), settleMax, ct);
+            Log.Info($"throughput: {settle.Describe()}");
             var levels = new List<Level>();
             foreach (var clients in clientCounts)
             {
                 nodes.ThrowIfAnyExited();
                 levels.Add(await RunLevelAsync(clients, pairs, WarmupPairs(clients, warmupPairs), watched, ct));
             }
-            return new Result(up.Elapsed.TotalSeconds, levels);
+            return new Result(up.Elapsed.TotalSeconds, levels, settle);
         }
         finally
         {
