@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
-/// Nothing of a hub's own shutdown is lost from its history (docs/ARCHITECTURE.md, "Hub shutdown order"): a real hub
+/// Nothing of a hub's own shutdown is lost from its history (docs/ARCHITECTURE.md, "Shutdown order"): a real hub
 /// with its local node, stopped with SIGTERM and started again on the same data directory, has its host's node_left and
 /// the exits of the processes its shutdown stopped in GET /events, each exactly once. Each test has a mesh of its own.
 /// </summary>
