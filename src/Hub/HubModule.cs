@@ -21,6 +21,7 @@ public static class HubModule
         var cluster = Cluster.Get(system);
         if (formsClusterItself) cluster.Join(cluster.SelfAddress);
         var registry = system.ActorOf(NodeRegistry.Props(options.ForgetAfter), NodeRegistry.Name);
+        NodeRegistry.AddShutdownTask(system, registry);
         var router = system.ActorOf(RequestRouter.Props(registry, Timeouts(options, stopWaitTimeout)), RequestRouter.Name);
         var planActor = plans is null ? null : system.ActorOf(PlansActor.Props(registry, router, plans, Timeouts(options, stopWaitTimeout), hubHost), PlansActor.Name);
         return new HubActors(registry, router, planActor);

@@ -78,7 +78,7 @@ builder.Services.AddAkka(MeshNames.SystemName, (akka, services) =>
     if (setup.Tls is not null) akka.AddSetup(setup.Tls.ToAkkaSetup());
     akka.WithActors((system, registry) =>
     {
-        system.ActorOf(EventIngest.Props(events, setup.Cluster.HostName), EventIngest.Name);
+        EventIngest.AddShutdownTask(system, system.ActorOf(EventIngest.Props(events, setup.Cluster.HostName), EventIngest.Name));
         var actors = HubModule.Start(system, hub, setup.ProcessManager.FullStopTime, setup.Cluster.FormsClusterItself,
             new PlanStore(events.ConnectionString), setup.Cluster.HostName);
         registry.Register<NodeRegistry>(actors.Registry);

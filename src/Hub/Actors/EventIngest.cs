@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using BlueZero.Hub.Events;
@@ -12,7 +13,9 @@ public sealed record HubEventOccurred(MeshEvent Event) : INoSerializationVerific
 /// /user/event-ingest: nodes ship their journals here (<see cref="EventBatch"/>); each batch is handed to the
 /// <see cref="EventStore"/> and, once committed, acknowledged to its sender with <see cref="EventsStored"/> so that the
 /// node trims its journal. A batch that could not be stored is not acknowledged: the node sends it again. The hub's own
-/// events (hub_started, and <see cref="HubEventOccurred"/> from the node registry) are stored the same way.
+/// events (hub_started, and <see cref="HubEventOccurred"/> from the node registry) are stored the same way. The last
+/// phase before the actor system terminates asks it to flush (<see cref="AddShutdownTask"/>), so the events of the
+/// hub's own shutdown (its host's node_left) are committed before the actors stop.
 /// </summary>
 public sealed class EventIngest : ReceiveActor
 {
@@ -21,12 +24,35 @@ public sealed class EventIngest : ReceiveActor
     private sealed record BatchStored(IActorRef Sender, EventsStored Ack) : INoSerializationVerificationNeeded;
     private sealed record NotStored(string What, Exception Reason) : INoSerializationVerificationNeeded;
     private sealed record HubEventStored : INoSerializationVerificationNeeded;
+    private sealed record FlushStore : INoSerializationVerificationNeeded;
+    private sealed record StoreFlushed : INoSerializationVerificationNeeded;
+
+    /// <summary>How long the hub's shutdown waits for the store to commit what the ingest handed over.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(3);
 
     private readonly EventStore _store;
     private readonly string _hostName;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public static Props Props(EventStore store, string hostName) => Akka.Actor.Props.Create(() => new EventIngest(store, hostName));
+
+    /// <summary>
+    /// Phase before-actor-system-terminate: by then the cluster is shut down and the node registry has recorded the
+    /// hub host's leave (phase cluster-exiting-done), so nothing more reaches the ingest; wait until the store has it.
+    /// </summary>
+    public static void AddShutdownTask(ActorSystem system, IActorRef ingest) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-event-history", async () =>
+        {
+            try
+            {
+                await ingest.Ask<StoreFlushed>(new FlushStore(), FlushTimeout);
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                system.Log.Warning("The event history did not commit the hub's last events within {0}: {1}", FlushTimeout, ex.GetBaseException().Message);
+            }
+            return Done.Instance;
+        });
 
     public EventIngest(EventStore store, string hostName)
     {
@@ -36,6 +62,7 @@ public sealed class EventIngest : ReceiveActor
         Receive<HubEventOccurred>(occurred => Store(occurred.Event));
         Receive<BatchStored>(stored => stored.Sender.Tell(stored.Ack));
         Receive<HubEventStored>(_ => { });
+        Receive<FlushStore>(_ => _store.Flush().PipeTo(Sender, success: () => new StoreFlushed()));
         Receive<NotStored>(failed => _log.Warning("Could not store {0}: {1}", failed.What, failed.Reason.GetBaseException().Message));
     }
 

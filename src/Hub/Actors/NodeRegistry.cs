@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -21,7 +22,9 @@ namespace BlueZero.Hub.Actors;
 /// does not answer a probe made because a request's answer is overdue (a node cut off by the network). A member the
 /// cluster calls unreachable is probed every second too, and is unreachable here only while it does not answer the hub:
 /// reachability is gossiped, and a neighbour's lossy link must not make a node the hub reaches unroutable.
-/// Every status change is published on the event stream (<see cref="HubEventOccurred"/>) for the event history.
+/// Every status change is published on the event stream (<see cref="HubEventOccurred"/>) for the event history. The
+/// hub's own leave is recorded by a shutdown task (<see cref="AddShutdownTask"/>) rather than by the last cluster
+/// events, which may come after the event history has stopped.
 /// </summary>
 public sealed class NodeRegistry : ReceiveActor, IWithTimers
 {
@@ -32,6 +35,12 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private sealed record ForgetDue(string HostName, DateTimeOffset Since) : INoSerializationVerificationNeeded;
 
     private sealed record ProbeDisconnected : INoSerializationVerificationNeeded;
+
+    /// <summary>The hub has left the cluster: its own entries (the local node) are left; answered with <see cref="Done"/>.</summary>
+    private sealed record RecordOwnLeave : INoSerializationVerificationNeeded;
+
+    /// <summary>How long the hub's shutdown waits for the registry to record the leave of the hub's host.</summary>
+    private static readonly TimeSpan RecordOwnLeaveTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>Whether a node whose connection dropped answered a protocol request since.</summary>
     private sealed record ReconnectProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
@@ -71,6 +80,28 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     /// <param name="forgetAfter">How long left and removed entries are kept.</param>
     public static Props Props(TimeSpan forgetAfter) => Akka.Actor.Props.Create(() => new NodeRegistry(forgetAfter));
+
+    /// <summary>
+    /// Phase cluster-exiting-done: the hub has left (a hub the cluster downed has not, and skips this), so its local
+    /// node's entry is left now, in time for the event history's flush in a later phase (<see cref="EventIngest.AddShutdownTask"/>).
+    /// </summary>
+    public static void AddShutdownTask(ActorSystem system, IActorRef registry)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseClusterExitingDone, "record-hub-host-left", async () =>
+        {
+            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason) return Done.Instance;
+            try
+            {
+                await registry.Ask<Done>(new RecordOwnLeave(), RecordOwnLeaveTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                system.Log.Warning("The node registry did not record the hub host's leave within {0}", RecordOwnLeaveTimeout);
+            }
+            return Done.Instance;
+        });
+    }
 
     public NodeRegistry(TimeSpan forgetAfter)
     {
@@ -123,6 +154,11 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
         Receive<ForgetDue>(OnForgetDue);
         Receive<ForgetHost>(forget => Sender.Tell(Forget(forget.HostName)));
         Receive<ProbeResult>(OnProbeResult);
+        Receive<RecordOwnLeave>(_ =>
+        {
+            SetStatus(_cluster.SelfAddress, NodeStatus.Left); // a no-op if the cluster's last events did it already
+            Sender.Tell(Done.Instance);
+        });
     }
 
     protected override void PreStart()

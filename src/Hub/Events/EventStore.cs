@@ -66,6 +66,9 @@ public sealed class EventStore : IAsyncDisposable
         return done.Task;
     }
 
+    /// <summary>Completes once everything handed over before it is committed (the writer takes work in order).</summary>
+    public Task Flush() => Append([]);
+
     /// <summary>Runs the retention now; completes with the number of events removed.</summary>
     public Task<int> Prune()
     {

@@ -53,3 +53,14 @@ internal sealed record EventsJournaled : INoSerializationVerificationNeeded
 
 /// <summary>The registrar to the shipper: the hub at <paramref name="Hub"/> acknowledged this node's registration.</summary>
 public sealed record HubRegistered(Address Hub) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// Node shutdown: ship what the journal holds and answer <see cref="JournalShipped"/> once the hub has acknowledged all
+/// of it (at once when nothing is unacknowledged or no hub is known; what stays unacknowledged is shipped at next start).
+/// </summary>
+public sealed record ShipJournal : INoSerializationVerificationNeeded;
+
+public sealed record JournalShipped : INoSerializationVerificationNeeded
+{
+    public static readonly JournalShipped Instance = new();
+}

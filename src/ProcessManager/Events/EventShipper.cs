@@ -11,7 +11,9 @@ namespace BlueZero.ProcessManager.Events;
 /// <see cref="EventsStored"/>; the shipper then trims the journal and sends what came meanwhile. A batch left without
 /// an answer for <see cref="ResendAfter"/> (a hub down, a partition, a lost message) is sent again from the first
 /// unacknowledged event; so is everything, at once, when a hub (re)acknowledges the node's registration. The hub drops
-/// duplicates by (host, journal id, NodeSeq), so resending is always safe.
+/// duplicates by (host, journal id, NodeSeq), so resending is always safe. At node shutdown <see cref="ShipJournal"/>
+/// waits for the journal to be acknowledged, so the last events (the exits of the processes the shutdown stopped) reach
+/// the hub before the node leaves.
 /// </summary>
 public sealed class EventShipper : ReceiveActor, IWithTimers
 {
@@ -28,6 +30,8 @@ public sealed class EventShipper : ReceiveActor, IWithTimers
     private ActorSelection? _ingest;
     /// <summary>The last NodeSeq of the batch in flight; null when none is.</summary>
     private long? _inFlightUpTo;
+    /// <summary>Who asked for <see cref="ShipJournal"/> and waits for the journal to be acknowledged.</summary>
+    private readonly List<IActorRef> _awaitingShipped = new();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -42,6 +46,7 @@ public sealed class EventShipper : ReceiveActor, IWithTimers
         Receive<HubRegistered>(OnHubRegistered);
         Receive<EventsStored>(OnStored);
         Receive<ResendDue>(_ => ShipFromFirstUnacknowledged());
+        Receive<ShipJournal>(_ => OnShipJournal());
     }
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(EventsJournaled));
@@ -53,6 +58,19 @@ public sealed class EventShipper : ReceiveActor, IWithTimers
         _ingest = Context.ActorSelection(new RootActorPath(registered.Hub) / "user" / MeshNames.EventIngestName);
         _log.Debug("Shipping events of {Host} to {Hub} ({Count} unacknowledged)", _hostName, registered.Hub, _journal.Count);
         ShipFromFirstUnacknowledged();
+    }
+
+    private void OnShipJournal()
+    {
+        _awaitingShipped.Add(Sender);
+        if (_ingest is null) AnswerShipped(); // no hub to ship to: the journal keeps the events for the next start
+        else if (_inFlightUpTo is null) ShipNext();
+    }
+
+    private void AnswerShipped()
+    {
+        foreach (var asker in _awaitingShipped) asker.Tell(JournalShipped.Instance);
+        _awaitingShipped.Clear();
     }
 
     private void OnStored(EventsStored stored)
@@ -76,6 +94,7 @@ public sealed class EventShipper : ReceiveActor, IWithTimers
         if (events.Count == 0)
         {
             Timers.Cancel(ResendTimer);
+            if (_journal.Count == 0) AnswerShipped();
             return;
         }
         _ingest!.Tell(new EventBatch(_hostName, _journal.JournalId, events), Self);

@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using BlueZero.ProcessManager.Actors;
 using BlueZero.ProcessManager.Events;
 using BlueZero.Mesh.Configuration;
@@ -10,11 +11,16 @@ using BlueZero.ProcessManager.State;
 namespace BlueZero.ProcessManager.Hosting;
 
 /// <summary>
-/// Puts a process-manager node into an actor system: /user/process-manager, its registrar, and the shutdown task
-/// that stops managed processes gracefully. Used by the node executable and by the hub for its local node.
+/// Puts a process-manager node into an actor system: /user/process-manager, its registrar, and the shutdown tasks:
+/// stop managed processes gracefully (phase service-stop), then ship the journal, those exits included, to the hub
+/// before the node leaves the cluster (before-cluster-shutdown). Used by the node executable and by the hub for its
+/// local node.
 /// </summary>
 public static class ProcessManagerModule
 {
+    /// <summary>How long node shutdown waits for the hub to acknowledge the journal; what is left is shipped at next start.</summary>
+    public static readonly TimeSpan ShipJournalTimeout = TimeSpan.FromSeconds(3);
+
     /// <param name="resources">Output logs and resource figures, kept by the host across actor systems; null: fresh ones, output in memory only.</param>
     /// <param name="registration">The standalone node's runtime hears of its registration here; null for the hub's local node.</param>
     public static IActorRef Start(ActorSystem system, MeshClusterSettings cluster, ProcessManagerOptions options,
@@ -33,6 +39,22 @@ public static class ProcessManagerModule
             if (NodeShutdownReasons.KeepsProcesses(shutdown.ShutdownReason))
                 return Done.Instance;
             await manager.Ask<AllProcessesStopped>(new StopAllProcesses(), options.FullStopTime);
+            return Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "ship-event-journal", async () =>
+        {
+            // A node that rejoins (the same reasons) ships from the same journal in its fresh actor system.
+            if (NodeShutdownReasons.KeepsProcesses(shutdown.ShutdownReason))
+                return Done.Instance;
+            try
+            {
+                await shipper.Ask<JournalShipped>(new ShipJournal(), ShipJournalTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                system.Log.Warning("The hub did not acknowledge {0}'s last {1} events within {2}; they stay in the journal and are shipped at next start",
+                    options.HostName, resources.Events.Journal.Count, ShipJournalTimeout);
+            }
             return Done.Instance;
         });
         return manager;

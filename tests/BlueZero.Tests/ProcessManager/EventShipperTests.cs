@@ -65,6 +65,32 @@ public sealed class EventShipperTests : ProcessManagerTestKit
     }
 
     [Fact]
+    public void Ship_journal_is_answered_once_the_hub_has_acknowledged_every_journaled_event()
+    {
+        Register();
+        Record(1);
+        var batch = ExpectBatch();
+
+        _shipper.Tell(new ShipJournal(), TestActor);
+        ExpectNoMsg(Quick);
+        Acknowledge(batch);
+
+        ExpectMsg<JournalShipped>(Quick);
+        Assert.Equal(0, Journal.Count);
+    }
+
+    [Fact]
+    public void Ship_journal_is_answered_at_once_without_a_hub_and_the_journal_keeps_its_events()
+    {
+        Record(1);
+
+        _shipper.Tell(new ShipJournal(), TestActor);
+
+        ExpectMsg<JournalShipped>(Quick);
+        Assert.Equal(1, Journal.Count);
+    }
+
+    [Fact]
     public void A_live_event_is_shipped_at_once_when_nothing_is_in_flight()
     {
         Register();
