@@ -89,8 +89,8 @@ public sealed class HubShutdownHistoryTests(ITestOutputHelper output) : IAsyncLi
         await AwaitEvents($"pid={pid}&type=process_started", 1);
         await StopHubWithSigterm();
         // Leave the journal as a lost acknowledgement does: its last event (the sleep's exit), stored by the hub,
-        // unacknowledged again; the copy differs in its exit code only, so a second row would show.
-        ResendLastEventOfTheJournal(new MeshEvent(MeshEventType.ProcessExited, DateTimeOffset.UtcNow, HubName, Pid: pid, ExitCode: 77, Reason: ExitReason.Exited));
+        // unacknowledged again, so the restarted node sends it a second time.
+        WindBackTheJournalsTrimPointByOne();
 
         await _mesh.StartHub(HubName);
         await AwaitJournalShippedAfterRestart();
@@ -100,10 +100,11 @@ public sealed class HubShutdownHistoryTests(ITestOutputHelper output) : IAsyncLi
     }
 
     /// <summary>
-    /// Turns the journal's trim point back by one and appends <paramref name="resent"/> in the place of the last event it
-    /// had: the same journal id and NodeSeq the hub stored already, as if the hub's acknowledgement had never arrived.
+    /// Turns the journal's trim point back by one: the last event it had, with the journal id and NodeSeq the hub
+    /// stored already, is unacknowledged again, as if the hub's acknowledgement had never arrived. (The segment being
+    /// written is kept after its events are acknowledged, so the event is still on disk.)
     /// </summary>
-    private void ResendLastEventOfTheJournal(MeshEvent resent)
+    private void WindBackTheJournalsTrimPointByOne()
     {
         var metaPath = Path.Combine(DataDirectory, EventJournal.DirectoryName, "journal.json");
         var meta = JObject.Parse(File.ReadAllText(metaPath));
@@ -112,6 +113,8 @@ public sealed class HubShutdownHistoryTests(ITestOutputHelper output) : IAsyncLi
         meta["TrimmedThrough"] = trimmedThrough - 1;
         File.WriteAllText(metaPath, meta.ToString());
         using var journal = EventJournal.Open(DataDirectory, HubName, 1000, NullLogger.Instance);
-        Assert.Equal(trimmedThrough, journal.Append(resent).NodeSeq);
+        var resent = Assert.Single(journal.Read(1000));
+        Assert.Equal(trimmedThrough, resent.NodeSeq);
+        Assert.Equal(MeshEventType.ProcessExited, resent.Event.Type);
     }
 }

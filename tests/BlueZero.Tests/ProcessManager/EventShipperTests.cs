@@ -14,7 +14,11 @@ namespace BlueZero.Tests.ProcessManager;
 /// </summary>
 public sealed class EventShipperTests : ProcessManagerTestKit
 {
+    /// <summary>How long a message must stay away (ExpectNoMsg).</summary>
     private static readonly TimeSpan Quick = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long an expected message may take: returns as soon as it comes, so it is generous for a loaded machine.</summary>
+    private static readonly TimeSpan Arrives = TimeSpan.FromSeconds(3);
     private readonly TestProbe _ingest;
     private readonly NodeEvents _events = new(EventJournal.InMemory(HostName, 10_000), HostName);
     private readonly IActorRef _shipper;
@@ -41,7 +45,7 @@ public sealed class EventShipperTests : ProcessManagerTestKit
     /// <summary>The next batch; it comes from the shipper, which is where the hub sends its acknowledgement.</summary>
     private EventBatch ExpectBatch(TimeSpan? within = null)
     {
-        var batch = _ingest.ExpectMsg<EventBatch>(within ?? Quick);
+        var batch = _ingest.ExpectMsg<EventBatch>(within ?? Arrives);
         Assert.Equal(_shipper, _ingest.LastSender);
         return batch;
     }
@@ -75,7 +79,7 @@ public sealed class EventShipperTests : ProcessManagerTestKit
         ExpectNoMsg(Quick);
         Acknowledge(batch);
 
-        ExpectMsg<JournalShipped>(Quick);
+        ExpectMsg<JournalShipped>(Arrives);
         Assert.Equal(0, Journal.Count);
     }
 
@@ -86,7 +90,7 @@ public sealed class EventShipperTests : ProcessManagerTestKit
 
         _shipper.Tell(new ShipJournal(), TestActor);
 
-        ExpectMsg<JournalShipped>(Quick);
+        ExpectMsg<JournalShipped>(Arrives);
         Assert.Equal(1, Journal.Count);
     }
 
@@ -98,7 +102,7 @@ public sealed class EventShipperTests : ProcessManagerTestKit
 
         Record(7);
 
-        Assert.Equal(7, Assert.Single(ExpectBatch(TimeSpan.FromMilliseconds(200)).Events).Event.Pid);
+        Assert.Equal(7, Assert.Single(ExpectBatch(TimeSpan.FromMilliseconds(600)).Events).Event.Pid);
     }
 
     [Fact]
@@ -164,7 +168,7 @@ public sealed class EventShipperTests : ProcessManagerTestKit
 
         Register(); // e.g. a restarted hub acknowledged the node again
 
-        Assert.Equal([1L], ExpectBatch(TimeSpan.FromMilliseconds(500)).Events.Select(e => e.NodeSeq));
+        Assert.Equal([1L], ExpectBatch(TimeSpan.FromMilliseconds(600)).Events.Select(e => e.NodeSeq));
     }
 
     [Fact]
