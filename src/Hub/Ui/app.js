@@ -175,10 +175,16 @@ document.addEventListener("click", event => {
   if (!a || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
   event.preventDefault();
   history.pushState(null, "", a.getAttribute("href"));
-  route();
+  leaveView();
   main.focus();
 });
-window.addEventListener("popstate", route);
+window.addEventListener("popstate", leaveView);
+
+/** The user goes elsewhere: the last action's reply stays with the view it was made on, not on the next one. */
+function leaveView() {
+  replyLine.hidden = true;
+  route();
+}
 
 // Where the first render's time goes, for the bench: modules loaded (b0:start), session known, stream open, snapshot, drawn.
 performance.mark("b0:start");
