@@ -31,8 +31,11 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
     /// <param name="Waiting">From responseEnd to the first snapshot's arrival (b0:snapshot), ms.</param>
     /// <param name="Drawing">From b0:snapshot to b0:rendered: parsing and drawing the snapshot, ms.</param>
     /// <param name="Modules">From responseEnd to b0:start: the page's modules loaded and run, ms.</param>
-    /// <param name="Opened">From responseEnd to b0:open: the session known and the stream open, ms.</param>
-    public sealed record Render(string View, string Setting, LatencyStats Total, LatencyStats Waiting, LatencyStats Drawing, LatencyStats Modules, LatencyStats Opened);
+    /// <param name="Opened">From responseEnd to b0:open: the stream open, ms.</param>
+    /// <param name="Fetched">From responseEnd to the last of the page's files (/ui/) received: how much of Modules is fetching, ms.</param>
+    /// <param name="Session">From responseEnd to b0:session: the session known, ms.</param>
+    public sealed record Render(string View, string Setting, LatencyStats Total, LatencyStats Waiting, LatencyStats Drawing, LatencyStats Modules, LatencyStats Opened,
+        LatencyStats Fetched, LatencyStats Session);
 
     public sealed record Result(int Hosts, int Processes, IReadOnlyList<Render> Renders, double WatchS, double HubIdlePercent, double HubPagesPercent,
         string LoadAverage);
@@ -108,7 +111,7 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
         return page;
     }
 
-    /// <summary>One fresh page of a view: [total, waiting, drawing, modules, opened] in ms from its performance marks.</summary>
+    /// <summary>One fresh page of a view: [total, waiting, drawing, modules, opened, fetched, session] in ms from its performance marks.</summary>
     private async Task<double[]> FirstRenderAsync(IBrowser browser, string view, string drawn)
     {
         var page = await OpenAsync(browser, $"/?view={view}");
@@ -120,9 +123,12 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
                  performance.getEntriesByName("b0:snapshot")[0].startTime,
                  performance.getEntriesByName("b0:rendered")[0].startTime,
                  performance.getEntriesByName("b0:start")[0].startTime,
-                 performance.getEntriesByName("b0:open")[0].startTime]
+                 performance.getEntriesByName("b0:open")[0].startTime,
+                 Math.max(...performance.getEntriesByType("resource").filter(r => new URL(r.name).pathname.startsWith("/ui/") && r.initiatorType !== "fetch")
+                   .map(r => r.responseEnd)),
+                 performance.getEntriesByName("b0:session")[0].startTime]
                 """);
-            return [marks[2] - marks[0], marks[1] - marks[0], marks[2] - marks[1], marks[3] - marks[0], marks[4] - marks[0]];
+            return [marks[2] - marks[0], marks[1] - marks[0], marks[2] - marks[1], marks[3] - marks[0], marks[4] - marks[0], marks[5] - marks[0], marks[6] - marks[0]];
         }
         finally
         {
@@ -133,7 +139,8 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
     private static Render Summarize(string view, string setting, IReadOnlyList<double[]> samples) =>
         new(view, setting, LatencyStats.From($"{view} total", samples.Select(s => s[0]).ToList()),
             LatencyStats.From($"{view} waiting", samples.Select(s => s[1]).ToList()), LatencyStats.From($"{view} drawing", samples.Select(s => s[2]).ToList()),
-            LatencyStats.From($"{view} modules", samples.Select(s => s[3]).ToList()), LatencyStats.From($"{view} opened", samples.Select(s => s[4]).ToList()));
+            LatencyStats.From($"{view} modules", samples.Select(s => s[3]).ToList()), LatencyStats.From($"{view} opened", samples.Select(s => s[4]).ToList()),
+            LatencyStats.From($"{view} fetched", samples.Select(s => s[5]).ToList()), LatencyStats.From($"{view} session", samples.Select(s => s[6]).ToList()));
 
     private async Task<double> HubCpuAsync(TimeSpan watch, CancellationToken ct)
     {

@@ -89,6 +89,7 @@ public sealed class EventRelay : IDisposable
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
+        StreamShutdown.EndWhenTheHubStops(context);
     }
 
     public static async Task Comment(HttpContext context, string text)

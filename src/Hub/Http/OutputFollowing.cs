@@ -52,6 +52,7 @@ public static class OutputFollowing
             await JsonReply.Error(context, StatusCodes.Status400BadRequest, error!);
             return;
         }
+        if (request.Follow) StreamShutdown.EndWhenTheHubStops(context);
         var since = request.SinceSeq;
         var first = true;
         var aborted = context.RequestAborted;

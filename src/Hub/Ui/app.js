@@ -46,6 +46,8 @@ const app = {
 
 let view = null;
 let stream = null;
+/** The session is being asked: a stream refused meanwhile leaves the next step to its answer. */
+let starting = false;
 
 function route() {
   const query = new URLSearchParams(location.search);
@@ -88,8 +90,9 @@ function connect() {
   for (const type of eventTypes) stream.addEventListener(type, message => view?.event?.(JSON.parse(message.data)));
   stream.addEventListener("error", () => {
     show("lost", "The hub went away: reconnecting…");
-    // EventSource retries by itself unless the hub answered with an error (e.g. the session ended): then start over.
-    if (stream.readyState === EventSource.CLOSED) setTimeout(start, 2000);
+    // EventSource retries by itself unless the hub answered with an error (e.g. the session ended): then start over,
+    // unless the session's answer is still awaited: it decides (a login, or another start).
+    if (stream.readyState === EventSource.CLOSED && !starting) setTimeout(start, 2000);
   });
 }
 
@@ -99,16 +102,24 @@ function show(state, text) {
 }
 
 async function start() {
-  let reply;
+  // The stream opens beside the session's request, not after its answer: the first snapshot comes a round trip
+  // sooner. With a token file the hub refuses the stream without a valid session, so no data arrives before a login.
+  starting = true;
+  connect();
+  let reply = null;
   try {
     reply = await api.session();
   } catch {
+    // the hub is not there: below, as for a refused stream
+  }
+  starting = false;
+  if (reply === null) {
+    stream.close();
     show("lost", "The hub went away: reconnecting…");
     setTimeout(start, 2000);
     return;
   }
   if (reply.status === 401) {
-    stream?.close();
     showLogin();
     return;
   }
@@ -119,11 +130,13 @@ async function start() {
   document.getElementById("who").textContent = reply.body.auth_required ? `${reply.body.name} (${reply.body.role})` : "";
   document.getElementById("logout").hidden = !reply.body.auth_required;
   document.body.classList.toggle("admin", app.isAdmin());
-  connect();
+  // Refused while the session was asked, for another reason than a login (its error handler left it to us).
+  if (stream.readyState === EventSource.CLOSED) setTimeout(start, 2000);
   route();
 }
 
 function showLogin() {
+  stream?.close();
   app.session = null;
   app.snapshot = null;
   view?.dispose?.();
@@ -162,10 +175,16 @@ document.addEventListener("click", event => {
   if (!a || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
   event.preventDefault();
   history.pushState(null, "", a.getAttribute("href"));
-  route();
+  leaveView();
   main.focus();
 });
-window.addEventListener("popstate", route);
+window.addEventListener("popstate", leaveView);
+
+/** The user goes elsewhere: the last action's reply stays with the view it was made on, not on the next one. */
+function leaveView() {
+  replyLine.hidden = true;
+  route();
+}
 
 // Where the first render's time goes, for the bench: modules loaded (b0:start), session known, stream open, snapshot, drawn.
 performance.mark("b0:start");

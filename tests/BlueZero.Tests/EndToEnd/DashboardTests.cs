@@ -93,6 +93,119 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task When_the_hub_goes_away_the_page_says_so_and_reconnects_by_itself_to_a_hub_on_the_same_port()
+    {
+        if (fixture.Browser is null) return;
+        const string host = "dash-reborn";
+        await using var mesh = LocalMesh.Create();
+        var hub = await mesh.StartHub(host);
+        await mesh.WaitForStatus(host, "up", LocalMesh.UpTimeout);
+        var page = await fixture.Browser.Open(mesh.Hub.BaseUrl);
+        await Expect(page.Locator($"tr[data-host='{host}']")).ToHaveClassAsync("host-up", new() { Timeout = 10_000 });
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        hub.Signal(PosixSignal.SIGTERM);
+        // An open page does not hold the stop: without it, the hub stops in well under 10 s.
+        Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(10)), $"the hub survived SIGTERM for 10 s with a page open\n{hub.OutputTail()}");
+        await Expect(page.Locator("#connection.lost")).ToHaveTextAsync("The hub went away: reconnecting…", new() { Timeout = 10_000 });
+
+        // The same ports and data directory, as an operator restarting the hub gets.
+        await mesh.StartHub(host, hub.Ready.HttpPort, hub.Ready.ClusterPort);
+        await Expect(page.Locator("#connection.live")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(page.Locator($"tr[data-host='{host}']")).ToHaveClassAsync("host-up", new() { Timeout = 20_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "the page was reloaded");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_flapping_node_greys_out_and_returns_on_the_open_page_and_folds_into_one_timeline_row()
+    {
+        if (fixture.Browser is null) return;
+        const string flapper = "dash-flapper";
+        var node = await Mesh.StartNode(flapper);
+        await Mesh.AwaitHeartbeatHistory(node);
+        var page = await fixture.Open();
+        var row = page.Locator($"tr[data-host='{flapper}']");
+        await Expect(row).ToHaveClassAsync("host-up", new() { Timeout = 10_000 });
+
+        for (var turn = 0; turn < 2; turn++)
+        {
+            // Frozen until the hub calls it unreachable (about 6 s), then let go before it is downed (3 s stable-after).
+            node.Signal(PosixSignal.SIGSTOP);
+            try
+            {
+                await Expect(row).ToHaveClassAsync("host-down", new() { Timeout = 20_000 });
+            }
+            finally
+            {
+                node.Signal(PosixSignal.SIGCONT);
+            }
+            await Expect(row).ToHaveClassAsync("host-up", new() { Timeout = 10_000 });
+        }
+
+        await page.GotoAsync($"/?view=timeline&host={flapper}");
+        var folded = page.Locator("li.folded.flapping", new() { HasText = flapper });
+        await Expect(folded).ToContainTextAsync("node flapping", Soon);
+        await Expect(folded).ToContainTextAsync("unreachable 2 times");
+        node.Signal(PosixSignal.SIGTERM);
+    }
+
+    /// <summary>The page's caps (src/Hub/Ui/views/events.js and process.js): an open page does not grow.</summary>
+    private const int TimelineKept = 500;
+    private const int OutputKept = 2000;
+    private const int Flood = 2 * OutputKept;
+
+    [Fact]
+    public async Task An_open_timeline_keeps_the_newest_500_events_and_goes_on_updating_under_a_restart_storm()
+    {
+        if (fixture.Browser is null) return;
+        const string name = "churn";
+        var page = await fixture.Open($"/?view=timeline&name={name}");
+        await Expect(page.Locator("main .note")).ToHaveTextAsync("No events yet.", new() { Timeout = 10_000 });
+        await Mesh.Hub.Routed(DashboardFixture.NodeHost, "start_process", new JObject
+        {
+            ["path"] = "/bin/sh", ["name"] = name, ["args"] = new JArray("-c", "exit 1"),
+            ["restart"] = new JObject { ["policy"] = "on-failure", ["max_restarts"] = -1, ["backoff"] = new JObject { ["initial_ms"] = 1, ["max_ms"] = 1 } },
+        });
+        try
+        {
+            var lines = page.Locator("ol.timeline li.event:not(.folded)");
+            await Expect(lines).ToHaveCountAsync(TimelineKept, new() { Timeout = 60_000 });
+            const string newest = "Number(document.querySelector('ol.timeline > li').dataset.seq)";
+            const string elements = "document.getElementsByTagName('*').length";
+            var (seqAtCap, elementsAtCap) = (await page.EvaluateAsync<long>(newest), await page.EvaluateAsync<int>(elements));
+
+            // Another cap's worth of events arrives: the page shows them, and neither its rows nor its document grow.
+            await Polling.Until(async () => await page.EvaluateAsync<long>(newest) >= seqAtCap + TimelineKept,
+                TimeSpan.FromSeconds(60), "another 500 events on the page", Mesh.Diagnostics);
+            Assert.Equal(TimelineKept, await lines.CountAsync());
+            var elementsLater = await page.EvaluateAsync<int>(elements);
+            Assert.True(elementsLater <= elementsAtCap + 20, $"the page grew from {elementsAtCap} to {elementsLater} elements");
+        }
+        finally
+        {
+            await Mesh.Hub.Routed(DashboardFixture.NodeHost, "stop_process", new JObject { ["name"] = name, ["wait"] = true });
+        }
+    }
+
+    [Fact]
+    public async Task An_open_output_view_keeps_the_last_2000_lines_and_follows_to_the_newest()
+    {
+        if (fixture.Browser is null) return;
+        var trigger = Path.Combine(Mesh.WorkDir, "output-flood");
+        var pid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sh", "-c",
+            // Twice the cap, 100 lines every 0.1 s: paced so that the follower keeps up (one that falls behind skips lines).
+            $"echo ready; while [ ! -e '{trigger}' ]; do sleep 0.05; done; i=0; while [ $i -lt {Flood} ]; do seq $((i + 1)) $((i + 100)); i=$((i + 100)); sleep 0.1; done; sleep 300"));
+        var page = await fixture.Open($"/?view=process&host={DashboardFixture.NodeHost}&pid={pid}");
+        var output = page.Locator("pre.output");
+        await Expect(output).ToContainTextAsync("ready", Soon);
+
+        File.WriteAllText(trigger, "");
+        await Expect(output.Locator("span.line").Last).ToHaveTextAsync(Flood.ToString(), new() { Timeout = 30_000 });
+        await Expect(output.Locator("span.line")).ToHaveCountAsync(OutputKept);
+    }
+
+    [Fact]
     public async Task Stopping_a_process_shows_its_exit_in_the_timeline_without_a_reload()
     {
         if (fixture.Browser is null) return;

@@ -3,7 +3,7 @@
 // has one, so the runs before a restart are there too).
 import { el, svg, replace, formatBytes, formatPercent, formatDuration, formatTime, link } from "../dom.js";
 import { processActions } from "./actions.js";
-import { processes } from "./snapshot.js";
+import { processes, command } from "./snapshot.js";
 import { EventList } from "./events.js";
 
 const keptLines = 2000;       // older lines leave the page: an open page does not grow
@@ -90,7 +90,7 @@ export class ProcessView {
     }
     const rows = [
       ["Name", body.name || "–"], ["PID", body.pid], ["State", el("span", { class: `badge state-${body.state}` }, body.state)],
-      ["Command", [body.path, ...(body.args || [])].join(" ")], ["Restarts", body.restarts ?? 0],
+      ["Command", command(body)], ["Restarts", body.restarts ?? 0],
       ["Started", formatTime(body.started_at)], ["Running", body.running ? "yes" : "no"],
     ];
     if (body.exit_code !== undefined) rows.push(["Exit code", body.exit_code ?? "unknown"]);

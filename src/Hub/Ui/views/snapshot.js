@@ -25,8 +25,13 @@ export function uptimeSeconds(process) {
   return (Date.now() - new Date(process.started_at).getTime()) / 1000;
 }
 
+/** The command line as a shell reads it back: a word with spaces or quotes is quoted, so where an argument ends shows. */
 export function command(process) {
-  return [process.path, ...(process.args || [])].join(" ");
+  return [process.path, ...(process.args || [])].map(shellWord).join(" ");
+}
+
+function shellWord(word) {
+  return word !== "" && /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** Re-renders a container while keeping the keyboard focus on the control with the same data-key. */
