@@ -23,7 +23,9 @@ namespace BlueZero.Hub.Http;
 /// at the next refresh after a stored event, and every figure (host and process) is read again once per figures period:
 /// an idle mesh with pages open costs the hub one small read a second and one list every few seconds, and sends nothing.
 /// Each page has its own small buffer that keeps the newest frames, so a slow page costs the hub a few frames, never a
-/// queue that grows.
+/// queue that grows. When the last page leaves, the latest snapshot is kept (not refreshed) for
+/// <see cref="KeepAfterLastPage"/>: a reload or another tab draws it at once, and the hub checks it straight away and
+/// sends what changed. Gathering a fresh one costs the first page about 0.1 s with 10 hosts and 1,000 processes.
 /// </summary>
 public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed, ILogger<FleetSnapshots> log) : BackgroundService
 {
@@ -32,6 +34,9 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
 
     /// <summary>Frames a page may be behind; older ones are dropped (a full snapshot says everything they did).</summary>
     private const int PageBuffer = 4;
+
+    /// <summary>How long the latest snapshot is kept once no page listens (see the class comment).</summary>
+    public static readonly TimeSpan KeepAfterLastPage = TimeSpan.FromMinutes(1);
 
     /// <summary>One Server-Sent Events message, encoded once for every page.</summary>
     public sealed record Frame(string Event, byte[] Bytes)
@@ -46,12 +51,15 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
     /// <summary>A page arrived and no snapshot is at hand: gather one now rather than at the next tick.</summary>
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile Latest? _latest;
+    /// <summary>The kept snapshot has not been checked since a page last listened: the next page wakes the gatherer.</summary>
+    private volatile bool _unchecked;
 
     // The gatherer's own state (one loop).
     private IReadOnlyList<HostSummary>? _membership;
     private string? _hostsJson, _processesJson;
     private long _figuresAt;
     private bool _processesDue = true;
+    private long? _noPageSince;
 
     /// <summary>A page's buffer, starting with the latest snapshot when there is one. Dispose it when the page leaves.</summary>
     public Subscription Subscribe()
@@ -67,7 +75,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
             channel.Writer.TryWrite(latest.Full);
             if (latest.Hosts is { } hosts) channel.Writer.TryWrite(hosts);
         }
-        else _wake.Writer.TryWrite(true);
+        if (_latest is null || _unchecked) _wake.Writer.TryWrite(true);
         return new Subscription(channel.Reader, () => _pages.TryRemove(channel, out _));
     }
 
@@ -90,12 +98,16 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
             {
                 if (_pages.IsEmpty)
                 {
-                    // Nobody looks: follow nothing, and start afresh for the next page.
+                    // Nobody looks: follow nothing; keep the latest snapshot a while, marked to be checked by the next page.
                     events?.Dispose();
-                    (events, happened, _latest, _membership, _processesDue) = (null, null, null, null, true);
+                    (events, happened, _processesDue, _figuresAt, _unchecked) = (null, null, true, 0, true);
+                    _noPageSince ??= Stopwatch.GetTimestamp();
+                    if (Stopwatch.GetElapsedTime(_noPageSince.Value) >= KeepAfterLastPage)
+                        (_latest, _membership, _hostsJson, _processesJson) = (null, null, null, null);
                 }
                 else
                 {
+                    _noPageSince = null;
                     if (events is null)
                     {
                         events = feed.Subscribe(options.Events.StreamBuffer);
@@ -104,6 +116,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
                     try
                     {
                         await Refresh();
+                        _unchecked = false;
                     }
                     catch (AskTimeoutException ex)
                     {

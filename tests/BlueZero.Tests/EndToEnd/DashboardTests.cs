@@ -252,6 +252,26 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     private const string FleetEvent = "fleet";
 
     [Fact]
+    public async Task A_page_that_comes_after_the_last_one_left_gets_a_snapshot_at_once_and_then_what_changed_meanwhile()
+    {
+        var within = TimeSpan.FromSeconds(10);
+        await using (var first = await SseReader.Open(Mesh.Hub.BaseUrl, "/ui/stream"))
+            await Polling.UntilValue(() => first.NextEvent(within), m => m?.Event == FleetEvent, within, "a first snapshot");
+        // With no page listening, the hub keeps its latest snapshot without refreshing it.
+        var pid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sleep", "300"));
+
+        await using var next = await SseReader.Open(Mesh.Hub.BaseUrl, "/ui/stream");
+
+        var firstFrame = await Polling.UntilValue(() => next.NextEvent(within), m => m?.Event == FleetEvent, within, "a snapshot at once");
+        if (!Lists(firstFrame!, pid))
+            await Polling.UntilValue(() => next.NextEvent(within), m => m?.Event == FleetEvent && Lists(m, pid), within,
+                "a snapshot with the process started while no page listened");
+    }
+
+    private static bool Lists(SseReader.Message fleet, int pid) =>
+        JObject.Parse(fleet.Data!)["processes"]!.SelectTokens("$..pid").Any(token => (int)token == pid);
+
+    [Fact]
     public async Task The_timeline_filter_lives_in_the_URL()
     {
         if (fixture.Browser is null) return;
