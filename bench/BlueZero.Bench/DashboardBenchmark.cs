@@ -38,9 +38,9 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
         LatencyStats Fetched, LatencyStats Session);
 
     public sealed record Result(int Hosts, int Processes, IReadOnlyList<Render> Renders, double WatchS, double HubIdlePercent, double HubPagesPercent,
-        string LoadAverage);
+        string LoadAverage, string Settling);
 
-    public async Task<Result> RunAsync(int hostCount, int processCount, int samples, TimeSpan watch, CancellationToken ct)
+    public async Task<Result> RunAsync(int hostCount, int processCount, int samples, TimeSpan watch, TimeSpan settleMax, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -78,13 +78,18 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
 
             await Task.Delay(Forget, ct);
             Log.Info($"dashboard: hub CPU over {watch.TotalSeconds:F0} s with no page, then with {Pages} pages");
+            // Each watch begins once the hub's tiered compiler is idle: its first minutes recompile what the renders and
+            // the pages' first frames ran, which is warm-up, not what pages cost (bench/PROFILE.md).
+            var settledIdle = await TieredCompilerSettle.WaitQuietAsync([mesh.HubPid], settleMax, ct);
             var idle = await HubCpuAsync(watch, ct);
             var pages = new List<IPage>();
             for (var i = 0; i < Pages; i++) pages.Add(await OpenAsync(browser, i % 2 == 0 ? "/" : "/?view=processes"));
             foreach (var page in pages) await page.Locator($"tr[data-host='{lastHost}'], tr[data-pid]").First.WaitForAsync(new() { Timeout = DrawnTimeoutMs });
+            var settledOpen = await TieredCompilerSettle.WaitQuietAsync([mesh.HubPid], settleMax, ct);
             var open = await HubCpuAsync(watch, ct);
             foreach (var page in pages) await page.Context.CloseAsync();
-            var result = new Result(hostCount, processCount, renders, watch.TotalSeconds, idle, open, MachineInfo.LoadAverageNow());
+            var result = new Result(hostCount, processCount, renders, watch.TotalSeconds, idle, open, MachineInfo.LoadAverageNow(),
+                $"the hub's tiered compiler was {Quiet(settledIdle)} before the watch with no page and {Quiet(settledOpen)} before the one with {Pages} pages");
             Log.Info($"dashboard: hub {idle:F2} % of a core with no page, {open:F2} % with {Pages} pages; load {result.LoadAverage}");
             return result;
         }
@@ -141,6 +146,9 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
             LatencyStats.From($"{view} waiting", samples.Select(s => s[1]).ToList()), LatencyStats.From($"{view} drawing", samples.Select(s => s[2]).ToList()),
             LatencyStats.From($"{view} modules", samples.Select(s => s[3]).ToList()), LatencyStats.From($"{view} opened", samples.Select(s => s[4]).ToList()),
             LatencyStats.From($"{view} fetched", samples.Select(s => s[5]).ToList()), LatencyStats.From($"{view} session", samples.Select(s => s[6]).ToList()));
+
+    private static string Quiet((bool Settled, TimeSpan Took) wait) =>
+        wait.Settled ? $"idle after {wait.Took.TotalSeconds:F0} s" : $"still busy after {wait.Took.TotalSeconds:F0} s (measured anyway)";
 
     private async Task<double> HubCpuAsync(TimeSpan watch, CancellationToken ct)
     {

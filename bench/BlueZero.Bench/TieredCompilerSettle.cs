@@ -61,6 +61,25 @@ internal static class TieredCompilerSettle
         }
     }
 
+    /// <summary>
+    /// Waits, without load of its own, until the compiler threads of <paramref name="pids"/> have been quiet for a whole
+    /// window (idle code is promoted too: periodic work reaches its 30 calls late), or <paramref name="max"/> has passed.
+    /// Returns whether they went quiet, and after how long.
+    /// </summary>
+    public static async Task<(bool Settled, TimeSpan Took)> WaitQuietAsync(IReadOnlyList<int> pids, TimeSpan max, CancellationToken ct)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var before = pids.Select(CompilerTicks).ToList();
+        while (true)
+        {
+            await Task.Delay(Window, ct);
+            var now = pids.Select(CompilerTicks).ToList();
+            if (now.Zip(before).All(t => t.First - t.Second <= QuietTicksPerWindow)) return (true, Stopwatch.GetElapsedTime(t0));
+            if (Stopwatch.GetElapsedTime(t0) >= max) return (false, Stopwatch.GetElapsedTime(t0));
+            before = now;
+        }
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();

@@ -25,7 +25,8 @@ namespace BlueZero.Hub.Http;
 /// Each page has its own small buffer that keeps the newest frames, so a slow page costs the hub a few frames, never a
 /// queue that grows. When the last page leaves, the latest snapshot is kept (not refreshed) for
 /// <see cref="KeepAfterLastPage"/>: a reload or another tab draws it at once, and the hub checks it straight away and
-/// sends what changed. Gathering a fresh one costs the first page about 0.1 s with 10 hosts and 1,000 processes.
+/// sends what changed. Gathering a fresh one costs about 0.1 s with 10 hosts and 1,000 processes, so it begins when
+/// the page's HTML is served (<see cref="ExpectPage"/>), while the browser loads the page's modules, not when its stream opens.
 /// </summary>
 public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed, ILogger<FleetSnapshots> log) : BackgroundService
 {
@@ -34,6 +35,9 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
 
     /// <summary>Frames a page may be behind; older ones are dropped (a full snapshot says everything they did).</summary>
     private const int PageBuffer = 4;
+
+    /// <summary>How long a page whose HTML was served counts as listening before its stream opens.</summary>
+    private static readonly TimeSpan ExpectedPageWindow = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the latest snapshot is kept once no page listens (see the class comment).</summary>
     public static readonly TimeSpan KeepAfterLastPage = TimeSpan.FromMinutes(1);
@@ -60,6 +64,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
     private long _figuresAt;
     private bool _processesDue = true;
     private long? _noPageSince;
+    private long _pageExpectedAt = long.MinValue / 2;
 
     /// <summary>A page's buffer, starting with the latest snapshot when there is one. Dispose it when the page leaves.</summary>
     public Subscription Subscribe()
@@ -79,6 +84,15 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
         return new Subscription(channel.Reader, () => _pages.TryRemove(channel, out _));
     }
 
+    /// <summary>A page's HTML was served to someone allowed to see it: have a checked snapshot ready for its stream.</summary>
+    public void ExpectPage()
+    {
+        Interlocked.Exchange(ref _pageExpectedAt, Stopwatch.GetTimestamp());
+        if (_latest is null || _unchecked) _wake.Writer.TryWrite(true);
+    }
+
+    private bool Listening => !_pages.IsEmpty || Stopwatch.GetElapsedTime(Interlocked.Read(ref _pageExpectedAt)) < ExpectedPageWindow;
+
     public sealed class Subscription(ChannelReader<Frame> reader, Action leave) : IDisposable
     {
         public ChannelReader<Frame> Frames => reader;
@@ -96,7 +110,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
             Task<bool>? happened = null;
             while (true)
             {
-                if (_pages.IsEmpty)
+                if (!Listening)
                 {
                     // Nobody looks: follow nothing; keep the latest snapshot a while, marked to be checked by the next page.
                     events?.Dispose();
