@@ -34,7 +34,7 @@ if (localNodeRefusal is not null)
     return localNodeExitCode;
 }
 
-var builder = WebApplication.CreateSlimBuilder();
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostSettings.Args });
 // Before the actors: the ingest hands batches to it from its first message on (the store outlives the host, so it
 // has loggers of its own).
 using var storeLoggers = LoggerFactory.Create(ConsoleLogging.Configure);

@@ -21,7 +21,7 @@ if (dataLock is null)
     return refusedWith;
 }
 
-var builder = Host.CreateApplicationBuilder();
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostSettings.Args });
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessManager.FullStopTime + TimeSpan.FromSeconds(15));
 builder.Services.AddSingleton(setup);
 builder.Services.AddSingleton<NodeRuntime>();
