@@ -115,7 +115,7 @@ internal static class BenchRun
                 await runner.RunAsync(BenchSection.EventHistory,
                     section => new EventHistoryBenchmark(Mesh(), notes).RunAsync(options.StoredEvents, options.Requests, section)),
 
-                await runner.RunAsync(BenchSection.PlanUp, section => new PlanUpBenchmark(Mesh(), HubHostId).RunAsync(section)));
+                await runner.RunAsync(BenchSection.PlanUp, section => new PlanUpBenchmark(Mesh(), HubHostId).RunAsync(options.PlanRounds, section)));
         }
         finally
         {

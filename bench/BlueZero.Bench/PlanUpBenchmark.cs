@@ -13,7 +13,6 @@ namespace BlueZero.Bench;
 internal sealed class PlanUpBenchmark(MeshUnderTest mesh, string hubHostId)
 {
     public const int Steps = 50;
-    public const int Rounds = 5;
     private static readonly string[] NodeIds = ["bench-plan-1", "bench-plan-2"];
     private static readonly TimeSpan NodesUpTimeout = TimeSpan.FromSeconds(60);
 
@@ -24,9 +23,9 @@ internal sealed class PlanUpBenchmark(MeshUnderTest mesh, string hubHostId)
         public double BeyondReadinessMs => MaxMs - SlowestReadinessS * 1000;
     }
 
-    public sealed record Result(IReadOnlyList<Series> Series);
+    public sealed record Result(IReadOnlyList<Series> Series, int Rounds);
 
-    public async Task<Result> RunAsync(CancellationToken ct)
+    public async Task<Result> RunAsync(int rounds, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -36,16 +35,16 @@ internal sealed class PlanUpBenchmark(MeshUnderTest mesh, string hubHostId)
         if (!up.All) throw new BenchmarkException($"plan-up: the nodes were not all up within {NodesUpTimeout.TotalSeconds} s: {up.LastSeen}");
         string[] hosts = [hubHostId, .. NodeIds];
         return new Result([
-            await RunSeriesAsync(http, hosts, "running", null, ct),
-            await RunSeriesAsync(http, hosts, "delay_s 1", 1.0, ct),
-        ]);
+            await RunSeriesAsync(http, hosts, "running", null, rounds, ct),
+            await RunSeriesAsync(http, hosts, "delay_s 1", 1.0, rounds, ct),
+        ], rounds);
     }
 
-    private static async Task<Series> RunSeriesAsync(HttpClient http, string[] hosts, string readiness, double? delayS, CancellationToken ct)
+    private static async Task<Series> RunSeriesAsync(HttpClient http, string[] hosts, string readiness, double? delayS, int rounds, CancellationToken ct)
     {
         var hubMs = new List<double>();
         var wallMs = new List<double>();
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             var steps = new JsonArray(Enumerable.Range(0, Steps).Select(i =>
             {
