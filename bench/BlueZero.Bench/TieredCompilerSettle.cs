@@ -53,7 +53,7 @@ internal static class TieredCompilerSettle
             starts.Add(await cycle(ct));
             if (Stopwatch.GetElapsedTime(windowStart) < Window) continue;
             var ticks = pids.Select(CompilerTicks).ToList();
-            var quiet = starts.Count >= minCycles && ticks.Zip(ticksAtWindowStart).All(t => t.First - t.Second <= QuietTicksPerWindow);
+            var quiet = starts.Count >= minCycles && Quiet(ticks, ticksAtWindowStart);
             var took = Stopwatch.GetElapsedTime(t0);
             if (quiet || took >= max)
                 return new Outcome(quiet, took, max, starts.Count, Median(starts.Take(EndSamples)), Median(starts.TakeLast(EndSamples)));
@@ -74,11 +74,15 @@ internal static class TieredCompilerSettle
         {
             await Task.Delay(Window, ct);
             var now = pids.Select(CompilerTicks).ToList();
-            if (now.Zip(before).All(t => t.First - t.Second <= QuietTicksPerWindow)) return (true, Stopwatch.GetElapsedTime(t0));
+            if (Quiet(now, before)) return (true, Stopwatch.GetElapsedTime(t0));
             if (Stopwatch.GetElapsedTime(t0) >= max) return (false, Stopwatch.GetElapsedTime(t0));
             before = now;
         }
     }
+
+    /// <summary>Every process's compiler used at most <see cref="QuietTicksPerWindow"/> between the two readings.</summary>
+    private static bool Quiet(IReadOnlyList<long> now, IReadOnlyList<long> before) =>
+        now.Zip(before).All(t => t.First - t.Second <= QuietTicksPerWindow);
 
     private static double Median(IEnumerable<double> values)
     {

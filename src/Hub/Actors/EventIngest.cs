@@ -1,7 +1,7 @@
-using Akka;
 using Akka.Actor;
 using Akka.Event;
 using BlueZero.Hub.Events;
+using BlueZero.Mesh.Hosting;
 using BlueZero.Messages.Protocol;
 
 namespace BlueZero.Hub.Actors;
@@ -27,9 +27,6 @@ public sealed class EventIngest : ReceiveActor
     private sealed record FlushStore : INoSerializationVerificationNeeded;
     private sealed record StoreFlushed : INoSerializationVerificationNeeded;
 
-    /// <summary>How long the hub's shutdown waits for the store to commit what the ingest handed over.</summary>
-    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(3);
-
     private readonly EventStore _store;
     private readonly string _hostName;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -41,18 +38,8 @@ public sealed class EventIngest : ReceiveActor
     /// hub host's leave (phase cluster-exiting-done), so nothing more reaches the ingest; wait until the store has it.
     /// </summary>
     public static void AddShutdownTask(ActorSystem system, IActorRef ingest) =>
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-event-history", async () =>
-        {
-            try
-            {
-                await ingest.Ask<StoreFlushed>(new FlushStore(), FlushTimeout);
-            }
-            catch (Exception ex) when (ex is AskTimeoutException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                system.Log.Warning("The event history did not commit the hub's last events within {0}: {1}", FlushTimeout, ex.GetBaseException().Message);
-            }
-            return Done.Instance;
-        });
+        ShutdownSteps.AddAsk<StoreFlushed>(system, CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-event-history", ingest,
+            new FlushStore(), () => "the hub's last events may be missing from the event history");
 
     public EventIngest(EventStore store, string hostName)
     {

@@ -3,6 +3,8 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using BlueZero.Mesh.Downing;
+using BlueZero.Mesh.Hosting;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 
@@ -38,9 +40,6 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
 
     /// <summary>The hub has left the cluster: its own entries (the local node) are left; answered with <see cref="Done"/>.</summary>
     private sealed record RecordOwnLeave : INoSerializationVerificationNeeded;
-
-    /// <summary>How long the hub's shutdown waits for the registry to record the leave of the hub's host.</summary>
-    private static readonly TimeSpan RecordOwnLeaveTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>Whether a node whose connection dropped answered a protocol request since.</summary>
     private sealed record ReconnectProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
@@ -85,23 +84,10 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     /// Phase cluster-exiting-done: the hub has left (a hub the cluster downed has not, and skips this), so its local
     /// node's entry is left now, in time for the event history's flush in a later phase (<see cref="EventIngest.AddShutdownTask"/>).
     /// </summary>
-    public static void AddShutdownTask(ActorSystem system, IActorRef registry)
-    {
-        var shutdown = CoordinatedShutdown.Get(system);
-        shutdown.AddTask(CoordinatedShutdown.PhaseClusterExitingDone, "record-hub-host-left", async () =>
-        {
-            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason) return Done.Instance;
-            try
-            {
-                await registry.Ask<Done>(new RecordOwnLeave(), RecordOwnLeaveTimeout);
-            }
-            catch (AskTimeoutException)
-            {
-                system.Log.Warning("The node registry did not record the hub host's leave within {0}", RecordOwnLeaveTimeout);
-            }
-            return Done.Instance;
-        });
-    }
+    public static void AddShutdownTask(ActorSystem system, IActorRef registry) =>
+        ShutdownSteps.AddAsk<Done>(system, CoordinatedShutdown.PhaseClusterExitingDone, "record-hub-host-left", registry, new RecordOwnLeave(),
+            () => "the hub host's node_left may be missing from the event history",
+            skip: reason => reason is CoordinatedShutdown.ClusterDowningReason);
 
     public NodeRegistry(TimeSpan forgetAfter)
     {
@@ -297,7 +283,7 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     private void DownReplacedMember(NodeEntry replaced)
     {
         if (replaced.Status != NodeStatus.Unreachable || replaced.Address == _cluster.SelfAddress) return;
-        if (!_cluster.State.Members.Any(m => m.Address == replaced.Address && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))) return;
+        if (!_cluster.State.Members.Any(m => m.Address == replaced.Address && !HubDowning.OnItsWayOut(m.Status))) return;
         _log.Info("Downing {Old}: node {Host} runs on at its successor's address", replaced.Address, replaced.HostName);
         _cluster.Down(replaced.Address);
     }

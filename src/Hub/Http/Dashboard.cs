@@ -43,7 +43,7 @@ public static class Dashboard
         app.MapGet("/", async (HttpContext context, FleetSnapshots snapshots) =>
         {
             // Only for whom the stream will serve (an open hub, or a live session): a stranger's page load gathers nothing.
-            if (options.Tokens is null || (context.Request.Cookies.TryGetValue(UiSessions.CookieName, out var id) && sessions.Find(id) is not null))
+            if (options.Tokens is null || sessions.Find(context.Request.Cookies[UiSessions.CookieName]) is not null)
                 snapshots.ExpectPage();
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";

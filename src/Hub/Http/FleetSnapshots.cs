@@ -80,7 +80,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
             channel.Writer.TryWrite(latest.Full);
             if (latest.Hosts is { } hosts) channel.Writer.TryWrite(hosts);
         }
-        if (_latest is null || _unchecked) _wake.Writer.TryWrite(true);
+        WakeUnlessChecked();
         return new Subscription(channel.Reader, () => _pages.TryRemove(channel, out _));
     }
 
@@ -88,6 +88,12 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
     public void ExpectPage()
     {
         Interlocked.Exchange(ref _pageExpectedAt, Stopwatch.GetTimestamp());
+        WakeUnlessChecked();
+    }
+
+    /// <summary>No snapshot, or one not checked since a page last listened: gather now rather than at the next tick.</summary>
+    private void WakeUnlessChecked()
+    {
         if (_latest is null || _unchecked) _wake.Writer.TryWrite(true);
     }
 

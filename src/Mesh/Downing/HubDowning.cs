@@ -152,6 +152,8 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
 
     /// <summary>The candidates, apart from the actor: every unreachable node that is not already on its way out; never a hub.</summary>
     public static IReadOnlyList<Address> DowningCandidates(IEnumerable<UnreachableMember> unreachable) =>
-        unreachable.Where(m => !m.IsHub && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))
-            .Select(m => m.Address).ToList();
+        unreachable.Where(m => !m.IsHub && !OnItsWayOut(m.Status)).Select(m => m.Address).ToList();
+
+    /// <summary>Downed, exiting or removed: downing it (again) changes nothing.</summary>
+    public static bool OnItsWayOut(MemberStatus status) => status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed;
 }

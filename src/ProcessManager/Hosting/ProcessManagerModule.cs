@@ -1,10 +1,10 @@
 using Akka;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Event;
 using BlueZero.ProcessManager.Actors;
 using BlueZero.ProcessManager.Events;
 using BlueZero.Mesh.Configuration;
+using BlueZero.Mesh.Hosting;
 using BlueZero.ProcessManager.Launching;
 using BlueZero.ProcessManager.State;
 
@@ -18,9 +18,6 @@ namespace BlueZero.ProcessManager.Hosting;
 /// </summary>
 public static class ProcessManagerModule
 {
-    /// <summary>How long node shutdown waits for the hub to acknowledge the journal; what is left is shipped at next start.</summary>
-    public static readonly TimeSpan ShipJournalTimeout = TimeSpan.FromSeconds(3);
-
     /// <param name="resources">Output logs and resource figures, kept by the host across actor systems; null: fresh ones, output in memory only.</param>
     /// <param name="registration">The standalone node's runtime hears of its registration here; null for the hub's local node.</param>
     public static IActorRef Start(ActorSystem system, MeshClusterSettings cluster, ProcessManagerOptions options,
@@ -41,22 +38,10 @@ public static class ProcessManagerModule
             await manager.Ask<AllProcessesStopped>(new StopAllProcesses(), options.FullStopTime);
             return Done.Instance;
         });
-        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "ship-event-journal", async () =>
-        {
-            // A node that rejoins (the same reasons) ships from the same journal in its fresh actor system.
-            if (NodeShutdownReasons.KeepsProcesses(shutdown.ShutdownReason))
-                return Done.Instance;
-            try
-            {
-                await shipper.Ask<JournalShipped>(new ShipJournal(), ShipJournalTimeout);
-            }
-            catch (AskTimeoutException)
-            {
-                system.Log.Warning("The hub did not acknowledge {0}'s last {1} events within {2}; they stay in the journal and are shipped at next start",
-                    options.HostName, resources.Events.Journal.Count, ShipJournalTimeout);
-            }
-            return Done.Instance;
-        });
+        // A node that rejoins (the reasons that keep processes) ships from the same journal in its fresh actor system.
+        ShutdownSteps.AddAsk<JournalShipped>(system, CoordinatedShutdown.PhaseBeforeClusterShutdown, "ship-event-journal", shipper, new ShipJournal(),
+            () => $"{resources.Events.Journal.Count} events of {options.HostName} stay in the journal and are shipped at next start",
+            skip: NodeShutdownReasons.KeepsProcesses);
         return manager;
     }
 
