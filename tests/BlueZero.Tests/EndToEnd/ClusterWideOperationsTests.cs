@@ -16,7 +16,8 @@ namespace BlueZero.Tests.EndToEnd;
 public sealed class ClusterWideOperationsTests : IAsyncLifetime
 {
     private static readonly string[] Nodes = ["wide-1", "wide-2"];
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>Below the 2 s after which the hub calls a silent node unreachable (RequestRouter.AnswerOverdueAfter + its probe).</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1.2);
     private readonly LocalMesh _mesh = LocalMesh.Create();
 
     public async Task InitializeAsync()

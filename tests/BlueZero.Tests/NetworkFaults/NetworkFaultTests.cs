@@ -25,8 +25,8 @@ public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelpe
     /// <summary>bluezero.hub.request-timeout as shipped (hocon/hub.hocon), plus the time to send the answer.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(11);
     /// <summary>
-    /// A healthy node's slowest answer while a neighbour's link is lossy: below the 1.5 s after which the hub probes a
-    /// node (RequestRouter.AnswerOverdueAfter), with room for a busy machine; its median may grow by <see cref="MedianSlack"/>.
+    /// A healthy node's slowest answer while a neighbour's link is lossy (a slower one would get the node probed, after
+    /// RequestRouter.AnswerOverdueAfter, but not marked unreachable: it answers the probe); its median may grow by <see cref="MedianSlack"/>.
     /// </summary>
     private static readonly TimeSpan HealthyLatency = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan MedianSlack = TimeSpan.FromMilliseconds(50);
