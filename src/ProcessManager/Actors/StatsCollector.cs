@@ -8,8 +8,8 @@ using BlueZero.ProcessManager.Stats;
 namespace BlueZero.ProcessManager.Actors;
 
 /// <summary>
-/// Samples, once per stats interval, the cpu, memory and threads of every running managed tree (one scan of /proc
-/// for all of them), of the node process, and of the host, and hands the figures to the <see cref="ResourceMonitor"/>.
+/// Samples, once per stats interval, the cpu, memory and threads of every running managed tree (a walk of each tree,
+/// and now and then one scan of /proc: <see cref="ProcessTreeSampler"/>), of the node process, and of the host, and hands the figures to the <see cref="ResourceMonitor"/>.
 /// It also samples shortly after a run starts, so that a run shorter than the interval has a history too.
 /// The scan is file I/O, so it runs on the thread pool and its result comes back as a message.
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
     private readonly ResourceMonitor _monitor;
     private readonly TimeSpan _interval;
     private readonly CpuUsageSampler _hostCpu = CpuUsageSampler.ForThisHost();
+    private readonly ProcessTreeSampler _trees = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private TreeUsageSnapshot? _previousTrees;
     private TreeUsageSnapshot? _previousSelf;
@@ -84,10 +85,10 @@ public sealed class StatsCollector : ReceiveActor, IWithTimers
         }
         _sampling = true;
         var pidByEntry = _table.All().Where(e => e.HasLiveProcess && e.Pid is not null).ToDictionary(e => e.Id, e => e.Pid!.Value);
-        var hostCpu = _hostCpu;
+        var (hostCpu, treeSampler) = (_hostCpu, _trees);
         Task.Run(() =>
         {
-            var trees = ProcessTreeUsage.Sample(pidByEntry.Values.ToList());
+            var trees = treeSampler.Sample(pidByEntry.Values.ToList());
             var self = ProcessTreeUsage.SampleSelf();
             return (object)new Sampled(DateTimeOffset.UtcNow, trees, self, pidByEntry, hostCpu.Sample(), MemInfoFile.Read());
         }).PipeTo(Self, failure: ex => new SampleFailed(ex));

@@ -175,14 +175,25 @@ internal static class ProcChildren
     public static IEnumerable<ProcStat> Of(int pid)
     {
         var found = new List<ProcStat>();
+        foreach (var child in PidsOf(pid))
+            if (ProcStat.Read(child) is { } stat && stat.ParentPid == pid)
+                found.Add(stat);
+        return found;
+    }
+
+    /// <summary>
+    /// The pids in <paramref name="pid"/>'s children lists, unchecked (a pid may have been reused since). A process
+    /// known to have one thread has one list, its main thread's: no listing of /proc/PID/task.
+    /// </summary>
+    public static List<int> PidsOf(int pid, bool singleThreaded = false)
+    {
+        var found = new List<int>();
         try
         {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-            {
+            var tasks = singleThreaded ? [$"/proc/{pid}/task/{pid}"] : Directory.EnumerateDirectories($"/proc/{pid}/task");
+            foreach (var task in tasks)
                 foreach (var field in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                    if (int.TryParse(field, out var child) && ProcStat.Read(child) is { } stat && stat.ParentPid == pid)
-                        found.Add(stat);
-            }
+                    if (int.TryParse(field, out var child)) found.Add(child);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -8,6 +8,7 @@ namespace BlueZero.ProcessManager.Observation;
 /// </summary>
 public static class ProcessTreeUsage
 {
+    /// <summary>One scan of all of /proc (see <see cref="ProcessTreeSampler"/> for the walk that reads only the trees).</summary>
     public static TreeUsageSnapshot Sample(IReadOnlyCollection<int> rootPids)
     {
         var uptimeS = UptimeFile.ReadSeconds();
@@ -31,7 +32,13 @@ public static class ProcessTreeUsage
     }
 
     /// <summary>The pure part of <see cref="Sample"/>: totals per root over one list of processes.</summary>
-    public static IReadOnlyDictionary<int, TreeUsage> Aggregate(IReadOnlyCollection<int> rootPids, IReadOnlyList<ProcessReading> processes, long pageSize)
+    public static IReadOnlyDictionary<int, TreeUsage> Aggregate(IReadOnlyCollection<int> rootPids, IReadOnlyList<ProcessReading> processes, long pageSize) =>
+        Aggregate(rootPids, processes, pageSize, out _);
+
+    /// <param name="outsideTrees">Per root, the members of its group that are not its descendants (their parent died):
+    /// only a scan finds them, so <see cref="ProcessTreeSampler"/> keeps them to walk from.</param>
+    public static IReadOnlyDictionary<int, TreeUsage> Aggregate(IReadOnlyCollection<int> rootPids, IReadOnlyList<ProcessReading> processes, long pageSize,
+        out IReadOnlyDictionary<int, int[]> outsideTrees)
     {
         var byPid = new Dictionary<int, ProcessReading>(processes.Count);
         foreach (var process in processes) byPid[process.Stat.Pid] = process;
@@ -39,15 +46,26 @@ public static class ProcessTreeUsage
         var groups = processes.ToLookup(p => p.Stat.ProcessGroup);
 
         var trees = new Dictionary<int, TreeUsage>(rootPids.Count);
+        var outside = new Dictionary<int, int[]>();
         foreach (var root in rootPids)
         {
             if (root <= 0) continue; // 0 is the kernel's parent and group of its own threads, never a managed pid
             var members = MembersOf(root, byPid, children, groups);
             if (members.Count > 0)
-                trees[root] = Total(root, members, pageSize, p => p.OwnCpuTicks + p.ReapedChildrenTicks);
+                trees[root] = TotalOfTree(root, members, pageSize);
+            var descendants = MembersOf(root, byPid, children, groups: EmptyGroups).Select(m => m.Stat.Pid).ToHashSet();
+            if (groups[root].Where(m => !descendants.Contains(m.Stat.Pid)).Select(m => m.Stat.Pid).ToArray() is { Length: > 0 } strays)
+                outside[root] = strays;
         }
+        outsideTrees = outside;
         return trees;
     }
+
+    private static readonly ILookup<int, ProcessReading> EmptyGroups = Array.Empty<ProcessReading>().ToLookup(p => p.Stat.ProcessGroup);
+
+    /// <summary>A tree's totals from its members' readings, however they were found.</summary>
+    internal static TreeUsage TotalOfTree(int root, List<ProcessReading> members, long pageSize) =>
+        Total(root, members, pageSize, p => p.OwnCpuTicks + p.ReapedChildrenTicks);
 
     private static List<ProcessReading> MembersOf(
         int root, Dictionary<int, ProcessReading> byPid, ILookup<int, ProcessReading> children, ILookup<int, ProcessReading> groups)

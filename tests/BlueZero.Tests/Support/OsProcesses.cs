@@ -59,4 +59,14 @@ public static class OsProcesses
         catch (InvalidOperationException) { }
         catch (System.ComponentModel.Win32Exception) { }
     }
+
+    /// <summary>Every live process in process group <paramref name="group"/> now.</summary>
+    public static IReadOnlyList<ProcStat> GroupMembers(int group) =>
+        ProcStat.ReadAll().Where(stat => stat.ProcessGroup == group && stat.State is not ('Z' or 'X')).ToList();
+
+    /// <summary>Kills every member of a process group (and their trees), including members whose parent died; for test clean-up.</summary>
+    public static void KillGroup(int group)
+    {
+        foreach (var member in GroupMembers(group)) KillHard(member.Pid);
+    }
 }
