@@ -19,9 +19,11 @@ namespace BlueZero.Hub.Http;
 /// when a host came, went or changed status, or a process changed (a stored event says so, or its figures did);</item>
 /// <item><c>event: hosts</c>, GET /hosts alone, when only the hosts' CPU and memory figures changed.</item>
 /// </list>
-/// While at least one page listens, the hosts are read every refresh period (a local read), processes are listed again
-/// at the next refresh after a stored event, and every figure (host and process) is read again once per figures period:
-/// an idle mesh with pages open costs the hub one small read a second and one list every few seconds, and sends nothing.
+/// While at least one page listens, the registry is read every refresh period (a local read: no node is asked), the
+/// hosts and processes are read again at the next refresh after a host came, went or changed status or a stored event
+/// about a process, and every figure (host and process) is read again once per figures period: an idle mesh with pages
+/// open costs the hub one local read a second and one read of every node every few seconds. (Asking every node for its
+/// state each second cost about 0.1 % of a core with 10 hosts, bench/PROFILE.md.)
 /// Each page has its own small buffer that keeps the newest frames, so a slow page costs the hub a few frames, never a
 /// queue that grows. When the last page leaves, the latest snapshot is kept (not refreshed) for
 /// <see cref="KeepAfterLastPage"/>: a reload or another tab draws it at once, and the hub checks it straight away and
@@ -59,7 +61,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
     private volatile bool _unchecked;
 
     // The gatherer's own state (one loop).
-    private IReadOnlyList<HostSummary>? _membership;
+    private IReadOnlyList<NodeEntry>? _membership;
     private string? _hostsJson, _processesJson;
     private long _figuresAt;
     private bool _processesDue = true;
@@ -185,12 +187,13 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
     {
         var router = actors.Get<RequestRouter>();
         var timeout = options.RequestTimeout + TimeSpan.FromSeconds(2);
-        var hosts = (await router.Ask<HostsListed>(new ListHosts(), timeout)).Hosts;
-        var membership = hosts.Select(h => h with { CpuPercent = null, MemoryPercent = null }).ToList();
+        // Whether a host came, went or changed status is the registry's to say: a local read, no node is asked.
+        var membership = (await router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), timeout)).Nodes.Values.ToList();
         var figuresDue = Stopwatch.GetElapsedTime(_figuresAt) >= options.DashboardFigures;
         var membershipChanged = _membership is null || !_membership.SequenceEqual(membership);
         if (!membershipChanged && !_processesDue && !figuresDue) return;
 
+        var hosts = (await router.Ask<HostsListed>(new ListHosts(), timeout)).Hosts;
         var hostsJson = WireResponseWriter.Hosts(hosts);
         if (figuresDue) _figuresAt = Stopwatch.GetTimestamp();
         _processesDue = false;
