@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Akka.Configuration;
+using Newtonsoft.Json.Linq;
 
 namespace BlueZero.Tests.Support;
 
@@ -168,6 +169,33 @@ public sealed class LocalMesh : IAsyncDisposable
     /// <summary>Starts /bin/sleep 300 on a host through the hub; the pid is tracked for clean-up.</summary>
     public async Task<int> StartSleep(string hostName) => Track(await Hub.StartProcess(hostName, "/bin/sleep", "300"));
 
+    /// <summary>
+    /// Per-test clean-up on a mesh a class shares: kill_all on each host (which also ends backoffs and recurring jobs),
+    /// repeated until none of them lists an active pid, so that no process of one test is seen by the next.
+    /// </summary>
+    public Task KillAll(params string[] hostNames) =>
+        Polling.Until(async () =>
+        {
+            foreach (var host in hostNames) await Hub.Routed(host, "kill_all", new JObject());
+            foreach (var host in hostNames)
+                if ((await Hub.ActivePids(host)).Count > 0) return false;
+            return true;
+        }, UpTimeout, $"{string.Join(", ", hostNames)} list no active process after kill_all", Diagnostics);
+
+    /// <summary>
+    /// Stops one executable now, as <see cref="DisposeAsync"/> would: for a node a test started on a shared mesh, so
+    /// that it does not outlive the test and a process it leaked fails that test.
+    /// </summary>
+    public async Task Stop(MeshProcess process)
+    {
+        var leftovers = await process.StopAndFindLeftovers();
+        foreach (var leftover in leftovers) OsProcesses.KillHard(leftover.Stat.Pid);
+        if (leftovers.Count > 0) throw new InvalidOperationException($"Leaked processes: {Leak(process, leftovers)}\n{process.OutputTail(15)}");
+    }
+
+    private static string Leak(MeshProcess process, IReadOnlyList<MeshProcess.Leftover> leftovers) =>
+        $"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM";
+
     private void KeepLogs(IEnumerable<MeshProcess> processes)
     {
         if (Environment.GetEnvironmentVariable(KeepLogsVariable) is not { Length: > 0 } dir) return;
@@ -200,7 +228,7 @@ public sealed class LocalMesh : IAsyncDisposable
 
     /// <summary>
     /// Stops every executable still running (nodes first, so they can leave through a hub that still runs; then the
-    /// hubs), then kills the tracked pids and deletes the directory. Throws, after all of that, when an executable
+    /// hubs; a hub without a local node is killed, see <see cref="MeshProcess.StopForTearDown"/>), then kills the tracked pids and deletes the directory. Throws, after all of that, when an executable
     /// that was stopped gracefully here left a process it had started running (see
     /// <see cref="MeshProcess.StopAndFindLeftovers"/>): the clean-up must not hide a leak. Processes of an executable
     /// the test killed itself (SIGKILL) are meant to outlive it; they are tracked pids and killed without complaint.
@@ -212,10 +240,10 @@ public sealed class LocalMesh : IAsyncDisposable
         var leaks = new List<string>();
         foreach (var group in new[] { processes.Where(p => !p.IsHub), processes.Where(p => p.IsHub) })
         {
-            var stopped = await Task.WhenAll(group.Select(async p => (Process: p, Leftovers: await p.StopAndFindLeftovers())));
+            var stopped = await Task.WhenAll(group.Select(async p => (Process: p, Leftovers: await p.StopForTearDown())));
             foreach (var (process, leftovers) in stopped.Where(s => s.Leftovers.Count > 0))
             {
-                leaks.Add($"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM");
+                leaks.Add(Leak(process, leftovers));
                 foreach (var leftover in leftovers) OsProcesses.KillHard(leftover.Stat.Pid);
             }
         }
