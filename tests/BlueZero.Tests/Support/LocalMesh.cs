@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Akka.Configuration;
+using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Wire;
 using Newtonsoft.Json.Linq;
 
 namespace BlueZero.Tests.Support;
@@ -193,6 +195,38 @@ public sealed class LocalMesh : IAsyncDisposable
         if (leftovers.Count > 0) throw new InvalidOperationException($"Leaked processes: {Leak(process, leftovers)}\n{process.OutputTail(15)}");
     }
 
+    /// <summary>
+    /// True when none of <paramref name="running"/> has started a process that still runs (no descendants) and every one
+    /// that runs a node (a node; a hub with its local node) lists only final entries through the hub, none of which
+    /// runs again (no backoff, no recurring job): then none can start a process before it is killed. False when that
+    /// cannot be told (no hub answering, a host name twice, a node that never said ready).
+    /// </summary>
+    /// <summary>A node answers list_processes in milliseconds; one that does not (frozen, cut off) gets the graceful stop.</summary>
+    private static readonly TimeSpan TearDownQueryLimit = TimeSpan.FromSeconds(2);
+
+    private async Task<bool> NothingCanLeak(IReadOnlyList<MeshProcess> running)
+    {
+        var hub = _hub;
+        if (hub is null || running.Any(p => OsProcesses.Descendants(p.Pid).Count > 0)) return false;
+        var nodes = running.Where(p => p.ManagesProcesses).ToList();
+        if (nodes.Any(p => p.ReadyLines.Count == 0)) return false;
+        var hosts = nodes.Select(p => p.Ready.HostName).ToList();
+        if (hosts.Distinct().Count() != hosts.Count) return false;
+        try
+        {
+            foreach (var host in hosts)
+            {
+                var entries = (JArray)(await hub.Routed(host, "list_processes", new JObject()).WaitAsync(TearDownQueryLimit))["processes"]!;
+                if (!entries.All(e => WireNames.ProcessStates.TryParse((string?)e["state"], out var state) && state.IsFinal())) return false;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            return false;
+        }
+        return true;
+    }
+
     private static string Leak(MeshProcess process, IReadOnlyList<MeshProcess.Leftover> leftovers) =>
         $"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM";
 
@@ -228,15 +262,20 @@ public sealed class LocalMesh : IAsyncDisposable
 
     /// <summary>
     /// Stops every executable still running (nodes first, so they can leave through a hub that still runs; then the
-    /// hubs; a hub without a local node is killed, see <see cref="MeshProcess.StopForTearDown"/>), then kills the tracked pids and deletes the directory. Throws, after all of that, when an executable
-    /// that was stopped gracefully here left a process it had started running (see
-    /// <see cref="MeshProcess.StopAndFindLeftovers"/>): the clean-up must not hide a leak. Processes of an executable
-    /// the test killed itself (SIGKILL) are meant to outlive it; they are tracked pids and killed without complaint.
+    /// hubs; a hub without a local node is killed, see <see cref="MeshProcess.StopForTearDown"/>), then kills the
+    /// tracked pids and deletes the directory. Throws, after all of that, when an executable that was stopped
+    /// gracefully here left a process it had started running (see <see cref="MeshProcess.StopAndFindLeftovers"/>): the
+    /// clean-up must not hide a leak. Processes of an executable the test killed itself (SIGKILL) are meant to outlive
+    /// it; they are tracked pids and killed without complaint. When nothing can leak (see <see cref="NothingCanLeak"/>),
+    /// every executable is killed at once instead: there is nothing for the leak check to find, and graceful stops
+    /// cost a second or more a mesh (a cluster leave waits for Akka's leader tick, longer while a killed member is downed).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
         MeshProcess[] processes;
         lock (_processes) processes = _processes.ToArray();
+        if (await NothingCanLeak(processes.Where(p => !p.HasExited).ToList()))
+            await Task.WhenAll(processes.Select(p => p.Kill()));
         var leaks = new List<string>();
         foreach (var group in new[] { processes.Where(p => !p.IsHub), processes.Where(p => p.IsHub) })
         {

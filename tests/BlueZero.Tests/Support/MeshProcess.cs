@@ -204,9 +204,15 @@ public sealed partial class MeshProcess : IAsyncDisposable
     public async Task<IReadOnlyList<Leftover>> StopForTearDown()
     {
         if (HasExited || ManagesProcesses || OsProcesses.Descendants(Pid).Count > 0) return await StopAndFindLeftovers();
+        await Kill();
+        return [];
+    }
+
+    /// <summary>SIGKILL to its whole tree; returns once it has exited.</summary>
+    public async Task Kill()
+    {
         KillTree();
         await WaitForExit(GracefulExit);
-        return [];
     }
 
     private static string DescribeProcess(int pid)
