@@ -121,10 +121,9 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     public async Task A_flapping_node_greys_out_and_returns_on_the_open_page_and_folds_into_one_timeline_row()
     {
         if (fixture.Browser is null) return;
-        // The fixture's node: it is up again at the end, as the other tests need it.
+        // The fixture's node (with a heartbeat history): it is up again at the end, as the other tests need it.
         const string flapper = DashboardFixture.NodeHost;
         var node = Mesh.Processes.Single(p => p.Label == $"node {flapper}");
-        await Mesh.AwaitHeartbeatHistory(node);
         var page = await fixture.Open();
         var row = page.Locator($"tr[data-host='{flapper}']");
         await Expect(row).ToHaveClassAsync("host-up", new() { Timeout = 10_000 });
