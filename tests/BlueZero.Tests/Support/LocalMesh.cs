@@ -10,7 +10,8 @@ namespace BlueZero.Tests.Support;
 /// <summary>
 /// A BlueZero mesh of real executables on loopback, for one test (or one test class): a hub, any number of
 /// nodes, the hocon they read, and every pid the test caused to exist. Disposal stops all of it, even when the
-/// test failed half-way: executables get SIGTERM then SIGKILL, tracked managed processes are killed outright
+/// test failed half-way: executables get SIGTERM then SIGKILL (or only SIGKILL when none of them can leak a process),
+/// tracked managed processes are killed outright
 /// (a node killed with SIGKILL leaves its children running, by design), and the temp directory is deleted; a process
 /// that outlived the graceful stop of the executable that started it fails the test (see <see cref="DisposeAsync"/>).
 /// </summary>
