@@ -42,6 +42,7 @@ internal sealed record BenchOptions(
     int DashboardProcesses,
     int DashboardRenders,
     int DashboardWatchSeconds,
+    TimeSpan DashboardGap,
     IReadOnlyList<RuntimeModesBenchmark.Mode> RuntimeModes,
     IReadOnlyDictionary<string, string> RuntimeEnvironment,
     bool Smoke,
@@ -138,7 +139,8 @@ internal sealed record BenchOptions(
                                    1 s watches, 1 runtime mode; and shorter fixed parts: 2 warm-up cycles instead of 10 (floor,
                                    latency) and 2 warm-up pairs a client instead of at least 30 (throughput), 1 cold
                                    start instead of 3 and 1 s idle watches instead of 5 s (many-nodes) and 15 s (metrics-scrape),
-                                   1 plan round instead of 5 (plan-up), and at most 1 s (not 60) waiting for the tiered
+                                   1 plan round instead of 5 (plan-up), 0.5 s instead of 2 s with no page open before a
+                                   dashboard page "alone" (dashboard), and at most 1 s (not 60) waiting for the tiered
                                    compiler to go idle (latency, throughput, dashboard)
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
                                    ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
@@ -156,6 +158,7 @@ internal sealed record BenchOptions(
         FollowerLines: 2_000_000, FollowerRounds: 10, IngestEvents: 200_000, StoredEvents: 1_000_000, ScrapeHosts: 10, ScrapeProcesses: 10_000,
         WarmupCycles: 10, ThroughputWarmupPairs: 30, SettleMax: TimeSpan.FromSeconds(60), PacedLines: 20_000, ColdStartRounds: 3, PlanRounds: 5, NodesIdleWatch: TimeSpan.FromSeconds(5),
         ScrapeIdleWatch: TimeSpan.FromSeconds(15), DashboardHosts: 10, DashboardProcesses: 1000, DashboardRenders: 7, DashboardWatchSeconds: 60,
+        DashboardGap: TimeSpan.FromSeconds(2),
         RuntimeModes: RuntimeModesBenchmark.DefaultModes, RuntimeEnvironment: new Dictionary<string, string>(),
         Smoke: false, Publish: true, Install: true, Note: null,
         LogDirectory: null, OutputPath: "", ShowHelp: false);
@@ -165,7 +168,8 @@ internal sealed record BenchOptions(
         Requests = 5, Clients = [1, 2], Pairs = 10, ProcessCounts = [20], NodeCounts = [2], Samples = 5, ReadoptEntries = 5,
         ReadoptCycles = 1, FollowerLines = 1000, FollowerRounds = 1, IngestEvents = 2000, StoredEvents = 2000, ScrapeHosts = 2, ScrapeProcesses = 20,
         WarmupCycles = 2, ThroughputWarmupPairs = 2, SettleMax = TimeSpan.FromSeconds(1), PacedLines = 1000, ColdStartRounds = 1, PlanRounds = 1, NodesIdleWatch = TimeSpan.FromSeconds(1),
-        ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 1, DashboardWatchSeconds = 1, Smoke = true,
+        ScrapeIdleWatch = TimeSpan.FromSeconds(1), DashboardHosts = 2, DashboardProcesses = 20, DashboardRenders = 1, DashboardWatchSeconds = 1,
+        DashboardGap = TimeSpan.FromSeconds(0.5), Smoke = true,
         RuntimeModes = RuntimeModesBenchmark.DefaultModes.Take(1).ToList(),
     };
 

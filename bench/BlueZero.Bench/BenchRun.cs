@@ -148,7 +148,7 @@ internal static class BenchRun
         try
         {
             return await new DashboardBenchmark(mesh, DashboardHubHostId, notes).RunAsync(options.DashboardHosts, options.DashboardProcesses,
-                options.DashboardRenders, TimeSpan.FromSeconds(options.DashboardWatchSeconds), options.SettleMax, ct);
+                options.DashboardRenders, TimeSpan.FromSeconds(options.DashboardWatchSeconds), options.DashboardGap, options.SettleMax, ct);
         }
         finally
         {

@@ -22,9 +22,6 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
     public const int Pages = 5;
     private static readonly TimeSpan AllUpTimeLimit = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-    /// <summary>No page open for this long lets the hub forget its snapshot, so the next page is one "alone".</summary>
-    private static readonly TimeSpan Forget = TimeSpan.FromSeconds(2);
-    public static double ForgetS => Forget.TotalSeconds;
     private const float DrawnTimeoutMs = 60_000;
 
     /// <param name="Total">From the HTML's responseEnd to b0:rendered, ms.</param>
@@ -37,10 +34,11 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
     public sealed record Render(string View, string Setting, LatencyStats Total, LatencyStats Waiting, LatencyStats Drawing, LatencyStats Modules, LatencyStats Opened,
         LatencyStats Fetched, LatencyStats Session);
 
-    public sealed record Result(int Hosts, int Processes, IReadOnlyList<Render> Renders, double WatchS, double HubIdlePercent, double HubPagesPercent,
+    public sealed record Result(int Hosts, int Processes, IReadOnlyList<Render> Renders, double GapS, double WatchS, double HubIdlePercent, double HubPagesPercent,
         string LoadAverage, string Settling);
 
-    public async Task<Result> RunAsync(int hostCount, int processCount, int samples, TimeSpan watch, TimeSpan settleMax, CancellationToken ct)
+    /// <param name="gap">No page open for this long before a page "alone" (and before the CPU watch).</param>
+    public async Task<Result> RunAsync(int hostCount, int processCount, int samples, TimeSpan watch, TimeSpan gap, TimeSpan settleMax, CancellationToken ct)
     {
         await using var nodes = new NodeGroup(mesh);
         using var hub = new HubClient(mesh.HubHttp);
@@ -64,7 +62,7 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
                 var alone = new List<double[]>();
                 for (var i = 0; i < samples; i++)
                 {
-                    await Task.Delay(Forget, ct);
+                    await Task.Delay(gap, ct);
                     alone.Add(await FirstRenderAsync(browser, view, drawn));
                 }
                 renders.Add(Summarize(view, "alone", alone));
@@ -76,7 +74,7 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
                 renders.Add(Summarize(view, "beside another", beside));
             }
 
-            await Task.Delay(Forget, ct);
+            await Task.Delay(gap, ct);
             Log.Info($"dashboard: hub CPU over {watch.TotalSeconds:F0} s with no page, then with {Pages} pages");
             // Each watch begins once the hub's tiered compiler is idle: its first minutes recompile what the renders and
             // the pages' first frames ran, which is warm-up, not what pages cost (bench/PROFILE.md).
@@ -88,7 +86,7 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
             var settledOpen = await TieredCompilerSettle.WaitQuietAsync([mesh.HubPid], settleMax, ct);
             var open = await HubCpuAsync(watch, ct);
             foreach (var page in pages) await page.Context.CloseAsync();
-            var result = new Result(hostCount, processCount, renders, watch.TotalSeconds, idle, open, MachineInfo.LoadAverageNow(),
+            var result = new Result(hostCount, processCount, renders, gap.TotalSeconds, watch.TotalSeconds, idle, open, MachineInfo.LoadAverageNow(),
                 $"the hub's tiered compiler was {Quiet(settledIdle)} before the watch with no page and {Quiet(settledOpen)} before the one with {Pages} pages");
             Log.Info($"dashboard: hub {idle:F2} % of a core with no page, {open:F2} % with {Pages} pages; load {result.LoadAverage}");
             return result;

@@ -121,9 +121,9 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     public async Task A_flapping_node_greys_out_and_returns_on_the_open_page_and_folds_into_one_timeline_row()
     {
         if (fixture.Browser is null) return;
-        const string flapper = "dash-flapper";
-        var node = await Mesh.StartNode(flapper);
-        await Mesh.AwaitHeartbeatHistory(node);
+        // The fixture's node (with a heartbeat history): it is up again at the end, as the other tests need it.
+        const string flapper = DashboardFixture.NodeHost;
+        var node = Mesh.Processes.Single(p => p.Label == $"node {flapper}");
         var page = await fixture.Open();
         var row = page.Locator($"tr[data-host='{flapper}']");
         await Expect(row).ToHaveClassAsync("host-up", new() { Timeout = 10_000 });
@@ -147,7 +147,6 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         var folded = page.Locator("li.folded.flapping", new() { HasText = flapper });
         await Expect(folded).ToContainTextAsync("node flapping", Soon);
         await Expect(folded).ToContainTextAsync("unreachable 2 times");
-        node.Signal(PosixSignal.SIGTERM);
     }
 
     /// <summary>The page's caps (src/Hub/Ui/views/events.js and process.js): an open page does not grow.</summary>

@@ -8,34 +8,32 @@ namespace BlueZero.Tests.EndToEnd;
 
 /// <summary>
 /// Restart policies, max_time, recurring jobs and kill_all, driven through the real hub's HTTP front door against a
-/// remote node, with real processes. Timings are short (200-300 ms backoffs) so the whole class takes seconds.
+/// remote node, with real processes. Timings are short (200-300 ms backoffs) so the whole class takes seconds. The
+/// mesh is the class's; each test starts from a node with nothing running (kill_all), and the kill_all test, which
+/// counts every entry, has a node of its own.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SupervisionTests(SupervisionFixture fixture, ITestOutputHelper output) : IClassFixture<SupervisionFixture>, IAsyncLifetime
 {
-    private const string Node = "supervision-node";
+    private const string Node = SupervisionFixture.Node;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
-    private readonly LocalMesh _mesh = LocalMesh.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    private LocalMesh Mesh => fixture.Mesh;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Mesh.KillAll(Node);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<int> Start(JObject start, string host = Node)
     {
-        await _mesh.StartHub("supervision-hub");
-        await _mesh.StartNode(Node);
-    }
-
-    public Task DisposeAsync() => _mesh.DisposeAsync().AsTask();
-
-    private async Task<int> Start(JObject start)
-    {
-        var reply = await _mesh.Hub.Routed(Node, "start_process", start);
+        var reply = await Mesh.Hub.Routed(host, "start_process", start);
         Assert.True(reply["success"]?.Value<bool>() == true, $"start failed: {reply}");
-        return _mesh.Track(reply["pid"]!.Value<int>());
+        return Mesh.Track(reply["pid"]!.Value<int>());
     }
 
-    private Task<JObject> Query(string name) => _mesh.Hub.Routed(Node, "query_process_status", new JObject { ["name"] = name });
+    private Task<JObject> Query(string name, string host = Node) => Mesh.Hub.Routed(host, "query_process_status", new JObject { ["name"] = name });
 
-    private async Task<JObject> AwaitState(string name, string state, TimeSpan within) =>
-        await Polling.UntilValue(() => Query(name), q => (string?)q["state"] == state, within, $"{name} to be {state}", _mesh.Diagnostics,
+    private async Task<JObject> AwaitState(string name, string state, TimeSpan within, string host = Node) =>
+        await Polling.UntilValue(() => Query(name, host), q => (string?)q["state"] == state, within, $"{name} to be {state}", Mesh.Diagnostics,
             Polling.FinePollInterval);
 
     private static JObject Shell(string name, string script, JObject? extra = null)
@@ -69,12 +67,12 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var first = await Start(Shell("again", "sleep 0.2; exit 0", JObject.Parse("""{"restart":{"policy":"always","backoff":{"initial_ms":200,"jitter":0}}}""")));
 
-        var later = await Polling.UntilValue(() => Query("again"), q => q["restarts"]!.Value<int>() >= 2, Settle, "two restarts", _mesh.Diagnostics);
+        var later = await Polling.UntilValue(() => Query("again"), q => q["restarts"]!.Value<int>() >= 2, Settle, "two restarts", Mesh.Diagnostics);
 
         Assert.NotEqual(first, later["pid"]!.Value<int>());
         Assert.Equal("again", (string?)later["name"]);
         Assert.Equal(0, later["last_exit_code"]!.Value<int>());
-        await _mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "again", ["wait"] = true });
+        await Mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "again", ["wait"] = true });
         Assert.Equal("stopped", (string?)(await Query("again"))["state"]);
     }
 
@@ -85,7 +83,7 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
         var backingOff = await AwaitState("backing", "backing_off", Settle);
         Assert.NotNull(backingOff["next_restart_at"]);
 
-        var stop = await _mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "backing" });
+        var stop = await Mesh.Hub.Routed(Node, "stop_process", new JObject { ["name"] = "backing" });
         Assert.True(stop["success"]!.Value<bool>());
 
         // The positive control: the same backoff, begun after the stop, so its restart falls due after the cancelled one
@@ -95,7 +93,7 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
         var after = await Query("backing");
         Assert.Equal("stopped", (string?)after["state"]);
         Assert.Equal(0, after["restarts"]!.Value<int>());
-        Assert.Empty(await _mesh.Hub.ActivePids(Node));
+        Assert.Empty(await Mesh.Hub.ActivePids(Node));
     }
 
     [Fact]
@@ -115,22 +113,22 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Recurring_job_runs_at_least_three_times_and_stops_after_unschedule()
     {
-        var ticks = Path.Combine(_mesh.WorkDir, "ticks");
+        var ticks = Path.Combine(Mesh.WorkDir, "ticks");
         await Start(Shell("cron", $"echo tick >> '{ticks}'", new JObject { ["recurring_period"] = 0.3 }));
 
-        await Polling.Until(() => File.Exists(ticks) && File.ReadAllLines(ticks).Length >= 3, Settle, "three runs", _mesh.Diagnostics);
-        var unschedule = await _mesh.Hub.Routed(Node, "unschedule", new JObject { ["name"] = "cron" });
+        await Polling.Until(() => File.Exists(ticks) && File.ReadAllLines(ticks).Length >= 3, Settle, "three runs", Mesh.Diagnostics);
+        var unschedule = await Mesh.Hub.Routed(Node, "unschedule", new JObject { ["name"] = "cron" });
         Assert.True(unschedule["success"]!.Value<bool>(), unschedule.ToString());
 
         var exited = await AwaitState("cron", "exited", Settle);
         var runs = File.ReadAllLines(ticks).Length;
         Assert.Equal(0, exited["last_exit_code"]!.Value<int>());
         // Three more periods pass without a run, counted by a control job with the same period started only now.
-        var controlTicks = Path.Combine(_mesh.WorkDir, "control-ticks");
+        var controlTicks = Path.Combine(Mesh.WorkDir, "control-ticks");
         await Start(Shell("control", $"echo tick >> '{controlTicks}'", new JObject { ["recurring_period"] = 0.3 }));
         await Polling.Until(() => File.Exists(controlTicks) && File.ReadAllLines(controlTicks).Length >= 3, Settle, "three runs of the control",
-            _mesh.Diagnostics);
-        await _mesh.Hub.Routed(Node, "unschedule", new JObject { ["name"] = "control" });
+            Mesh.Diagnostics);
+        await Mesh.Hub.Routed(Node, "unschedule", new JObject { ["name"] = "control" });
         Assert.Equal(runs, File.ReadAllLines(ticks).Length);
         Assert.Equal(runs - 1, (await Query("cron"))["restarts"]!.Value<int>());
     }
@@ -138,19 +136,22 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Kill_all_leaves_no_managed_process_running()
     {
+        const string host = "supervision-kill-all";
+        var node = await Mesh.StartNode(host);
         var sleepers = new List<int>();
         for (var i = 0; i < 3; i++)
-            sleepers.Add(await Start(new JObject { ["path"] = "/bin/sleep", ["args"] = new JArray("300"), ["name"] = $"sleeper-{i}" }));
-        await Start(Shell("waiting", "exit 1", JObject.Parse("""{"restart":{"policy":"always","backoff":{"initial_ms":5000}}}""")));
-        await AwaitState("waiting", "backing_off", Settle);
+            sleepers.Add(await Start(new JObject { ["path"] = "/bin/sleep", ["args"] = new JArray("300"), ["name"] = $"sleeper-{i}" }, host));
+        await Start(Shell("waiting", "exit 1", JObject.Parse("""{"restart":{"policy":"always","backoff":{"initial_ms":5000}}}""")), host);
+        await AwaitState("waiting", "backing_off", Settle, host);
 
-        var killed = await _mesh.Hub.Routed(Node, "kill_all", new JObject());
+        var killed = await Mesh.Hub.Routed(host, "kill_all", new JObject());
 
         Assert.Equal(sleepers.Order(), killed["pids"]!.Select(p => p.Value<int>()).Order());
-        await Polling.Until(async () => (await _mesh.Hub.ActivePids(Node)).Count == 0, Settle, "no running pid", _mesh.Diagnostics);
+        await Polling.Until(async () => (await Mesh.Hub.ActivePids(host)).Count == 0, Settle, "no running pid", Mesh.Diagnostics);
         Assert.All(sleepers, pid => Assert.False(OsProcesses.IsAlive(pid)));
-        Assert.Equal("stopped", (string?)(await Query("waiting"))["state"]);
-        var entries = (JArray)(await _mesh.Hub.Routed(Node, "list_processes", new JObject()))["processes"]!;
+        Assert.Equal("stopped", (string?)(await Query("waiting", host))["state"]);
+        var entries = (JArray)(await Mesh.Hub.Routed(host, "list_processes", new JObject()))["processes"]!;
         Assert.All(entries, entry => Assert.Equal("stopped", (string?)entry["state"]));
+        await Mesh.Stop(node);
     }
 }

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Akka.Configuration;
+using BlueZero.Messages.Protocol;
+using BlueZero.Messages.Wire;
+using Newtonsoft.Json.Linq;
 
 namespace BlueZero.Tests.Support;
 
 /// <summary>
 /// A BlueZero mesh of real executables on loopback, for one test (or one test class): a hub, any number of
 /// nodes, the hocon they read, and every pid the test caused to exist. Disposal stops all of it, even when the
-/// test failed half-way: executables get SIGTERM then SIGKILL, tracked managed processes are killed outright
+/// test failed half-way: executables get SIGTERM then SIGKILL (or only SIGKILL when none of them can leak a process),
+/// tracked managed processes are killed outright
 /// (a node killed with SIGKILL leaves its children running, by design), and the temp directory is deleted; a process
 /// that outlived the graceful stop of the executable that started it fails the test (see <see cref="DisposeAsync"/>).
 /// </summary>
@@ -168,6 +172,65 @@ public sealed class LocalMesh : IAsyncDisposable
     /// <summary>Starts /bin/sleep 300 on a host through the hub; the pid is tracked for clean-up.</summary>
     public async Task<int> StartSleep(string hostName) => Track(await Hub.StartProcess(hostName, "/bin/sleep", "300"));
 
+    /// <summary>
+    /// Per-test clean-up on a mesh a class shares: kill_all on each host (which also ends backoffs and recurring jobs),
+    /// repeated until none of them lists an active pid, so that no process of one test is seen by the next.
+    /// </summary>
+    public Task KillAll(params string[] hostNames) =>
+        Polling.Until(async () =>
+        {
+            foreach (var host in hostNames) await Hub.Routed(host, "kill_all", new JObject());
+            foreach (var host in hostNames)
+                if ((await Hub.ActivePids(host)).Count > 0) return false;
+            return true;
+        }, UpTimeout, $"{string.Join(", ", hostNames)} list no active process after kill_all", Diagnostics);
+
+    /// <summary>
+    /// Stops one executable now, as <see cref="DisposeAsync"/> would: for a node a test started on a shared mesh, so
+    /// that it does not outlive the test and a process it leaked fails that test.
+    /// </summary>
+    public async Task Stop(MeshProcess process)
+    {
+        var leftovers = await process.StopAndFindLeftovers();
+        foreach (var leftover in leftovers) OsProcesses.KillHard(leftover.Stat.Pid);
+        if (leftovers.Count > 0) throw new InvalidOperationException($"Leaked processes: {Leak(process, leftovers)}\n{process.OutputTail(15)}");
+    }
+
+    /// <summary>
+    /// True when none of <paramref name="running"/> has started a process that still runs (no descendants) and every one
+    /// that runs a node (a node; a hub with its local node) lists only final entries through the hub, none of which
+    /// runs again (no backoff, no recurring job): then none can start a process before it is killed. False when that
+    /// cannot be told (no hub answering, a host name twice, a node that never said ready).
+    /// </summary>
+    /// <summary>A node answers list_processes in milliseconds; one that does not (frozen, cut off) gets the graceful stop.</summary>
+    private static readonly TimeSpan TearDownQueryLimit = TimeSpan.FromSeconds(2);
+
+    private async Task<bool> NothingCanLeak(IReadOnlyList<MeshProcess> running)
+    {
+        var hub = _hub;
+        if (hub is null || running.Any(p => OsProcesses.Descendants(p.Pid).Count > 0)) return false;
+        var nodes = running.Where(p => p.ManagesProcesses).ToList();
+        if (nodes.Any(p => p.ReadyLines.Count == 0)) return false;
+        var hosts = nodes.Select(p => p.Ready.HostName).ToList();
+        if (hosts.Distinct().Count() != hosts.Count) return false;
+        try
+        {
+            foreach (var host in hosts)
+            {
+                var entries = (JArray)(await hub.Routed(host, "list_processes", new JObject()).WaitAsync(TearDownQueryLimit))["processes"]!;
+                if (!entries.All(e => WireNames.ProcessStates.TryParse((string?)e["state"], out var state) && state.IsFinal())) return false;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private static string Leak(MeshProcess process, IReadOnlyList<MeshProcess.Leftover> leftovers) =>
+        $"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM";
+
     private void KeepLogs(IEnumerable<MeshProcess> processes)
     {
         if (Environment.GetEnvironmentVariable(KeepLogsVariable) is not { Length: > 0 } dir) return;
@@ -200,22 +263,27 @@ public sealed class LocalMesh : IAsyncDisposable
 
     /// <summary>
     /// Stops every executable still running (nodes first, so they can leave through a hub that still runs; then the
-    /// hubs), then kills the tracked pids and deletes the directory. Throws, after all of that, when an executable
-    /// that was stopped gracefully here left a process it had started running (see
-    /// <see cref="MeshProcess.StopAndFindLeftovers"/>): the clean-up must not hide a leak. Processes of an executable
-    /// the test killed itself (SIGKILL) are meant to outlive it; they are tracked pids and killed without complaint.
+    /// hubs; a hub without a local node is killed, see <see cref="MeshProcess.StopForTearDown"/>), then kills the
+    /// tracked pids and deletes the directory. Throws, after all of that, when an executable that was stopped
+    /// gracefully here left a process it had started running (see <see cref="MeshProcess.StopAndFindLeftovers"/>): the
+    /// clean-up must not hide a leak. Processes of an executable the test killed itself (SIGKILL) are meant to outlive
+    /// it; they are tracked pids and killed without complaint. When nothing can leak (see <see cref="NothingCanLeak"/>),
+    /// every executable is killed at once instead: there is nothing for the leak check to find, and graceful stops
+    /// cost a second or more a mesh (a cluster leave waits for Akka's leader tick, longer while a killed member is downed).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
         MeshProcess[] processes;
         lock (_processes) processes = _processes.ToArray();
+        if (await NothingCanLeak(processes.Where(p => !p.HasExited).ToList()))
+            await Task.WhenAll(processes.Select(p => p.Kill()));
         var leaks = new List<string>();
         foreach (var group in new[] { processes.Where(p => !p.IsHub), processes.Where(p => p.IsHub) })
         {
-            var stopped = await Task.WhenAll(group.Select(async p => (Process: p, Leftovers: await p.StopAndFindLeftovers())));
+            var stopped = await Task.WhenAll(group.Select(async p => (Process: p, Leftovers: await p.StopForTearDown())));
             foreach (var (process, leftovers) in stopped.Where(s => s.Leftovers.Count > 0))
             {
-                leaks.Add($"{process.Label} (pid {process.Pid}) left {string.Join(", ", leftovers)} running after SIGTERM");
+                leaks.Add(Leak(process, leftovers));
                 foreach (var leftover in leftovers) OsProcesses.KillHard(leftover.Stat.Pid);
             }
         }

@@ -28,10 +28,14 @@ public sealed partial class MeshProcess : IAsyncDisposable
 
     public bool IsHub { get; }
 
-    private MeshProcess(string label, Process process, bool isHub)
+    /// <summary>False for a hub without a local node: it never starts a process.</summary>
+    public bool ManagesProcesses { get; }
+
+    private MeshProcess(string label, Process process, bool isHub, bool managesProcesses)
     {
         Label = label;
         IsHub = isHub;
+        ManagesProcesses = managesProcesses;
         _process = process;
         Pid = process.Id;
     }
@@ -49,7 +53,7 @@ public sealed partial class MeshProcess : IAsyncDisposable
             "--config-dir", configDir, .. place?.ClusterHostArgs ?? []];
         if (!localNode) args.Add("--no-local-node");
         args.AddRange(extraArgs ?? []);
-        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true, environment, place: place);
+        return Start($"hub {hostId}", TestPaths.HubDll, args, workDir, isHub: true, environment, place: place, managesProcesses: localNode);
     }
 
     /// <summary>Starts a process-manager node that joins the cluster through <paramref name="seed"/>; <paramref name="extraArgs"/> come last.</summary>
@@ -63,7 +67,7 @@ public sealed partial class MeshProcess : IAsyncDisposable
             isHub: false, environment, sigintIgnored, place);
 
     private static MeshProcess Start(string label, string dll, IReadOnlyList<string> args, string workDir, bool isHub,
-        IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false, NetworkPlace? place = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false, NetworkPlace? place = null, bool managesProcesses = true)
     {
         // An ignored signal stays ignored across exec, so the shell hands the executable SIGINT as SIG_IGN.
         IReadOnlyList<string> program = sigintIgnored ? ["/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh", TestPaths.DotnetHost] : [TestPaths.DotnetHost];
@@ -95,7 +99,7 @@ public sealed partial class MeshProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => mesh?.OnLine(e.Data, "err");
         process.Exited += (_, _) => mesh?._exited.TrySetResult();
         if (!process.Start()) throw new InvalidOperationException($"could not start {label}");
-        mesh = new MeshProcess(label, process, isHub);
+        mesh = new MeshProcess(label, process, isHub, managesProcesses);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (process.HasExited) mesh._exited.TrySetResult();
@@ -191,6 +195,25 @@ public sealed partial class MeshProcess : IAsyncDisposable
     }
 
     private static readonly TimeSpan LeftoverExitTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// For tear-down: as <see cref="StopAndFindLeftovers"/>, except that an executable that never starts a process
+    /// (and has none running) is killed outright. Nothing can leak from it, and nothing is asserted about its own stop,
+    /// which for a hub costs about a second (its cluster leave waits for Akka's 1 s leader tick).
+    /// </summary>
+    public async Task<IReadOnlyList<Leftover>> StopForTearDown()
+    {
+        if (HasExited || ManagesProcesses || OsProcesses.Descendants(Pid).Count > 0) return await StopAndFindLeftovers();
+        await Kill();
+        return [];
+    }
+
+    /// <summary>SIGKILL to its whole tree; returns once it has exited.</summary>
+    public async Task Kill()
+    {
+        KillTree();
+        await WaitForExit(GracefulExit);
+    }
 
     private static string DescribeProcess(int pid)
     {
