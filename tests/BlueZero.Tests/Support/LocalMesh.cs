@@ -196,15 +196,15 @@ public sealed class LocalMesh : IAsyncDisposable
         if (leftovers.Count > 0) throw new InvalidOperationException($"Leaked processes: {Leak(process, leftovers)}\n{process.OutputTail(15)}");
     }
 
+    /// <summary>A node answers list_processes in milliseconds; one that does not (frozen, cut off) gets the graceful stop.</summary>
+    private static readonly TimeSpan TearDownQueryLimit = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// True when none of <paramref name="running"/> has started a process that still runs (no descendants) and every one
     /// that runs a node (a node; a hub with its local node) lists only final entries through the hub, none of which
     /// runs again (no backoff, no recurring job): then none can start a process before it is killed. False when that
     /// cannot be told (no hub answering, a host name twice, a node that never said ready).
     /// </summary>
-    /// <summary>A node answers list_processes in milliseconds; one that does not (frozen, cut off) gets the graceful stop.</summary>
-    private static readonly TimeSpan TearDownQueryLimit = TimeSpan.FromSeconds(2);
-
     private async Task<bool> NothingCanLeak(IReadOnlyList<MeshProcess> running)
     {
         var hub = _hub;
