@@ -47,6 +47,29 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Arguments_with_spaces_and_quotes_read_back_quoted_and_the_reply_goes_when_the_user_moves_on()
+    {
+        if (fixture.Browser is null) return;
+        var page = await fixture.Open("/?view=processes");
+        await page.EvaluateAsync("window.sameDocument = true");
+        await page.GetByText("Start a process").ClickAsync();
+        await page.Locator("#start-host").SelectOptionAsync(DashboardFixture.NodeHost);
+        await page.GetByLabel("Path").FillAsync("/bin/echo");
+        await page.GetByLabel("Arguments").FillAsync("hello\nit's late"); // one argument per line
+        await page.Locator("#start-name").FillAsync("quoted-args");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#reply")).ToContainTextAsync($"on {DashboardFixture.NodeHost}", Soon);
+        Mesh.Track(int.Parse(Regex.Match((await page.Locator("#reply").TextContentAsync())!, @"Started pid (\d+)").Groups[1].Value));
+        var row = page.Locator("tr", new() { Has = page.Locator("td.name", new() { HasText = "quoted-args" }) });
+        await Expect(row.Locator("td.command")).ToHaveTextAsync("/bin/echo hello 'it'\\''s late'", new() { Timeout = 10_000 });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Timeline" }).ClickAsync();
+        await Expect(page.Locator("#reply")).ToBeHiddenAsync(new() { Timeout = 10_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "the page was reloaded");
+    }
+
+    [Fact]
     public async Task The_process_view_shows_the_live_output_of_a_process()
     {
         if (fixture.Browser is null) return;
