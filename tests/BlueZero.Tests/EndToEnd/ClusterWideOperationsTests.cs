@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using BlueZero.ProcessManager.Launching;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -77,21 +78,28 @@ public sealed class ClusterWideOperationsTests(TwoNodeMeshFixture fixture) : ICl
     [Fact]
     public async Task A_node_that_does_not_answer_gets_504_timeout_after_the_request_timeout_and_the_hub_keeps_serving()
     {
-        var frozen = Mesh.Processes.Single(p => p.Label == $"node {Nodes[0]}");
-        frozen.Signal(PosixSignal.SIGSTOP);
+        // A mesh of its own: once on the class's shared mesh a request to the frozen node was answered 200 at once
+        // (cause not found; see the stop's closing note). The node is checked to be stopped before the request.
+        var own = new TwoNodeMeshFixture();
+        await own.InitializeAsync();
         try
         {
-            var reply = await Mesh.Hub.Control($$$"""{"host_name":"{{{Nodes[0]}}}","list_active_processes":{}}""");
+            var frozen = own.Mesh.Processes.Single(p => p.Label == $"node {Nodes[0]}");
+            Assert.True(frozen.Signal(PosixSignal.SIGSTOP), $"SIGSTOP not sent: {frozen.OutputTail(5)}");
+            await Polling.Until(() => ProcStat.Read(frozen.Pid)?.State == 'T', TimeSpan.FromSeconds(5), $"node {Nodes[0]} is stopped");
 
-            Assert.Equal(504, reply.Status);
+            var reply = await own.Mesh.Hub.Control($$$"""{"host_name":"{{{Nodes[0]}}}","list_active_processes":{}}""");
+
+            Assert.True(reply.Status == 504, reply.ToString());
             Assert.Equal("timeout", (string?)reply.Json["error_message"]);
             // Answered at the timeout: not before it, and not much after (the node is frozen, not gone); 3 s of slack for a loaded machine.
             Assert.InRange(reply.Elapsed, RequestTimeout - TimeSpan.FromMilliseconds(100), RequestTimeout + TimeSpan.FromSeconds(3));
-            Assert.Empty(await Mesh.Hub.ActivePids(Nodes[1]));
+            Assert.Empty(await own.Mesh.Hub.ActivePids(Nodes[1]));
+            frozen.Signal(PosixSignal.SIGCONT);
         }
         finally
         {
-            frozen.Signal(PosixSignal.SIGCONT);
+            await own.DisposeAsync();
         }
     }
 

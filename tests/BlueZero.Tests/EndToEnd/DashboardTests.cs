@@ -32,16 +32,9 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         if (fixture.Browser is null) return;
         var page = await fixture.Open("/?view=processes");
         await page.EvaluateAsync("window.sameDocument = true");
-        await page.GetByText("Start a process").ClickAsync();
-        await page.Locator("#start-host").SelectOptionAsync(DashboardFixture.NodeHost);
-        await page.GetByLabel("Path").FillAsync("/bin/sleep");
-        await page.GetByLabel("Arguments").FillAsync("300");
-        await page.Locator("#start-name").FillAsync("form-sleeper");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
 
-        await Expect(page.Locator("#reply")).ToContainTextAsync($"on {DashboardFixture.NodeHost}", Soon);
-        var reply = await page.Locator("#reply").TextContentAsync();
-        Mesh.Track(int.Parse(Regex.Match(reply!, @"Started pid (\d+)").Groups[1].Value));
+        await StartThroughTheForm(page, "/bin/sleep", "300", "form-sleeper");
+
         await Expect(page.Locator("td.name", new() { HasText = "form-sleeper" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
         Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "the page was reloaded");
     }
@@ -52,21 +45,27 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         if (fixture.Browser is null) return;
         var page = await fixture.Open("/?view=processes");
         await page.EvaluateAsync("window.sameDocument = true");
-        await page.GetByText("Start a process").ClickAsync();
-        await page.Locator("#start-host").SelectOptionAsync(DashboardFixture.NodeHost);
-        await page.GetByLabel("Path").FillAsync("/bin/echo");
-        await page.GetByLabel("Arguments").FillAsync("hello\nit's late"); // one argument per line
-        await page.Locator("#start-name").FillAsync("quoted-args");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
 
-        await Expect(page.Locator("#reply")).ToContainTextAsync($"on {DashboardFixture.NodeHost}", Soon);
-        Mesh.Track(int.Parse(Regex.Match((await page.Locator("#reply").TextContentAsync())!, @"Started pid (\d+)").Groups[1].Value));
+        await StartThroughTheForm(page, "/bin/echo", "hello\nit's late", "quoted-args"); // one argument per line
+
         var row = page.Locator("tr", new() { Has = page.Locator("td.name", new() { HasText = "quoted-args" }) });
         await Expect(row.Locator("td.command")).ToHaveTextAsync("/bin/echo hello 'it'\\''s late'", new() { Timeout = 10_000 });
-
         await page.GetByRole(AriaRole.Link, new() { Name = "Timeline" }).ClickAsync();
         await Expect(page.Locator("#reply")).ToBeHiddenAsync(new() { Timeout = 10_000 });
         Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "the page was reloaded");
+    }
+
+    /// <summary>Fills the start form for the fixture's node as a user does and waits for the hub's reply; the pid is tracked.</summary>
+    private async Task StartThroughTheForm(IPage page, string path, string argumentLines, string name)
+    {
+        await page.GetByText("Start a process").ClickAsync();
+        await page.Locator("#start-host").SelectOptionAsync(DashboardFixture.NodeHost);
+        await page.GetByLabel("Path").FillAsync(path);
+        await page.GetByLabel("Arguments").FillAsync(argumentLines);
+        await page.Locator("#start-name").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#reply")).ToContainTextAsync($"on {DashboardFixture.NodeHost}", Soon);
+        Mesh.Track(int.Parse(Regex.Match((await page.Locator("#reply").TextContentAsync())!, @"Started pid (\d+)").Groups[1].Value));
     }
 
     [Fact]
