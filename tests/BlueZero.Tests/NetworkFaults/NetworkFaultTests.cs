@@ -183,11 +183,14 @@ public sealed class NetworkFaultTests(NetworkFaultMesh fixture, ITestOutputHelpe
         await Task.Delay(TimeSpan.FromSeconds(6)); // longer than stable-after: the referee decides meanwhile
         await Network.Reconnect("n2");
         var converged = await AwaitAllUp();
+        // "All up" may be seen just before the referee's decision made during the second cut lands: the node is then
+        // downed and rejoins with a fresh actor system (its process and its sleep untouched), so wait for it to be routable.
+        var routable = await WaitRoutable(host, sleeper);
 
-        output.WriteLine($"all up {converged.TotalSeconds:0.0} s after healing; {host} rejoined {Downings(fixture.Node("n2"))} times in all so far");
+        output.WriteLine($"all up {converged.TotalSeconds:0.0} s after healing, {host} routable with its sleep after {routable.TotalSeconds:0.0} s more; " +
+                         $"{host} rejoined {Downings(fixture.Node("n2"))} times in all so far");
         Assert.False(Mesh.HubProcess.HasExited, "the hub must survive");
         Assert.True(OsProcesses.IsAlive(sleeper));
-        Assert.Contains(sleeper, await Mesh.Hub.ActivePids(host));
         Assert.Equal(0, (int?)(await Mesh.Hub.QueryStatus(host, sleeper))["restarts"] ?? 0);
     }
 
