@@ -47,11 +47,8 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
     /// <summary>Whether a node whose answer to a request is overdue answered a probe.</summary>
     private sealed record SilentProbeResult(Address Address, bool Alive) : INoSerializationVerificationNeeded;
 
-    /// <summary>
-    /// Long enough for a live node behind a slow link (300 ms ± 100 ms each way answers in up to 1.3 s); with
-    /// <see cref="RequestRouter.AnswerOverdueAfter"/> a silent node is answered "host unreachable" about 2 s after a request.
-    /// </summary>
-    private static readonly TimeSpan SilentProbeTimeout = TimeSpan.FromMilliseconds(1500);
+    /// <summary>With <see cref="RequestRouter.AnswerOverdueAfter"/>, a silent node is answered "host unreachable" about 2.2 s after a request.</summary>
+    private static readonly TimeSpan SilentProbeTimeout = TimeSpan.FromSeconds(1);
     private readonly HashSet<Address> _probingSilent = new();
 
     private static readonly TimeSpan ReconnectProbeInterval = TimeSpan.FromSeconds(1);
