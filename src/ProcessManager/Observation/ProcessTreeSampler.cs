@@ -40,11 +40,9 @@ public sealed class ProcessTreeSampler
     private TreeUsageSnapshot Scan(IReadOnlyCollection<int> rootPids)
     {
         _walksSinceScan = 0;
-        var uptimeS = UptimeFile.ReadSeconds();
-        var processes = rootPids.Count == 0 ? [] : ProcessReading.ReadAll();
-        var trees = ProcessTreeUsage.Aggregate(rootPids, processes, Environment.SystemPageSize, out var outside);
+        var snapshot = ProcessTreeUsage.Sample(rootPids, out var outside);
         _outsideTrees = outside.ToDictionary();
-        return new TreeUsageSnapshot(uptimeS, trees);
+        return snapshot;
     }
 
     /// <summary>The root, the group members outside its tree that are still in its group, and their descendants.</summary>

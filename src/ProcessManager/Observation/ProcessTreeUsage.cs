@@ -9,12 +9,15 @@ namespace BlueZero.ProcessManager.Observation;
 public static class ProcessTreeUsage
 {
     /// <summary>One scan of all of /proc (see <see cref="ProcessTreeSampler"/> for the walk that reads only the trees).</summary>
-    public static TreeUsageSnapshot Sample(IReadOnlyCollection<int> rootPids)
+    public static TreeUsageSnapshot Sample(IReadOnlyCollection<int> rootPids) => Sample(rootPids, out _);
+
+    /// <param name="outsideTrees">See <see cref="Aggregate(IReadOnlyCollection{int}, IReadOnlyList{ProcessReading}, long, out IReadOnlyDictionary{int, int[]})"/>.</param>
+    public static TreeUsageSnapshot Sample(IReadOnlyCollection<int> rootPids, out IReadOnlyDictionary<int, int[]> outsideTrees)
     {
         var uptimeS = UptimeFile.ReadSeconds();
         // No managed process: no reason to read all of /proc (an idle node samples every 5 s).
         var processes = rootPids.Count == 0 ? [] : ProcessReading.ReadAll();
-        return new TreeUsageSnapshot(uptimeS, Aggregate(rootPids, processes, Environment.SystemPageSize));
+        return new TreeUsageSnapshot(uptimeS, Aggregate(rootPids, processes, Environment.SystemPageSize, out outsideTrees));
     }
 
     /// <summary>
