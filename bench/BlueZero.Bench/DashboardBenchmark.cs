@@ -79,15 +79,18 @@ internal sealed class DashboardBenchmark(MeshUnderTest mesh, string hubHost, Run
             // Each watch begins once the hub's tiered compiler is idle: its first minutes recompile what the renders and
             // the pages' first frames ran, which is warm-up, not what pages cost (bench/PROFILE.md).
             var settledIdle = await TieredCompilerSettle.WaitQuietAsync([mesh.HubPid], settleMax, ct);
+            var quietIdle = await MachineQuiet.WaitAsync(settleMax, ct);
             var idle = await HubCpuAsync(watch, ct);
             var pages = new List<IPage>();
             for (var i = 0; i < Pages; i++) pages.Add(await OpenAsync(browser, i % 2 == 0 ? "/" : "/?view=processes"));
             foreach (var page in pages) await page.Locator($"tr[data-host='{lastHost}'], tr[data-pid]").First.WaitForAsync(new() { Timeout = DrawnTimeoutMs });
             var settledOpen = await TieredCompilerSettle.WaitQuietAsync([mesh.HubPid], settleMax, ct);
+            var quietOpen = await MachineQuiet.WaitAsync(settleMax, ct);
             var open = await HubCpuAsync(watch, ct);
             foreach (var page in pages) await page.Context.CloseAsync();
             var result = new Result(hostCount, processCount, renders, gap.TotalSeconds, watch.TotalSeconds, idle, open, MachineInfo.LoadAverageNow(),
-                $"the hub's tiered compiler was {Quiet(settledIdle)} before the watch with no page and {Quiet(settledOpen)} before the one with {Pages} pages");
+                $"before the watch with no page the hub's tiered compiler was {Quiet(settledIdle)} and {MachineQuiet.Describe(quietIdle)}; "
+                + $"before the one with {Pages} pages the compiler was {Quiet(settledOpen)} and {MachineQuiet.Describe(quietOpen)}");
             Log.Info($"dashboard: hub {idle:F2} % of a core with no page, {open:F2} % with {Pages} pages; load {result.LoadAverage}");
             return result;
         }

@@ -18,7 +18,7 @@ internal static class DashboardWriter
         md.Line($"| no page open | {r.HubIdlePercent:F2} |");
         md.Line($"| **{DashboardBenchmark.Pages} pages open** (fleet and processes views) | **{r.HubPagesPercent:F2}** |");
         md.Line();
-        md.Line($"- CPU from /proc/PID/stat (utime+stime, clock ticks of 10 ms) of the hub process alone; chromium's own CPU is not counted. Each watch began once {r.Settling}. Load average at the end of the section: {r.LoadAverage}.");
+        md.Line($"- CPU from /proc/PID/stat (utime+stime, clock ticks of 10 ms) of the hub process alone; chromium's own CPU is not counted. Each watch waited first for the hub's tiered compiler and for the machine to go quiet: {r.Settling}. Load average at the end of the section: {r.LoadAverage}.");
         md.Line();
     }
 }

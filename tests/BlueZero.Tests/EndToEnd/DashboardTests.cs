@@ -423,6 +423,25 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         Assert.True(width <= PhoneWidth, $"the {view} view is {width} px wide on a {PhoneWidth} px screen");
     }
 
+    [Fact]
+    public async Task At_phone_width_a_long_command_keeps_its_row_one_line_high_and_whole_in_its_title()
+    {
+        if (fixture.Browser is null) return;
+        var script = "sleep 300; echo " + string.Join(' ', Enumerable.Repeat("the-quick-brown-fox jumps over the lazy dog", 4));
+        var longPid = Mesh.Track(await Mesh.Hub.StartProcess(DashboardFixture.NodeHost, "/bin/sh", "-c", script));
+        var shortPid = await Mesh.StartSleep(DashboardFixture.NodeHost);
+        var page = await fixture.Browser.Open(Mesh.Hub.BaseUrl, "/?view=processes", PhoneWidth, PhoneHeight);
+        var longRow = page.Locator($"tr[data-pid='{longPid}']");
+        await Expect(longRow).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Expect(page.Locator($"tr[data-pid='{shortPid}']")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+
+        var longHeight = (await longRow.BoundingBoxAsync())!.Height;
+        var shortHeight = (await page.Locator($"tr[data-pid='{shortPid}']").BoundingBoxAsync())!.Height;
+        // Before, the command wrapped in its 10rem column: this row was 9 lines high.
+        Assert.True(Math.Abs(longHeight - shortHeight) < 2, $"the long command's row is {longHeight} px high, the sleep's {shortHeight} px");
+        await Expect(longRow.Locator("td.command")).ToHaveAttributeAsync("title", $"/bin/sh -c '{script}'");
+    }
+
     private const int PhoneWidth = 390;
     private const int PhoneHeight = 844;
 

@@ -120,7 +120,12 @@ export class ProcessesView {
       el("td", {}, formatDuration(uptimeSeconds(p))),
       el("td", {}, formatPercent(p.cpu_percent)),
       el("td", {}, formatBytes(p.rss_bytes)),
-      el("td", { class: "command" }, command(p)),
+      commandCell(command(p)),
       this.app.isAdmin() ? el("td", {}, processActions(this.app, p)) : null))));
   }
+}
+
+/** The command, whole in its title: a phone-width table cuts it to one line. */
+function commandCell(text) {
+  return el("td", { class: "command", title: text }, text);
 }
