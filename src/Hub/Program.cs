@@ -65,7 +65,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.ProcessMa
 builder.Services.AddRateLimiter(options =>
     ClientRateLimit.Configure(options, hub.MaxConcurrentRequestsPerClient, hub.MaxQueuedRequestsPerClient));
 builder.Services.AddSingleton(hub);
-builder.Services.AddSingleton(new UiSessions(hub.SessionLifetime, TimeProvider.System));
+builder.Services.AddSingleton(new UiSessions(hub.SessionLifetime, TimeProvider.System, events.ConnectionString, hub.Tokens?.Callers));
 builder.Services.AddSingleton<IEventFeed>(events.Feed);
 builder.Services.AddSingleton<FleetSnapshots>();
 builder.Services.AddHostedService(services => services.GetRequiredService<FleetSnapshots>());

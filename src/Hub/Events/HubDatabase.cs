@@ -53,6 +53,15 @@ public static class HubDatabase
             PRIMARY KEY (plan, step)
         );
         """,
+        // Dashboard logins (UiSessions), so that a restarted hub keeps them: the SHA-256 of each session id, never the id.
+        """
+        CREATE TABLE ui_sessions (
+            id_hash TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            expires_ms INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

@@ -110,6 +110,45 @@ public sealed class DashboardLoginTests(SecuredDashboardFixture fixture) : IClas
         Assert.StartsWith("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
 
+    [Fact]
+    public async Task A_logged_in_page_goes_on_across_a_hub_restart_unless_its_token_left_the_file()
+    {
+        if (fixture.Browser is null) return;
+        const string host = "dash-relogin";
+        await using var mesh = LocalMesh.Create();
+        var tokens = Path.Combine(mesh.WorkDir, "tokens");
+        File.WriteAllLines(tokens, ["dash-ops:admin:" + DashboardFixture.AdminToken, "dash-monitor:read:" + DashboardFixture.ReadToken]);
+        var hub = await mesh.StartHub(host, extraArgs: ["--token-file", tokens], token: DashboardFixture.AdminToken);
+        await mesh.WaitForStatus(host, "up", LocalMesh.UpTimeout);
+        var admin = await LoggedIn(mesh, DashboardFixture.AdminToken);
+        var monitor = await LoggedIn(mesh, DashboardFixture.ReadToken);
+
+        hub.Signal(PosixSignal.SIGTERM);
+        Assert.True(await hub.WaitForExit(TimeSpan.FromSeconds(10)), $"the hub survived SIGTERM for 10 s\n{hub.OutputTail()}");
+        await Expect(admin.Locator("#connection.lost")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        // The operator takes the read token out before starting the hub again (same ports and data directory).
+        File.WriteAllLines(tokens, ["dash-ops:admin:" + DashboardFixture.AdminToken]);
+        await mesh.StartHub(host, hub.Ready.HttpPort, hub.Ready.ClusterPort, extraArgs: ["--token-file", tokens], token: DashboardFixture.AdminToken);
+
+        // Before, every page came back to the login form: the sessions lived in the hub's memory only.
+        await Expect(admin.Locator("#connection.live")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(admin.Locator($"tr[data-host='{host}']")).ToHaveClassAsync("host-up", new() { Timeout = 20_000 });
+        Assert.True(await admin.EvaluateAsync<bool>("window.sameDocument === true"), "the admin's page was reloaded");
+        await Expect(monitor.GetByLabel("Token")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Assert.Equal(0, await monitor.Locator($"tr[data-host='{host}']").CountAsync());
+    }
+
+    /// <summary>A page on <paramref name="mesh"/>'s hub, logged in with <paramref name="token"/> and marked to tell a reload.</summary>
+    private async Task<IPage> LoggedIn(LocalMesh mesh, string token)
+    {
+        var page = await fixture.Browser!.Open(mesh.Hub.BaseUrl, "/");
+        await page.GetByLabel("Token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.Locator("#connection.live")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await page.EvaluateAsync("window.sameDocument = true");
+        return page;
+    }
+
     private HttpClient Plain() => new(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(Mesh.Hub.BaseUrl) };
 
     /// <summary>Logs in and returns the Cookie header to send, after checking the cookie's attributes.</summary>

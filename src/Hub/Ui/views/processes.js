@@ -108,7 +108,8 @@ export class ProcessesView {
         return dir === "asc" ? order : -order;
       });
     const drawn = shown.slice(0, this.filter.rows);
-    this.count.textContent = drawn.length < shown.length ? `${shown.length} processes, the first ${drawn.length} shown` : `${shown.length} processes`;
+    const counted = `${shown.length} ${shown.length === 1 ? "process" : "processes"}`;
+    this.count.textContent = drawn.length < shown.length ? `${counted}, the first ${drawn.length} shown` : counted;
     keepingFocus(this.more, () => replace(this.more, drawn.length === shown.length ? null : el("button", { type: "button", "data-key": "more",
       onclick: () => this.set({ rows: this.filter.rows + pageRows }, false) }, `Show ${Math.min(pageRows, shown.length - drawn.length)} more`)));
     keepingFocus(this.body, () => replace(this.body, drawn.map(p => el("tr", { "data-pid": p.pid, "data-host": p.host_name },
