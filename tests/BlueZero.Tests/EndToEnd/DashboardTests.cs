@@ -440,6 +440,10 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         // Before, the command wrapped in its 10rem column: this row was 9 lines high.
         Assert.True(Math.Abs(longHeight - shortHeight) < 2, $"the long command's row is {longHeight} px high, the sleep's {shortHeight} px");
         await Expect(longRow.Locator("td.command")).ToHaveAttributeAsync("title", $"/bin/sh -c '{script}'");
+        // The actions side by side, not stacked (they made every row two buttons high).
+        var stop = (await longRow.GetByRole(AriaRole.Button, new() { Name = "Stop" }).BoundingBoxAsync())!;
+        var restart = (await longRow.GetByRole(AriaRole.Button, new() { Name = "Restart" }).BoundingBoxAsync())!;
+        Assert.True(Math.Abs(stop.Y - restart.Y) < 2, $"Stop at y={stop.Y}, Restart at y={restart.Y}");
     }
 
     private const int PhoneWidth = 390;
