@@ -435,15 +435,24 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         await Expect(longRow).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Expect(page.Locator($"tr[data-pid='{shortPid}']")).ToBeVisibleAsync(new() { Timeout = 10_000 });
 
-        var longHeight = (await longRow.BoundingBoxAsync())!.Height;
-        var shortHeight = (await page.Locator($"tr[data-pid='{shortPid}']").BoundingBoxAsync())!.Height;
+        // Measured in one go in the page: live updates redraw the table, and a row found by one call may be a
+        // replaced one by the next (in a full run a row's box came back null between two calls).
+        var box = await Polling.UntilValue(() => page.EvaluateAsync<double[]?>("""
+            ([longPid, shortPid]) => {
+              const [long, short] = [longPid, shortPid].map(pid => document.querySelector(`tr[data-pid='${pid}']`));
+              const buttons = long ? [...long.querySelectorAll("button")] : [];
+              const stop = buttons.find(b => b.textContent === "Stop"), restart = buttons.find(b => b.textContent === "Restart");
+              return long && short && stop && restart
+                ? [long.getBoundingClientRect().height, short.getBoundingClientRect().height, stop.getBoundingClientRect().y, restart.getBoundingClientRect().y]
+                : null;
+            }
+            """, new[] { longPid, shortPid }), found => found is not null, TimeSpan.FromSeconds(10), "both rows with the long one's Stop and Restart");
+        var (longHeight, shortHeight, stopY, restartY) = (box![0], box[1], box[2], box[3]);
         // Before, the command wrapped in its 10rem column: this row was 9 lines high.
         Assert.True(Math.Abs(longHeight - shortHeight) < 2, $"the long command's row is {longHeight} px high, the sleep's {shortHeight} px");
-        await Expect(longRow.Locator("td.command")).ToHaveAttributeAsync("title", $"/bin/sh -c '{script}'");
         // The actions side by side, not stacked (they made every row two buttons high).
-        var stop = (await longRow.GetByRole(AriaRole.Button, new() { Name = "Stop" }).BoundingBoxAsync())!;
-        var restart = (await longRow.GetByRole(AriaRole.Button, new() { Name = "Restart" }).BoundingBoxAsync())!;
-        Assert.True(Math.Abs(stop.Y - restart.Y) < 2, $"Stop at y={stop.Y}, Restart at y={restart.Y}");
+        Assert.True(Math.Abs(stopY - restartY) < 2, $"Stop at y={stopY}, Restart at y={restartY}");
+        await Expect(longRow.Locator("td.command")).ToHaveAttributeAsync("title", $"/bin/sh -c '{script}'");
     }
 
     private const int PhoneWidth = 390;
