@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using BlueZero.ProcessManager.Observation;
 
 namespace BlueZero.Bench;
 
@@ -24,12 +24,10 @@ internal static class MachineQuiet
         var t0 = Stopwatch.GetTimestamp();
         while (true)
         {
-            var before = BusyAndTotalTicks();
+            var before = MachineTimes();
             await Task.Delay(Window, ct);
-            var after = BusyAndTotalTicks();
-            var total = after.Total - before.Total;
-            // /proc/stat's first line adds up every core: its total grows by cores × ticks per window.
-            var percentOfCore = total <= 0 ? 0 : 100.0 * Environment.ProcessorCount * (after.Busy - before.Busy) / total;
+            // The share of all cores, as a node reports it, times the cores: % of one core.
+            var percentOfCore = MachineTimes().UsagePercentSince(before) * Environment.ProcessorCount;
             var took = Stopwatch.GetElapsedTime(t0);
             if (percentOfCore <= QuietPercentOfCore || took >= max) return (percentOfCore <= QuietPercentOfCore, took, percentOfCore);
         }
@@ -40,14 +38,6 @@ internal static class MachineQuiet
             ? $"the machine was quiet (≤ {QuietPercentOfCore:F0} % of a core in all) after {wait.Took.TotalSeconds:F0} s"
             : $"the machine was still busy after {wait.Took.TotalSeconds:F0} s ({wait.LastPercentOfCore:F0} % of a core; measured anyway)";
 
-    /// <summary>The "cpu" line of /proc/stat: ticks not idle (idle and iowait are idle), and all ticks.</summary>
-    private static (long Busy, long Total) BusyAndTotalTicks()
-    {
-        using var reader = new StreamReader("/proc/stat");
-        var fields = reader.ReadLine()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToList();
-        // user nice system idle iowait irq softirq steal (guest time is already inside user)
-        var total = fields.Take(8).Sum();
-        return (total - fields[3] - fields[4], total);
-    }
+    /// <summary>The aggregate "cpu" line of /proc/stat, read by the node's own parser.</summary>
+    private static CpuTimes MachineTimes() => KernelStatFile.Parse(File.ReadAllText(KernelStatFile.Path)).All;
 }

@@ -104,16 +104,16 @@ public static class HubDatabase
         try
         {
             connection.Open();
-            if (!inMemory) Execute(connection, "PRAGMA journal_mode = WAL;");
+            if (!inMemory) Execute(connection, null, "PRAGMA journal_mode = WAL;");
             // Only the writer writes, and a crash of the hub (not of the machine) loses nothing with WAL at NORMAL.
-            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            Execute(connection, null, "PRAGMA synchronous = NORMAL;");
             var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"));
             Scalar(connection, "SELECT count(*) FROM sqlite_master;");
             for (; version < Migrations.Length; version++)
             {
                 using var transaction = connection.BeginTransaction();
-                Execute(connection, Migrations[version], transaction);
-                Execute(connection, $"PRAGMA user_version = {version + 1};", transaction);
+                Execute(connection, transaction, Migrations[version]);
+                Execute(connection, transaction, $"PRAGMA user_version = {version + 1};");
                 transaction.Commit();
             }
             return connection;
@@ -125,11 +125,13 @@ public static class HubDatabase
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    /// <summary>Runs one statement with named parameters ($name); a null value is SQL NULL. For every store in hub.db.</summary>
+    public static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = sql;
         command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 

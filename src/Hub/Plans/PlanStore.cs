@@ -1,3 +1,4 @@
+using BlueZero.Hub.Events;
 using BlueZero.Messages.Protocol;
 using BlueZero.Messages.Wire;
 using Microsoft.Data.Sqlite;
@@ -28,27 +29,32 @@ public sealed class PlanStore(string connectionString)
     public Task Save(PlanDefinition plan, PlanState state) => Run(connection =>
     {
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "INSERT INTO plans (name, definition, state, applied_ms) VALUES ($name, $definition, $state, $at) " +
+        HubDatabase.Execute(connection, transaction, "INSERT INTO plans (name, definition, state, applied_ms) VALUES ($name, $definition, $state, $at) " +
                                          "ON CONFLICT (name) DO UPDATE SET definition = $definition, state = $state, applied_ms = $at",
             ("$name", plan.Name), ("$definition", plan.Json), ("$state", state.ToWire()), ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         var keep = plan.Steps.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var step in StepNames(connection, transaction, plan.Name).Where(s => !keep.Contains(s)))
-            Execute(connection, transaction, "DELETE FROM plan_steps WHERE plan = $plan AND step = $step", ("$plan", plan.Name), ("$step", step));
+            HubDatabase.Execute(connection, transaction, "DELETE FROM plan_steps WHERE plan = $plan AND step = $step", ("$plan", plan.Name), ("$step", step));
         transaction.Commit();
-        return true;
     });
 
     public Task SetState(string plan, PlanState state) => Run(connection =>
-        Execute(connection, null, "UPDATE plans SET state = $state WHERE name = $name", ("$name", plan), ("$state", state.ToWire())));
+        HubDatabase.Execute(connection, null, "UPDATE plans SET state = $state WHERE name = $name", ("$name", plan), ("$state", state.ToWire())));
 
     public Task SaveStep(string plan, StoredStep step) => Run(connection =>
-        Execute(connection, null, "INSERT INTO plan_steps (plan, step, host, pid, state, since_ms) VALUES ($plan, $step, $host, $pid, $state, $since) " +
+        HubDatabase.Execute(connection, null, "INSERT INTO plan_steps (plan, step, host, pid, state, since_ms) VALUES ($plan, $step, $host, $pid, $state, $since) " +
                                   "ON CONFLICT (plan, step) DO UPDATE SET host = $host, pid = $pid, state = $state, since_ms = $since",
             ("$plan", plan), ("$step", step.Name), ("$host", step.Host), ("$pid", step.Pid), ("$state", step.State.ToWire()),
             ("$since", step.Since?.ToUnixTimeMilliseconds())));
 
     public Task Delete(string plan) => Run(connection =>
-        Execute(connection, null, "DELETE FROM plan_steps WHERE plan = $name; DELETE FROM plans WHERE name = $name", ("$name", plan)));
+        HubDatabase.Execute(connection, null, "DELETE FROM plan_steps WHERE plan = $name; DELETE FROM plans WHERE name = $name", ("$name", plan)));
+
+    private Task Run(Action<SqliteConnection> work) => Run(connection =>
+    {
+        work(connection);
+        return true;
+    });
 
     private async Task<T> Run<T>(Func<SqliteConnection, T> work)
     {
@@ -117,15 +123,5 @@ public sealed class PlanStore(string connectionString)
         var names = new List<string>();
         while (reader.Read()) names.Add(reader.GetString(0));
         return names;
-    }
-
-    private static bool Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        command.ExecuteNonQuery();
-        return true;
     }
 }

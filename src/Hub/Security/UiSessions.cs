@@ -1,3 +1,4 @@
+using BlueZero.Hub.Events;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -43,13 +44,13 @@ public sealed class UiSessions
     public string Open(Caller caller)
     {
         var now = _clock.GetUtcNow();
-        foreach (var (hash, session) in _sessions)
-            if (session.Expires <= now) Remove(hash);
+        foreach (var (expiredHash, session) in _sessions)
+            if (session.Expires <= now) Remove(expiredHash);
         var newId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var opened = new Session(caller, now + _lifetime);
-        _sessions[HashOf(newId)] = opened;
-        Execute("INSERT INTO ui_sessions (id_hash, name, role, expires_ms) VALUES ($hash, $name, $role, $expires)",
-            ("$hash", HashOf(newId)), ("$name", caller.Name), ("$role", caller.Role.ToString()), ("$expires", opened.Expires.ToUnixTimeMilliseconds()));
+        var (hash, opened) = (HashOf(newId), new Session(caller, now + _lifetime));
+        _sessions[hash] = opened;
+        Write("INSERT INTO ui_sessions (id_hash, name, role, expires_ms) VALUES ($hash, $name, $role, $expires)",
+            ("$hash", hash), ("$name", caller.Name), ("$role", caller.Role.ToString()), ("$expires", opened.Expires.ToUnixTimeMilliseconds()));
         return newId;
     }
 
@@ -74,20 +75,19 @@ public sealed class UiSessions
 
     private void Remove(string hash)
     {
-        if (_sessions.TryRemove(hash, out _)) Execute("DELETE FROM ui_sessions WHERE id_hash = $hash", ("$hash", hash));
+        if (_sessions.TryRemove(hash, out _)) Write("DELETE FROM ui_sessions WHERE id_hash = $hash", ("$hash", hash));
     }
 
+    /// <summary>Keeps the live rows whose name still has that role in the token file; deletes the rest.</summary>
     private void Load(IReadOnlyList<Caller> callers)
     {
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        Execute("DELETE FROM ui_sessions WHERE expires_ms <= $now", ("$now", now));
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id_hash, name, role, expires_ms FROM ui_sessions";
+        using var connection = Opened();
+        HubDatabase.Execute(connection, null, "DELETE FROM ui_sessions WHERE expires_ms <= $now", ("$now", _clock.GetUtcNow().ToUnixTimeMilliseconds()));
         var gone = new List<string>();
-        using (var reader = command.ExecuteReader())
+        using (var command = connection.CreateCommand())
         {
+            command.CommandText = "SELECT id_hash, name, role, expires_ms FROM ui_sessions";
+            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 var (hash, name, role) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
@@ -96,19 +96,22 @@ public sealed class UiSessions
                 else gone.Add(hash);
             }
         }
-        foreach (var hash in gone) Execute("DELETE FROM ui_sessions WHERE id_hash = $hash", ("$hash", hash));
+        foreach (var hash in gone) HubDatabase.Execute(connection, null, "DELETE FROM ui_sessions WHERE id_hash = $hash", ("$hash", hash));
     }
 
-    /// <summary>A login or logout writes one row at once: they are rare, and a hub killed right after keeps what the page was told.</summary>
-    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>A login or logout writes its row at once: they are rare, and a hub killed right after keeps what the page was told.</summary>
+    private void Write(string sql, params (string Name, object? Value)[] parameters)
     {
         if (_connectionString is null) return;
-        using var connection = new SqliteConnection(_connectionString);
+        using var connection = Opened();
+        HubDatabase.Execute(connection, null, sql, parameters);
+    }
+
+    private SqliteConnection Opened()
+    {
+        var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        command.ExecuteNonQuery();
+        return connection;
     }
 
     private static string HashOf(string id) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
