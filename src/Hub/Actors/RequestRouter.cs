@@ -66,13 +66,14 @@ public sealed class RequestRouter : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Sends one request through the router, as the front door does: the node's reply or the router's own outcome,
-    /// and "timeout" once <paramref name="timeout"/> (<see cref="RouteTimeouts.For"/>) has passed.
+    /// and "timeout" once <paramref name="timeout"/> (<see cref="RouteTimeouts.For"/>) has passed. A cancelled
+    /// <paramref name="cancel"/> ends the wait with an <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static async Task<RouteOutcome> Ask(IActorRef router, HubRequest request, TimeSpan timeout)
+    public static async Task<RouteOutcome> Ask(IActorRef router, HubRequest request, TimeSpan timeout, CancellationToken cancel = default)
     {
         try
         {
-            var ask = router.Ask<object>(new RouteRequest(request), timeout);
+            var ask = router.Ask<object>(new RouteRequest(request), timeout, cancel);
             // A node cut off by the network keeps its connection open, and the failure detector (tuned to tolerate an
             // overloaded machine) notices only after about 6 s: an answer this late gets its node probed instead.
             // WaitAsync's timer goes with the answer, so a request does not leave its timer behind it; it costs

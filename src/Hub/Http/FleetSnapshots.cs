@@ -137,7 +137,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
                     }
                     try
                     {
-                        await Refresh();
+                        await Refresh(stopping);
                         _unchecked = false;
                     }
                     catch (AskTimeoutException ex)
@@ -183,22 +183,24 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
         }
     }
 
-    private async Task Refresh()
+    /// <param name="stopping">Ends the asks when the hub stops: the actor system may be gone before this service is
+    /// stopped, and an ask it will never answer would hold the hub's exit for a whole request timeout.</param>
+    private async Task Refresh(CancellationToken stopping)
     {
         var router = actors.Get<RequestRouter>();
         var timeout = options.RequestTimeout + TimeSpan.FromSeconds(2);
         // Whether a host came, went or changed status is the registry's to say: a local read, no node is asked.
-        var membership = (await router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), timeout)).Nodes.Values.ToList();
+        var membership = (await router.Ask<RegistrySnapshot>(new GetRegistrySnapshot(), timeout, stopping)).Nodes.Values.ToList();
         var figuresDue = Stopwatch.GetElapsedTime(_figuresAt) >= options.DashboardFigures;
         var membershipChanged = _membership is null || !_membership.SequenceEqual(membership);
         if (!membershipChanged && !_processesDue && !figuresDue) return;
 
-        var hosts = (await router.Ask<HostsListed>(new ListHosts(), timeout)).Hosts;
+        var hosts = (await router.Ask<HostsListed>(new ListHosts(), timeout, stopping)).Hosts;
         var hostsJson = WireResponseWriter.Hosts(hosts);
         if (figuresDue) _figuresAt = Stopwatch.GetTimestamp();
         _processesDue = false;
         _membership = membership;
-        var processesJson = await ListProcesses(router, timeout);
+        var processesJson = await ListProcesses(router, timeout, stopping);
         if (membershipChanged || processesJson != _processesJson)
         {
             (_hostsJson, _processesJson) = (hostsJson, processesJson);
@@ -218,10 +220,10 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
         foreach (var page in _pages.Keys) page.Writer.TryWrite(frame);
     }
 
-    private static async Task<string> ListProcesses(IActorRef router, TimeSpan timeout)
+    private static async Task<string> ListProcesses(IActorRef router, TimeSpan timeout, CancellationToken stopping)
     {
         var request = new HubRequest(WireOperations.ListProcesses, null, new ListProcesses());
-        return await RequestRouter.Ask(router, request, timeout) switch
+        return await RequestRouter.Ask(router, request, timeout, stopping) switch
         {
             ClusterWideAnswered all => WireResponseWriter.ClusterWide(WireOperations.ListProcesses, all.Hosts),
             RouteFailed failed => WireResponseWriter.Error(failed.ErrorMessage, WireOperations.ListProcesses),

@@ -18,7 +18,10 @@ namespace BlueZero.ProcessManager.Actors;
 /// that sees the last hub removed leaves too;</item>
 /// <item>a hub that the cluster calls unreachable is asked again every second (a registration is answered by the same
 /// hub every time); a node whose hub has not answered for stable-after leaves: it is cut off from the referee, and
-/// the hub downs it on its side (<see cref="BlueZero.Mesh.Downing.HubDowning"/>).</item>
+/// the hub downs it on its side (<see cref="BlueZero.Mesh.Downing.HubDowning"/>);</item>
+/// <item>a hub that has quarantined this actor system (it removed this node while the node was frozen or cut off, and
+/// says so at the node's next knock) will never talk to it again: the node leaves at once instead of waiting out
+/// stable-after.</item>
 /// </list>
 /// Either way the node ends its actor system without touching its processes, and the node runtime starts a fresh one
 /// that joins through the seeds, as after being downed.
@@ -84,6 +87,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         // A dropped connection to a hub is the quick sign of a hub restart (the failure detector waits 5 s or more):
         // knock at once; the same hub simply acknowledges again.
         Receive<Akka.Remote.DisassociatedEvent>(e => OnDisconnected(e.RemoteAddress));
+        Receive<Akka.Remote.ThisActorSystemQuarantinedEvent>(e => OnQuarantinedBy(e.RemoteAddress));
         Receive<RejoinRequired>(OnRejoinRequired);
         Receive<NodeRegistered>(_ => OnAcknowledged());
         Receive<NodeRegistrationRefused>(OnRefused);
@@ -96,6 +100,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Timers.StartPeriodicTimer("retry", new RetryRegistration(), RetryInterval);
         Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.ThisActorSystemQuarantinedEvent));
     }
 
     protected override void PostStop()
@@ -158,6 +163,13 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         if (!_hubs.TryGetValue(address, out var state)) return;
         state.Disconnected = true;
         state.Acknowledged = false;
+    }
+
+    private void OnQuarantinedBy(Address address)
+    {
+        if (!_hubs.ContainsKey(address)) return;
+        _log.Warning("Hub {Hub} has quarantined this actor system (it removed this node); leaving to rejoin through the seeds, managed processes untouched", address);
+        LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);
     }
 
     private void OnRejoinRequired(RejoinRequired rejoin)
