@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
@@ -16,7 +17,9 @@ namespace BlueZero.Hub.Http;
 /// frames, built once for all pages:
 /// <list type="bullet">
 /// <item><c>event: fleet</c>, the full snapshot <c>{"fleet":GET /hosts,"processes":cluster-wide list_processes}</c>,
-/// when a host came, went or changed status, or a process changed (a stored event says so, or its figures did);</item>
+/// when a host came, went or changed status, or a process changed (a stored event says so, or its figures did; its
+/// <c>uptime_s</c> alone does not count: it grows every read, and the page counts uptime from <c>started_at</c>, so an
+/// idle fleet's table is not sent to every page again every few seconds);</item>
 /// <item><c>event: hosts</c>, GET /hosts alone, when only the hosts' CPU and memory figures changed.</item>
 /// </list>
 /// While at least one page listens, the registry is read every refresh period (a local read: no node is asked), the
@@ -30,7 +33,7 @@ namespace BlueZero.Hub.Http;
 /// sends what changed. Gathering a fresh one costs about 0.1 s with 10 hosts and 1,000 processes, so it begins when
 /// the page's HTML is served (<see cref="ExpectPage"/>), while the browser loads the page's modules, not when its stream opens.
 /// </summary>
-public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed, ILogger<FleetSnapshots> log) : BackgroundService
+public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions options, IEventFeed feed, ILogger<FleetSnapshots> log) : BackgroundService
 {
     public const string FleetEvent = "fleet";
     public const string HostsEvent = "hosts";
@@ -201,7 +204,7 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
         _processesDue = false;
         _membership = membership;
         var processesJson = await ListProcesses(router, timeout, stopping);
-        if (membershipChanged || processesJson != _processesJson)
+        if (membershipChanged || !SameBesideUptimes(processesJson, _processesJson))
         {
             (_hostsJson, _processesJson) = (hostsJson, processesJson);
             Publish(new Latest(Frame.Of(FleetEvent, $$"""{"fleet":{{hostsJson}},"processes":{{processesJson}}}"""), null), full: true);
@@ -212,6 +215,14 @@ public sealed class FleetSnapshots(ActorRegistry actors, HubOptions options, IEv
             Publish(latest with { Hosts = Frame.Of(HostsEvent, hostsJson) }, full: false);
         }
     }
+
+    /// <summary>Whether two cluster-wide listings differ in nothing but their processes' <c>uptime_s</c>.</summary>
+    private static bool SameBesideUptimes(string listing, string? before) =>
+        before is not null && (listing == before || UptimeField().Replace(listing, "") == UptimeField().Replace(before, ""));
+
+    // A field name in quotes followed by a colon never occurs inside a JSON string value, where quotes are escaped.
+    [GeneratedRegex("\"uptime_s\":[-+.0-9eE]+")]
+    private static partial Regex UptimeField();
 
     private void Publish(Latest latest, bool full)
     {
