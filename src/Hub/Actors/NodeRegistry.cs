@@ -116,7 +116,14 @@ public sealed class NodeRegistry : ReceiveActor, IWithTimers
             Refresh(e.Member.Address);
         });
         Receive<ClusterEvent.MemberLeft>(e => _leaving.Add(e.Member.Address));
-        Receive<ClusterEvent.MemberExited>(e => _leaving.Add(e.Member.Address));
+        Receive<ClusterEvent.MemberExited>(e =>
+        {
+            // Exiting: the leave is done and the member is shutting down. It is left now, not at its removal a second or
+            // three later (after gossip and the leader's next pass): a node stopped with its processes waited for is
+            // listed left, and can be forgotten, as soon as its process has exited.
+            _leaving.Add(e.Member.Address);
+            SetStatus(e.Member.Address, NodeStatus.Left);
+        });
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _unreachable.Remove(e.Member.Address);
