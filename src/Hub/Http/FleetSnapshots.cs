@@ -65,7 +65,7 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
 
     // The gatherer's own state (one loop).
     private IReadOnlyList<NodeEntry>? _membership;
-    private string? _hostsJson, _processesJson;
+    private string? _hostsJson, _processesJson, _processesWithoutUptimes;
     private long _figuresAt;
     private bool _processesDue = true;
     private long? _noPageSince;
@@ -128,7 +128,7 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
                     (events, happened, _processesDue, _figuresAt, _unchecked) = (null, null, true, 0, true);
                     _noPageSince ??= Stopwatch.GetTimestamp();
                     if (Stopwatch.GetElapsedTime(_noPageSince.Value) >= KeepAfterLastPage)
-                        (_latest, _membership, _hostsJson, _processesJson) = (null, null, null, null);
+                        (_latest, _membership, _hostsJson, _processesJson, _processesWithoutUptimes) = (null, null, null, null, null);
                 }
                 else
                 {
@@ -204,9 +204,11 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
         _processesDue = false;
         _membership = membership;
         var processesJson = await ListProcesses(router, timeout, stopping);
-        if (membershipChanged || !SameBesideUptimes(processesJson, _processesJson))
+        // A process's uptime_s grows at every read: a listing that differs in nothing else is not news.
+        var withoutUptimes = processesJson == _processesJson ? _processesWithoutUptimes : UptimeField().Replace(processesJson, "");
+        if (membershipChanged || withoutUptimes != _processesWithoutUptimes)
         {
-            (_hostsJson, _processesJson) = (hostsJson, processesJson);
+            (_hostsJson, _processesJson, _processesWithoutUptimes) = (hostsJson, processesJson, withoutUptimes);
             Publish(new Latest(Frame.Of(FleetEvent, $$"""{"fleet":{{hostsJson}},"processes":{{processesJson}}}"""), null), full: true);
         }
         else if (figuresDue && hostsJson != _hostsJson && _latest is { } latest)
@@ -215,10 +217,6 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
             Publish(latest with { Hosts = Frame.Of(HostsEvent, hostsJson) }, full: false);
         }
     }
-
-    /// <summary>Whether two cluster-wide listings differ in nothing but their processes' <c>uptime_s</c>.</summary>
-    private static bool SameBesideUptimes(string listing, string? before) =>
-        before is not null && (listing == before || UptimeField().Replace(listing, "") == UptimeField().Replace(before, ""));
 
     // A field name in quotes followed by a colon never occurs inside a JSON string value, where quotes are escaped.
     [GeneratedRegex("\"uptime_s\":[-+.0-9eE]+")]
