@@ -65,7 +65,8 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
 
     // The gatherer's own state (one loop).
     private IReadOnlyList<NodeEntry>? _membership;
-    private string? _hostsJson, _processesJson, _processesWithoutUptimes;
+    /// <summary>The hosts and, with its uptimes taken out, the listing last sent: what a new read is compared with.</summary>
+    private string? _hostsJson, _processesWithoutUptimes;
     private long _figuresAt;
     private bool _processesDue = true;
     private long? _noPageSince;
@@ -128,7 +129,7 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
                     (events, happened, _processesDue, _figuresAt, _unchecked) = (null, null, true, 0, true);
                     _noPageSince ??= Stopwatch.GetTimestamp();
                     if (Stopwatch.GetElapsedTime(_noPageSince.Value) >= KeepAfterLastPage)
-                        (_latest, _membership, _hostsJson, _processesJson, _processesWithoutUptimes) = (null, null, null, null, null);
+                        (_latest, _membership, _hostsJson, _processesWithoutUptimes) = (null, null, null, null);
                 }
                 else
                 {
@@ -205,10 +206,10 @@ public sealed partial class FleetSnapshots(ActorRegistry actors, HubOptions opti
         _membership = membership;
         var processesJson = await ListProcesses(router, timeout, stopping);
         // A process's uptime_s grows at every read: a listing that differs in nothing else is not news.
-        var withoutUptimes = processesJson == _processesJson ? _processesWithoutUptimes : UptimeField().Replace(processesJson, "");
+        var withoutUptimes = UptimeField().Replace(processesJson, "");
         if (membershipChanged || withoutUptimes != _processesWithoutUptimes)
         {
-            (_hostsJson, _processesJson, _processesWithoutUptimes) = (hostsJson, processesJson, withoutUptimes);
+            (_hostsJson, _processesWithoutUptimes) = (hostsJson, withoutUptimes);
             Publish(new Latest(Frame.Of(FleetEvent, $$"""{"fleet":{{hostsJson}},"processes":{{processesJson}}}"""), null), full: true);
         }
         else if (figuresDue && hostsJson != _hostsJson && _latest is { } latest)
