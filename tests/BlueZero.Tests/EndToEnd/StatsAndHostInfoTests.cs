@@ -42,7 +42,9 @@ public sealed class StatsAndHostInfoTests(ObservationFixture fixture) : IClassFi
             Assert.Equal(0.5, busy["stats_interval_s"]!.Value<double>());
             Assert.All((JArray)busy["history"]!, sample => Assert.NotNull((string?)sample["ts"]));
 
-            var idle = await Stats("idle");
+            // The sleep was started after the loop, and its first sample comes StartSampleDelay after its start, plus up
+            // to one tick of the scheduler: wait for it rather than read a process not sampled yet.
+            var idle = await Polling.UntilValue(() => Stats("idle"), s => s["cpu_percent"] is not null, Settle, "the sleep's first sample", Mesh.Diagnostics);
             Assert.True(idle["cpu_percent"]!.Value<double>() < 5, $"sleep: {idle}");
             Assert.True(idle["uptime_s"]!.Value<double>() > 0);
 
