@@ -368,6 +368,19 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    [Fact]
+    public void An_event_batch_is_read_without_constructors_and_absent_fields_read_as_before()
+    {
+        // Events are filled through their setters (RequiredEnumsContractResolver): a field left out is null, as it was.
+        var batch = (EventBatch)Deserialize(
+            """{"HostName":"node-a","JournalId":"j-1","Events":[{"NodeSeq":7,"Event":{"Type":"process_started","Time":"2026-12-06T03:00:00Z","HostName":"node-a","Pid":42}}]}""",
+            "event-batch");
+
+        var journaled = Assert.Single(batch.Events);
+        Assert.Equal(7, journaled.NodeSeq);
+        Assert.Equal(new MeshEvent(MeshEventType.ProcessStarted, DateTimeOffset.Parse("2026-12-06T03:00:00Z"), "node-a", Pid: 42), journaled.Event);
+    }
+
     private object Deserialize(string payload, string manifest) =>
         _serializer.FromBinary(Encoding.UTF8.GetBytes(payload), manifest);
 
@@ -447,6 +460,11 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("processes", """{"Processes":[null]}""")]
     [InlineData("killed", "{}")]
     [InlineData("unschedule", "{}")]
+    [InlineData("event-batch", "{}")]
+    [InlineData("event-batch", """{"HostName":"node-a","JournalId":"j-1"}""")]
+    [InlineData("event-batch", """{"HostName":"node-a","JournalId":"j-1","Events":null}""")]
+    [InlineData("event-batch", """{"HostName":"node-a","JournalId":"j-1","Events":[null]}""")]
+    [InlineData("event-batch", """{"JournalId":"j-1","Events":[]}""")]
     public void Message_missing_a_non_nullable_member_is_refused(string manifest, string payload)
     {
         Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
@@ -460,6 +478,9 @@ public sealed class BlueZeroSerializerTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("status", """{"Info":{"Pid":1}}""")]
     [InlineData("status", """{"Info":{"Pid":1,"Path":"/bin/true","Args":[],"Restarts":0,"StartedAt":"2024-05-06T07:08:09Z"}}""")]
     [InlineData("processes", """{"Processes":[{"Pid":1,"Path":"/bin/true","State":"running","Restarts":0}]}""")]
+    [InlineData("event-batch", """{"HostName":"node-a","JournalId":"j-1","Events":[{"NodeSeq":1}]}""")]
+    [InlineData("event-batch", """{"HostName":"node-a","JournalId":"j-1","Events":[{"NodeSeq":1,"Event":{"Time":"2026-12-06T03:00:00Z","HostName":"node-a"}}]}""")]
+    [InlineData("event-batch", """{"HostName":"node-a","JournalId":"j-1","Events":[{"NodeSeq":1,"Event":{"Type":"process_started","Time":"2026-12-06T03:00:00Z"}}]}""")]
     public void Nested_record_missing_a_non_nullable_member_is_refused(string manifest, string payload)
     {
         Assert.Throws<SerializationException>(() => Deserialize(payload, manifest));
