@@ -37,22 +37,22 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
         return outcome;
     }
 
+    /// <summary>
+    /// The environment block of the latest spawn, kept for the next one: nearly every start passes the node's own child
+    /// environment (the same dictionary), so it is marshalled once, not at every start. Used and replaced under
+    /// <see cref="_spawnGate"/>.
+    /// </summary>
+    private (IReadOnlyDictionary<string, string> Variables, NativeStringArray Block)? _environment;
+
     private LaunchOutcome Spawn(LaunchRequest request, ChildPipes pipes)
     {
-        var argv = new List<IntPtr>();
-        var envp = new List<IntPtr>();
+        using var argv = new NativeStringArray([request.Path, .. request.Args]);
         var fileActions = Marshal.AllocHGlobal(LibC.FileActionsSize);
         var attr = Marshal.AllocHGlobal(LibC.SpawnAttrSize);
         var allSignals = Marshal.AllocHGlobal(LibC.SigSetSize);
         var noSignals = Marshal.AllocHGlobal(LibC.SigSetSize);
         try
         {
-            argv.Add(Marshal.StringToCoTaskMemUTF8(request.Path));
-            argv.AddRange(request.Args.Select(Marshal.StringToCoTaskMemUTF8));
-            argv.Add(IntPtr.Zero);
-            envp.AddRange(request.Environment.Select(kv => Marshal.StringToCoTaskMemUTF8($"{kv.Key}={kv.Value}")));
-            envp.Add(IntPtr.Zero);
-
             LibC.posix_spawn_file_actions_init(fileActions);
             pipes.AddFileActions(fileActions, request);
             LibC.posix_spawn_file_actions_addclosefrom_np(fileActions, 3);
@@ -71,7 +71,7 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
             bool watched;
             lock (_spawnGate) // keeps pid tracking ordered with spawn, so a fast exit is never missed
             {
-                error = LibC.posix_spawn(out pid, request.Path, fileActions, attr, argv.ToArray(), envp.ToArray());
+                error = LibC.posix_spawn(out pid, request.Path, fileActions, attr, argv.Pointers, EnvironmentBlock(request.Environment).Pointers);
                 watched = error == 0 && _reaper.Track(pid);
             }
             if (error != 0) return new LaunchFailed(Describe(error, request));
@@ -93,8 +93,17 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
             Marshal.FreeHGlobal(attr);
             Marshal.FreeHGlobal(allSignals);
             Marshal.FreeHGlobal(noSignals);
-            foreach (var p in argv.Concat(envp).Where(p => p != IntPtr.Zero)) Marshal.FreeCoTaskMem(p);
         }
+    }
+
+    /// <summary>The marshalled form of <paramref name="variables"/>: the kept one when it is the same dictionary. Under <see cref="_spawnGate"/>.</summary>
+    private NativeStringArray EnvironmentBlock(IReadOnlyDictionary<string, string> variables)
+    {
+        if (_environment is { } kept && ReferenceEquals(kept.Variables, variables)) return kept.Block;
+        _environment?.Block.Dispose();
+        var block = NativeStringArray.Environment(variables);
+        _environment = (variables, block);
+        return block;
     }
 
     private static string Describe(int errno, LaunchRequest request) => errno switch
@@ -119,5 +128,10 @@ public sealed class PosixProcessLauncher : IProcessLauncher, IDisposable
     {
         _reaper.Dispose();
         if (_pump.IsValueCreated) _pump.Value.Dispose();
+        lock (_spawnGate)
+        {
+            _environment?.Block.Dispose();
+            _environment = null;
+        }
     }
 }

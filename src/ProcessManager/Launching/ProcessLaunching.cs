@@ -12,8 +12,14 @@ public static class ProcessLaunching
     /// <param name="run">Which run of the entry this is: 1 for the first start, 2 for the first restart, ...</param>
     public static LaunchRequest RequestFor(StartProcess spec, ProcessManagerOptions options, ICapturedOutput? output, int run = 1)
     {
-        var environment = new Dictionary<string, string>(options.ChildEnvironment, StringComparer.Ordinal);
-        foreach (var (key, value) in spec.Env ?? new Dictionary<string, string>()) environment[key] = value;
+        // Without variables of its own a start passes the node's dictionary itself, whose native form the launcher keeps.
+        var environment = options.ChildEnvironment;
+        if (spec.Env is { Count: > 0 } overlay)
+        {
+            var merged = new Dictionary<string, string>(options.ChildEnvironment, StringComparer.Ordinal);
+            foreach (var (key, value) in overlay) merged[key] = value;
+            environment = merged;
+        }
         var request = new LaunchRequest(spec.Path, spec.Args, environment, spec.Cwd)
         {
             Output = spec.EffectiveOutput switch

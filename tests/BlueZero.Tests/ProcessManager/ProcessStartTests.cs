@@ -54,4 +54,39 @@ public sealed class ProcessStartTests(ITestOutputHelper output) : ProcessManager
             Assert.Equal(["EXTRA=x=y", "FOO=bar", "KEPT=kept"], environment.Order(StringComparer.Ordinal));
         }, ReplyTimeout, TimeSpan.FromMilliseconds(10));
     }
+
+    [Fact]
+    public void Starts_with_and_without_variables_of_their_own_in_turn_each_get_their_own_environment()
+    {
+        // The launcher keeps the marshalled node environment between starts and builds another for a start with its own.
+        var manager = CreateManager(DefaultOptions with
+        {
+            ChildEnvironment = new Dictionary<string, string> { ["FOO"] = "from-options", ["ünï"] = "🚀" },
+        });
+        string[][] expected =
+        [
+            ["FOO=from-options", "ünï=🚀"],
+            ["EXTRA=1", "FOO=from-options", "ünï=🚀"],
+            ["FOO=from-options", "ünï=🚀"],
+            ["FOO=from-options", "ünï=🚀"],
+            ["FOO=bar", "ünï=🚀"],
+        ];
+        IReadOnlyDictionary<string, string>?[] overlays =
+        [
+            null, new Dictionary<string, string> { ["EXTRA"] = "1" }, null, new Dictionary<string, string>(),
+            new Dictionary<string, string> { ["FOO"] = "bar" },
+        ];
+
+        var pids = overlays.Select(overlay => Request<ProcessStarted>(manager, new StartProcess("/bin/sleep", ["60"], Env: overlay)).Pid).ToList();
+
+        for (var i = 0; i < pids.Count; i++)
+        {
+            var pid = pids[i];
+            AwaitAssert(() =>
+            {
+                var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(expected[i], environment.Order(StringComparer.Ordinal));
+            }, ReplyTimeout, TimeSpan.FromMilliseconds(10));
+        }
+    }
 }
