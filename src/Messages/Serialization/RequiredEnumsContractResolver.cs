@@ -12,7 +12,8 @@ namespace BlueZero.Messages.Serialization;
 /// The one exception is <see cref="ErrorCode"/>: nodes of an earlier version send no code, and its first value,
 /// <see cref="ErrorCode.NodeFailure"/>, is the right reading of that.
 /// <para>
-/// The events are also read without their constructors (<see cref="FilledBySetters"/>).
+/// The events, and the records every start, stop and query carries, are also read without their constructors
+/// (<see cref="FilledBySetters"/>).
 /// </para>
 /// </summary>
 public sealed class RequiredEnumsContractResolver : DefaultContractResolver
@@ -30,8 +31,10 @@ public sealed class RequiredEnumsContractResolver : DefaultContractResolver
     /// Records read as an empty object filled through their setters, not through their constructor. Newtonsoft calls a
     /// constructor with parameters by collecting every value first (a context object per parameter, LINQ over the
     /// properties): that made a quarter of the hub's allocations under start+stop load, most of it the events, which
-    /// the hub takes in by the thousand (bench/PROFILE.md). Only for records whose every parameter defaults to its type's default and that have no
-    /// property initializers, so what a missing field reads as is unchanged; the required ones are still checked.
+    /// the hub takes in by the thousand (bench/PROFILE.md). Only for records that read the same either way: every
+    /// writable property a parameter of the one constructor, every parameter's default its type's default (checked in
+    /// <see cref="RequireFillableBySetters"/>, so a record changed otherwise fails every round trip instead of reading
+    /// a missing field differently). Required members are still refused.
     /// </summary>
     private static readonly IReadOnlySet<Type> FilledBySetters = new HashSet<Type>
     {
@@ -47,10 +50,32 @@ public sealed class RequiredEnumsContractResolver : DefaultContractResolver
         var contract = base.CreateObjectContract(objectType);
         if (FilledBySetters.Contains(objectType))
         {
+            RequireFillableBySetters(objectType);
             contract.DefaultCreator = () => RuntimeHelpers.GetUninitializedObject(objectType);
             contract.DefaultCreatorNonPublic = false;
         }
         return contract;
+    }
+
+    private static void RequireFillableBySetters(Type type)
+    {
+        var constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
+            .Where(c => c.GetParameters() is not [var only] || only.ParameterType != type) // a record's copy constructor is protected
+            .ToList();
+        var parameters = constructors is [var constructor] ? constructor.GetParameters() : null;
+        var problem = parameters switch
+        {
+            null => "it has no single public constructor",
+            _ when parameters.FirstOrDefault(p => p.HasDefaultValue && p.DefaultValue is not null
+                && !p.DefaultValue.Equals(p.ParameterType.IsValueType ? Activator.CreateInstance(Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType) : null))
+                is { } parameter => $"parameter {parameter.Name} defaults to {parameter.DefaultValue}",
+            _ when type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .FirstOrDefault(p => p.CanWrite && !parameters.Any(q => q.Name == p.Name)) is { } extra
+                => $"property {extra.Name} is not a constructor parameter (it may have an initializer)",
+            _ => null,
+        };
+        if (problem is not null)
+            throw new InvalidOperationException($"{type.Name} cannot be read through its setters: {problem}");
     }
 
     protected override IList<JsonProperty> CreateConstructorParameters(ConstructorInfo constructor, JsonPropertyCollection memberProperties) =>
