@@ -30,7 +30,7 @@ internal sealed record ReleaseBuild(string HubDll, string NodeDll, string Descri
         await PublishOneAsync(Path.Combine(root, "src", "Hub", "Hub.csproj"), Path.Combine(output, "hub"), ct);
         await PublishOneAsync(Path.Combine(root, "src", "ProcessManager", "ProcessManager.csproj"), Path.Combine(output, "node"), ct);
         var build = new ReleaseBuild(Path.Combine(output, "hub", "BlueZero.Hub.dll"), Path.Combine(output, "node", "BlueZero.ProcessManager.dll"),
-            "the ReadyToRun release build (bench/out/r2r)");
+            "the ReadyToRun release build (bench/out/r2r; tiered compilation off, as Directory.Build.props sets for every ReadyToRun publish)");
         return (build, Stopwatch.GetElapsedTime(t0));
     }
 

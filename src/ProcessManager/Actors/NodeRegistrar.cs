@@ -17,8 +17,9 @@ namespace BlueZero.ProcessManager.Actors;
 /// <item>a hub that left cleanly (SIGTERM, Ctrl-C) is removed from the cluster by the remaining members, and the node
 /// that sees the last hub removed leaves too;</item>
 /// <item>a hub that the cluster calls unreachable is asked again every second (a registration is answered by the same
-/// hub every time); a node whose hub has not answered for stable-after leaves: it is cut off from the referee, and
-/// the hub downs it on its side (<see cref="BlueZero.Mesh.Downing.HubDowning"/>);</item>
+/// hub every time); a node whose hub has not answered for stable-after of the node's own running time
+/// (<see cref="HubSilence"/>) leaves: it is cut off from the referee, and the hub downs it on its side
+/// (<see cref="BlueZero.Mesh.Downing.HubDowning"/>);</item>
 /// <item>a hub that has quarantined this actor system (it removed this node while the node was frozen or cut off, and
 /// says so at the node's next knock) will never talk to it again: the node leaves at once instead of waiting out
 /// stable-after.</item>
@@ -31,6 +32,8 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     public const string Name = "node-registrar";
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(2);
+    /// <summary>The most one retry tick adds to a hub's silence: the interval and the scheduler's lateness on a busy machine.</summary>
+    private static readonly TimeSpan MaxSilencePerTick = RetryInterval * 1.5;
 
     /// <summary>
     /// What the standalone node's runtime wants to hear. <paramref name="Registered"/>: the first hub acknowledged this
@@ -47,7 +50,9 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         public bool Acknowledged;
         public bool Refused;
         public bool Unreachable;
-        /// <summary>Since when an unreachable hub has not answered us; null while it is reachable.</summary>
+        /// <summary>How long an unreachable hub has not answered us, counted while this node ran.</summary>
+        public readonly HubSilence Silence = new(MaxSilencePerTick);
+        /// <summary>When the silence began by the clock, for the log line; null while reachable.</summary>
         public DateTime? SilentSince;
         /// <summary>Its connection dropped and it has not acknowledged us since: possibly restarted.</summary>
         public bool Disconnected;
@@ -91,7 +96,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         Receive<RejoinRequired>(OnRejoinRequired);
         Receive<NodeRegistered>(_ => OnAcknowledged());
         Receive<NodeRegistrationRefused>(OnRefused);
-        Receive<RetryRegistration>(_ => SendPending());
+        Receive<RetryRegistration>(_ => OnRetryTick());
     }
 
     protected override void PreStart()
@@ -116,18 +121,28 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         SendPending();
     }
 
+    private static TimeSpan MonotonicNow => TimeSpan.FromMilliseconds(Environment.TickCount64);
+
+    private void OnRetryTick()
+    {
+        var now = MonotonicNow;
+        foreach (var (address, state) in _hubs)
+        {
+            state.Silence.Tick(now);
+            if (state.Silence.Counted < _stableAfter) continue;
+            _log.Warning("Hub {Hub} has been unreachable and silent for {Seconds:0.0} s of this node's running time ({Clock:0.0} s by the clock); leaving to rejoin through the seeds, managed processes untouched",
+                address, state.Silence.Counted.TotalSeconds, (DateTime.UtcNow - state.SilentSince)?.TotalSeconds ?? 0);
+            LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);
+            return;
+        }
+        SendPending();
+    }
+
     private void SendPending()
     {
         var now = DateTime.UtcNow;
         foreach (var (address, state) in _hubs)
         {
-            if (state.SilentSince is { } since && now - since >= _stableAfter)
-            {
-                _log.Warning("Hub {Hub} has been unreachable and silent for {Seconds:0.0} s; leaving to rejoin through the seeds, managed processes untouched",
-                    address, (now - since).TotalSeconds);
-                LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);
-                return;
-            }
             // An unreachable hub is asked even after it answered: its answers are how this node knows it still has one.
             if ((state.Acknowledged && !state.Unreachable) || state.NextAttempt > now) continue;
             state.NextAttempt = now + (state.Refused ? RefusedRetryInterval : RetryInterval);
@@ -153,8 +168,17 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     private void SetReachable(Address address, bool reachable)
     {
         if (!_hubs.TryGetValue(address, out var state)) return;
+        if (reachable)
+        {
+            state.SilentSince = null;
+            state.Silence.Stop();
+        }
+        else if (!state.Unreachable)
+        {
+            state.SilentSince = DateTime.UtcNow;
+            state.Silence.Restart(MonotonicNow);
+        }
         state.Unreachable = !reachable;
-        state.SilentSince = reachable ? null : state.SilentSince ?? DateTime.UtcNow;
         if (!reachable) state.Acknowledged = false; // keep knocking: a restarted hub will answer
     }
 
@@ -199,7 +223,11 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     {
         var address = HubAddressOf(Sender);
         if (!_hubs.TryGetValue(address, out var state)) return;
-        if (state.Unreachable) state.SilentSince = DateTime.UtcNow;
+        if (state.Unreachable)
+        {
+            state.SilentSince = DateTime.UtcNow;
+            state.Silence.Restart(MonotonicNow);
+        }
         var wasAcknowledged = state.Acknowledged;
         state.Acknowledged = true;
         state.Disconnected = false; // the same hub answered: it was not restarted
