@@ -23,7 +23,12 @@ public sealed class HubDowningProvider : IDowningProvider
     // Akka creates the provider by reflection with exactly these parameters.
     public HubDowningProvider(ActorSystem system, Akka.Cluster.Cluster cluster) => _system = system;
 
+    /// <summary>How long a node goes on knocking at an unreachable hub that does not answer before it leaves to rejoin.</summary>
+    public const string NodeLeavesAfterPath = "bluezero.downing.node-leaves-after";
+
     public static TimeSpan StableAfter(Config config) => config.GetTimeSpan(StableAfterPath, TimeSpan.FromSeconds(3), allowInfinite: false);
+
+    public static TimeSpan NodeLeavesAfter(Config config) => config.GetTimeSpan(NodeLeavesAfterPath, TimeSpan.FromSeconds(10), allowInfinite: false);
 
     /// <summary>No singletons or shards live in this cluster, so nothing waits for a margin after a downing.</summary>
     public TimeSpan DownRemovalMargin => TimeSpan.Zero;

@@ -5,7 +5,7 @@ namespace BlueZero.ProcessManager.Actors;
 /// retry timer calls <see cref="Tick"/> every second; each tick adds the time since the previous one, but never more
 /// than the cap. A node that was frozen, or starved of CPU on an overloaded machine, wakes to find its timer late: that
 /// gap is its own absence, not the hub's silence. Fifty nodes started at once on two cores stalled for up to 17 s;
-/// each then found its hub "silent" for longer than stable-after, left, and its rejoin added to the load that stalled
+/// each then found its hub "silent" for longer than it waits, left, and its rejoin added to the load that stalled
 /// the others (bench/PROFILE.md, eighth pass). When the ticks come on time this is plain elapsed time.
 /// </summary>
 /// <param name="maxCreditPerTick">The most one tick may add: a little more than the timer's interval.</param>

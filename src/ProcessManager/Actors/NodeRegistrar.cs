@@ -17,12 +17,12 @@ namespace BlueZero.ProcessManager.Actors;
 /// <item>a hub that left cleanly (SIGTERM, Ctrl-C) is removed from the cluster by the remaining members, and the node
 /// that sees the last hub removed leaves too;</item>
 /// <item>a hub that the cluster calls unreachable is asked again every second (a registration is answered by the same
-/// hub every time); a node whose hub has not answered for stable-after of the node's own running time
+/// hub every time); a node whose hub has not answered for node-leaves-after (10 s) of the node's own running time
 /// (<see cref="HubSilence"/>) leaves: it is cut off from the referee, and the hub downs it on its side
 /// (<see cref="BlueZero.Mesh.Downing.HubDowning"/>);</item>
 /// <item>a hub that has quarantined this actor system (it removed this node while the node was frozen or cut off, and
 /// says so at the node's next knock) will never talk to it again: the node leaves at once instead of waiting out
-/// stable-after.</item>
+/// node-leaves-after.</item>
 /// </list>
 /// Either way the node ends its actor system without touching its processes, and the node runtime starts a fresh one
 /// that joins through the seeds, as after being downed.
@@ -66,7 +66,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<Address, HubState> _hubs = new();
-    private readonly TimeSpan _stableAfter = HubDowningProvider.StableAfter(Context.System.Settings.Config);
+    private readonly TimeSpan _leaveAfter = HubDowningProvider.NodeLeavesAfter(Context.System.Settings.Config);
     private bool _announcedReady;
     private bool _leaving;
 
@@ -129,7 +129,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         foreach (var (address, state) in _hubs)
         {
             state.Silence.Tick(now);
-            if (state.Silence.Counted < _stableAfter) continue;
+            if (state.Silence.Counted < _leaveAfter) continue;
             _log.Warning("Hub {Hub} has been unreachable and silent for {Seconds:0.0} s of this node's running time ({Clock:0.0} s by the clock); leaving to rejoin through the seeds, managed processes untouched",
                 address, state.Silence.Counted.TotalSeconds, (DateTime.UtcNow - state.SilentSince)?.TotalSeconds ?? 0);
             LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);

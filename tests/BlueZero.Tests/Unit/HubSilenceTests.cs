@@ -4,7 +4,7 @@ using Xunit;
 namespace BlueZero.Tests.Unit;
 
 /// <summary>
-/// A node leaves its cluster when its unreachable hub has been silent for stable-after, counted in the node's own
+/// A node leaves its cluster when its unreachable hub has been silent for node-leaves-after, counted in the node's own
 /// running time (docs/ARCHITECTURE.md, "Downing, and why"): a node that was frozen or starved does not blame the hub.
 /// </summary>
 public sealed class HubSilenceTests
