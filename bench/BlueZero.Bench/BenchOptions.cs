@@ -144,8 +144,10 @@ internal sealed record BenchOptions(
                                    compiler to go idle (latency, throughput, dashboard)
           --no-publish             many-nodes runs the build next to the benchmark (JIT) instead of publishing the
                                    ReadyToRun release build of docs/OPERATIONS.md into bench/out/r2r first
-          --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it
-                                   (the test suite's smoke run passes both: no network, no publish step)
+          --no-install             no `npm ci`: PM2 is measured only if bench/peers/node_modules already holds it;
+                                   and no `apt-get install` of chromium and supervisor, which a run as root otherwise
+                                   installs when missing (the test suite's smoke run passes both: no network, no
+                                   publish step)
           --note TEXT              a line printed near the top of the results (e.g. where the figures were taken)
           --logs DIR               also write everything each hub, node and supervisord prints to DIR/NAME-PID.log
           --out PATH               where to write the Markdown results (default: bench/RESULTS.md in the repository)

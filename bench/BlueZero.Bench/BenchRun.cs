@@ -41,6 +41,7 @@ internal static class BenchRun
             ChildProcess.LogDirectory = logs;
         }
         ChildProcess.RuntimeEnvironment = options.RuntimeEnvironment;
+        await SystemPackages.EnsureAsync(options.Install, notes);
         var runner = new SectionRunner(options.Sections, ct);
 
         SectionOutcome<FloorBenchmark.Result> floor;
