@@ -14,14 +14,20 @@ public sealed class HubSilence(TimeSpan maxCreditPerTick)
     /// <summary>Up to when the silence has been counted; null while the hub is reachable.</summary>
     private TimeSpan? _countedUntil;
 
+    /// <summary>When the silence began, for telling it apart from time by the clock.</summary>
+    private TimeSpan _began;
+
     /// <summary>The silence counted so far; zero while the hub is reachable.</summary>
     public TimeSpan Counted { get; private set; }
 
     /// <summary>The hub became unreachable, or answered while unreachable: the silence starts again from nothing.</summary>
-    public void Restart(TimeSpan now) => (_countedUntil, Counted) = (now, TimeSpan.Zero);
+    public void Restart(TimeSpan now) => (_countedUntil, _began, Counted) = (now, now, TimeSpan.Zero);
 
     /// <summary>The hub is reachable again: there is nothing to count.</summary>
     public void Stop() => (_countedUntil, Counted) = (null, TimeSpan.Zero);
+
+    /// <summary>How long the silence has lasted by the clock (for the log); zero while the hub is reachable.</summary>
+    public TimeSpan ByClock(TimeSpan now) => _countedUntil is null ? TimeSpan.Zero : now - _began;
 
     /// <summary>A tick of the retry timer, at <paramref name="now"/> on a monotonic clock.</summary>
     public void Tick(TimeSpan now)

@@ -52,8 +52,6 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
         public bool Unreachable;
         /// <summary>How long an unreachable hub has not answered us, counted while this node ran.</summary>
         public readonly HubSilence Silence = new(MaxSilencePerTick);
-        /// <summary>When the silence began by the clock, for the log line; null while reachable.</summary>
-        public DateTime? SilentSince;
         /// <summary>Its connection dropped and it has not acknowledged us since: possibly restarted.</summary>
         public bool Disconnected;
         public DateTime NextAttempt;
@@ -131,7 +129,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
             state.Silence.Tick(now);
             if (state.Silence.Counted < _leaveAfter) continue;
             _log.Warning("Hub {Hub} has been unreachable and silent for {Seconds:0.0} s of this node's running time ({Clock:0.0} s by the clock); leaving to rejoin through the seeds, managed processes untouched",
-                address, state.Silence.Counted.TotalSeconds, (DateTime.UtcNow - state.SilentSince)?.TotalSeconds ?? 0);
+                address, state.Silence.Counted.TotalSeconds, state.Silence.ByClock(now).TotalSeconds);
             LeaveToRejoin(CoordinatedShutdown.ClusterDowningReason.Instance);
             return;
         }
@@ -168,16 +166,8 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     private void SetReachable(Address address, bool reachable)
     {
         if (!_hubs.TryGetValue(address, out var state)) return;
-        if (reachable)
-        {
-            state.SilentSince = null;
-            state.Silence.Stop();
-        }
-        else if (!state.Unreachable)
-        {
-            state.SilentSince = DateTime.UtcNow;
-            state.Silence.Restart(MonotonicNow);
-        }
+        if (reachable) state.Silence.Stop();
+        else if (!state.Unreachable) state.Silence.Restart(MonotonicNow);
         state.Unreachable = !reachable;
         if (!reachable) state.Acknowledged = false; // keep knocking: a restarted hub will answer
     }
@@ -223,11 +213,7 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     {
         var address = HubAddressOf(Sender);
         if (!_hubs.TryGetValue(address, out var state)) return;
-        if (state.Unreachable)
-        {
-            state.SilentSince = DateTime.UtcNow;
-            state.Silence.Restart(MonotonicNow);
-        }
+        if (state.Unreachable) state.Silence.Restart(MonotonicNow);
         var wasAcknowledged = state.Acknowledged;
         state.Acknowledged = true;
         state.Disconnected = false; // the same hub answered: it was not restarted

@@ -33,6 +33,7 @@ public sealed class HubSilenceTests
         silence.Tick(S(118.01)); // the ticks that piled up meanwhile come at once
 
         Assert.Equal(TimeSpan.FromMilliseconds(1000 + 1500 + 10), silence.Counted);
+        Assert.Equal(TimeSpan.FromMilliseconds(18010), silence.ByClock(S(118.01)));
     }
 
     [Fact]
