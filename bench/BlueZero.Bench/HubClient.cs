@@ -253,6 +253,55 @@ internal sealed class HubClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Polls GET /health every <paramref name="interval"/> until the hub counts <paramref name="expected"/> nodes "up", or
+    /// <paramref name="timeout"/> has passed. For a hub whose only nodes are the ones under test (--no-local-node).
+    /// GET /health reads the hub's own registry, where GET /hosts asks every up node for its state: polled every 100 ms
+    /// while 50 nodes start on two cores, that is hundreds of requests a second to starved nodes, and a node that
+    /// cannot answer one in time is marked unreachable (bench/PROFILE.md). The watch must not be the load it measures.
+    /// One GET /hosts at the end describes what was seen.
+    /// </summary>
+    public async Task<HostsUp> WaitForNodesUpAsync(int expected, TimeSpan timeout, TimeSpan interval, Action checkAlive, CancellationToken ct)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var (up, mostUp, failure) = (0, 0, (string?)null);
+        while (true)
+        {
+            checkAlive();
+            (var counted, failure) = await TryCountNodesUpAsync(ct);
+            if (counted is { } count)
+            {
+                (up, mostUp) = (count, Math.Max(mostUp, count));
+                if (up == expected) break;
+            }
+            if (Stopwatch.GetElapsedTime(t0) >= timeout) break;
+            await Task.Delay(interval, ct);
+        }
+        var elapsed = Stopwatch.GetElapsedTime(t0);
+        var (rows, listFailure) = await TryListHostsAsync(ct);
+        var lastSeen = rows is null
+            ? $"{up} of {expected} up ({failure ?? listFailure})"
+            : $"{up} of {expected} up; {string.Join(", ", rows.Take(5).Select(r => $"{r.HostName} {r.Status}"))}{(rows.Count > 5 ? ", ..." : "")}";
+        return new HostsUp(up, mostUp, expected, elapsed, lastSeen);
+    }
+
+    /// <summary>The number of nodes "up" in GET /health, or null when this attempt failed (the reason in the second value).</summary>
+    private async Task<(int? Up, string? Failure)> TryCountNodesUpAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attempt.CancelAfter(HostsAttemptTimeout);
+            using var health = JsonDocument.Parse(await _http.GetStringAsync("health", attempt.Token));
+            return (health.RootElement.GetProperty("nodes").GetInt32(), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
+                                       || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return (null, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
     /// <summary>GET of a text page (e.g. "metrics"), timed from sending to having read the whole body.</summary>
     public async Task<(string Body, double Ms)> GetTextAsync(string path, CancellationToken ct)
     {

@@ -173,7 +173,7 @@ internal sealed class ManyNodesBenchmark(RunNotes notes, int coldStartRounds, Ti
                 var hosts = Enumerable.Range(1, size).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-mn-{i:D3}")).ToList();
                 var t0 = Stopwatch.GetTimestamp();
                 foreach (var host in hosts) nodes.Launch(host);
-                var up = await hub.WaitForHostsUpAsync(hosts, AllUpTimeLimit, PollInterval, nodes.ThrowIfAnyExited, ct);
+                var up = await hub.WaitForNodesUpAsync(size, AllUpTimeLimit, PollInterval, nodes.ThrowIfAnyExited, ct);
                 level = level with { Up = up.Up, MostUp = up.MostUp, UpS = up.All ? Stopwatch.GetElapsedTime(t0).TotalSeconds : null };
                 Log.Info($"many-nodes: {up.Up} of {size} up after {Stopwatch.GetElapsedTime(t0).TotalSeconds:F1} s (at most {up.MostUp} at once)");
                 if (!up.All)

@@ -68,6 +68,7 @@ internal static class TieredCompilerSettle
     /// </summary>
     public static async Task<(bool Settled, TimeSpan Took)> WaitQuietAsync(IReadOnlyList<int> pids, TimeSpan max, CancellationToken ct)
     {
+        if (max <= TimeSpan.Zero) return (false, TimeSpan.Zero); // the smoke run: no wait at all
         var t0 = Stopwatch.GetTimestamp();
         var before = pids.Select(CompilerTicks).ToList();
         while (true)

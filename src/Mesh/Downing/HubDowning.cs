@@ -25,15 +25,33 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
     }
 
     private const string DecideTimer = "decide";
-    /// <summary>How long a probed member has to answer; a live one on a sound link answers in milliseconds.</summary>
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a probed member has to answer. A live one on a sound link answers in milliseconds, and a dead one is
+    /// answered for at once (by dead letters), so this much is waited only for a member that is frozen, cut off or
+    /// starved of CPU; 1 s downed live nodes that fifty starting nodes starved on two cores (bench/PROFILE.md).
+    /// </summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>A round that ended this much later than <see cref="ProbeTimeout"/> ran on a hub that was itself stalled.</summary>
+    public static readonly TimeSpan HubLateBy = TimeSpan.FromSeconds(1);
+    /// <summary>How many times a round is repeated, at most, because the hub itself was stalled.</summary>
+    public const int RepeatsAfterHubStall = 2;
 
     private readonly TimeSpan _stableAfter;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<UniqueAddress, Member> _unreachable = new();
-    /// <summary>The members probed in the current round that have not answered yet, by the probe's id (the address as text).</summary>
-    private readonly HashSet<string> _silent = new();
+    /// <summary>The members probed in the current round, by the probe's id (the round's number and the address, as text).</summary>
+    private readonly Dictionary<string, Address> _probed = new();
+    private long _round;
+    /// <summary>The probe ids of the current round that nothing has answered for yet.</summary>
+    private readonly HashSet<string> _unanswered = new();
+    /// <summary>The members that answered the current round themselves.</summary>
+    private readonly HashSet<Address> _alive = new();
+    /// <summary>When the current round is due to end, in the hub's <see cref="Environment.TickCount64"/> milliseconds.</summary>
+    private long _roundDue;
+    /// <summary>When the current round started, in the same milliseconds: the log says how long it took.</summary>
+    private long _roundStarted;
+    private int _repeats;
     /// <summary>Members left alone because they answer the hub, so that this is logged once, not every stable-after.</summary>
     private readonly HashSet<Address> _spared = new();
 
@@ -72,12 +90,25 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
         ClusterEvents(restartWait: false);
         Receive<ActorIdentity>(identity =>
         {
+            if (identity.MessageId is not string probeId || !_unanswered.Remove(probeId)) return; // an earlier round's
             // Only a live system names its guardian; a message to an address that cannot be reached goes to dead
             // letters, which answer an Identify too, with no subject.
-            if (identity.MessageId is string probeId && identity.Subject is { } subject && subject.Path.Address.ToString() == probeId)
-                _silent.Remove(probeId);
+            if (identity.Subject is { } subject && subject.Path.Address.Equals(_probed[probeId])) _alive.Add(subject.Path.Address);
+            if (_unanswered.Count == 0) EndRound(); // everyone is accounted for: no need to wait out the timeout
         });
-        Receive<ProbeOver>(_ => DownTheSilent());
+        Receive<ProbeOver>(_ =>
+        {
+            var lateBy = TimeSpan.FromMilliseconds(Environment.TickCount64 - _roundDue);
+            if (!ProbeAgain(lateBy, _repeats))
+            {
+                EndRound();
+                return;
+            }
+            // The hub did not run for a while: answers may be late for the same reason, so it judges no one by this round.
+            _repeats++;
+            _log.Info("Probing {Count} member(s) again: this hub was stalled, its probe round ended {LateBy:0.0} s late", _unanswered.Count, lateBy.TotalSeconds);
+            SendProbes(_unanswered.ToList());
+        });
     }
 
     private void ClusterEvents(bool restartWait)
@@ -112,34 +143,50 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
     {
         var candidates = DowningCandidates(Seen());
         if (candidates.Count == 0) return;
-        _silent.Clear();
-        foreach (var address in candidates)
-        {
-            _silent.Add(address.ToString());
-            // A live system at that address answers with its system guardian. The id is text: it crosses the wire
-            // with the Identify and comes back in the answer.
-            Context.ActorSelection(new RootActorPath(address) / "system").Tell(new Identify(address.ToString()));
-        }
-        Timers.StartSingleTimer(ProbeOver.Instance, ProbeOver.Instance, ProbeTimeout);
+        _probed.Clear();
+        _alive.Clear();
+        _repeats = 0;
+        _round++;
+        _roundStarted = Environment.TickCount64;
+        foreach (var address in candidates) _probed[$"{_round} {address}"] = address;
+        SendProbes(_probed.Keys.ToList());
         Become(Probing);
     }
 
-    private void DownTheSilent()
+    private void SendProbes(IReadOnlyList<string> probeIds)
     {
-        foreach (var address in DowningCandidates(Seen()))
+        foreach (var probeId in probeIds)
         {
-            if (_silent.Contains(address.ToString()))
+            _unanswered.Add(probeId);
+            // A live system at that address answers with its system guardian. The id is text: it crosses the wire
+            // with the Identify and comes back in the answer.
+            Context.ActorSelection(new RootActorPath(_probed[probeId]) / "system").Tell(new Identify(probeId));
+        }
+        _roundDue = Environment.TickCount64 + (long)ProbeTimeout.TotalMilliseconds;
+        Timers.StartSingleTimer(ProbeOver.Instance, ProbeOver.Instance, ProbeTimeout);
+    }
+
+    private void EndRound()
+    {
+        Timers.Cancel(ProbeOver.Instance);
+        var took = TimeSpan.FromMilliseconds(Environment.TickCount64 - _roundStarted).TotalSeconds;
+        // Only this round's members are judged: one that became unreachable meanwhile waits for its own stable-after.
+        foreach (var address in DowningCandidates(Seen()).Where(_probed.ContainsValue))
+        {
+            if (!_alive.Contains(address))
             {
                 _spared.Remove(address);
-                _log.Info("Downing {Member}: unreachable for {StableAfter} s and silent to the hub's probe", address, _stableAfter.TotalSeconds);
+                _log.Info("Downing {Member}: unreachable for {StableAfter} s and silent to the hub's probe (round of {Took:0.00} s)", address, _stableAfter.TotalSeconds, took);
                 _cluster.Down(address);
             }
             else if (_spared.Add(address))
             {
-                _log.Info("Not downing {Member}: the cluster calls it unreachable, but it answers the hub", address);
+                _log.Info("Not downing {Member}: the cluster calls it unreachable, but it answers the hub (round of {Took:0.00} s)", address, took);
             }
         }
-        _silent.Clear();
+        _probed.Clear();
+        _unanswered.Clear();
+        _alive.Clear();
         Become(Watching);
         ArmDecision(); // still unreachable for someone: look again after another stable-after
     }
@@ -153,6 +200,12 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
     /// <summary>The candidates, apart from the actor: every unreachable node that is not already on its way out; never a hub.</summary>
     public static IReadOnlyList<Address> DowningCandidates(IEnumerable<UnreachableMember> unreachable) =>
         unreachable.Where(m => !m.IsHub && !OnItsWayOut(m.Status)).Select(m => m.Address).ToList();
+
+    /// <summary>
+    /// Whether a round that ended <paramref name="lateBy"/> after it was due, already repeated <paramref name="repeats"/>
+    /// times, is repeated instead of judged: a hub that was itself stalled cannot tell a silent member from a late answer.
+    /// </summary>
+    public static bool ProbeAgain(TimeSpan lateBy, int repeats) => lateBy >= HubLateBy && repeats < RepeatsAfterHubStall;
 
     /// <summary>Downed, exiting or removed: downing it (again) changes nothing.</summary>
     public static bool OnItsWayOut(MemberStatus status) => status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed;

@@ -37,7 +37,18 @@ public sealed class HubDowningTests
     }
 
     [Fact]
-    public void The_shipped_configuration_makes_the_cluster_use_the_hub_referee_with_a_3_s_wait_and_nodes_wait_10_s_for_a_silent_hub()
+    public void A_round_on_time_is_judged_and_one_the_hub_itself_ran_late_is_repeated_twice_at_most()
+    {
+        Assert.False(ProbeAgain(TimeSpan.FromMilliseconds(50), repeats: 0)); // timer jitter: judged
+        Assert.False(ProbeAgain(HubLateBy - TimeSpan.FromMilliseconds(1), repeats: 0));
+        Assert.True(ProbeAgain(HubLateBy, repeats: 0));
+        Assert.True(ProbeAgain(TimeSpan.FromSeconds(9), repeats: 1));
+        Assert.False(ProbeAgain(TimeSpan.FromSeconds(9), repeats: RepeatsAfterHubStall)); // a hub stalled for good still downs the dead
+        Assert.Equal(2, RepeatsAfterHubStall);
+    }
+
+    [Fact]
+    public void The_shipped_configuration_makes_the_cluster_use_the_hub_referee_with_a_3_s_wait_nodes_wait_10_s_for_a_silent_hub_and_3_watchers_each()
     {
         var shipped = HoconFiles.Merge(MeshSetup.HoconFilesOf(MeshMember.Node).Select(HoconFiles.BuiltIn).ToList());
         var config = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.hostname = 127.0.0.1\nakka.remote.dot-netty.tcp.port = 0")
@@ -47,5 +58,6 @@ public sealed class HubDowningTests
         Assert.IsType<HubDowningProvider>(Cluster.Get(system).DowningProvider);
         Assert.Equal(TimeSpan.FromSeconds(3), HubDowningProvider.StableAfter(system.Settings.Config));
         Assert.Equal(TimeSpan.FromSeconds(10), HubDowningProvider.NodeLeavesAfter(system.Settings.Config));
+        Assert.Equal(3, Cluster.Get(system).Settings.MonitoredByNrOfMembers); // hocon/common.hocon says why
     }
 }
