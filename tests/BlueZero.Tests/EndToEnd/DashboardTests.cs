@@ -199,7 +199,14 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
         try
         {
             var lines = page.Locator("ol.timeline li.event:not(.folded)");
-            await Expect(lines).ToHaveCountAsync(TimelineKept, new() { Timeout = (float)CapReachedWithin.TotalMilliseconds });
+            try
+            {
+                await Expect(lines).ToHaveCountAsync(TimelineKept, new() { Timeout = (float)CapReachedWithin.TotalMilliseconds });
+            }
+            catch (PlaywrightException ex)
+            {
+                throw new Xunit.Sdk.XunitException($"{ex.Message}\n{Mesh.Diagnostics()}");
+            }
             const string newest = "Number(document.querySelector('ol.timeline > li').dataset.seq)";
             const string elements = "document.getElementsByTagName('*').length";
             var (seqAtCap, elementsAtCap) = (await page.EvaluateAsync<long>(newest), await page.EvaluateAsync<int>(elements));
