@@ -205,8 +205,7 @@ internal sealed class HubClient : IDisposable
         {
             return (await ListHostsAsync(HostsAttemptTimeout, ct), null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
-                                       || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception ex) when (IsFailedAttempt(ex, ct))
         {
             return (null, $"{ex.GetType().Name}: {ex.Message}");
         }
@@ -241,7 +240,7 @@ internal sealed class HubClient : IDisposable
             {
                 up = rows.Count(r => r.Status == "up" && hosts.Contains(r.HostName));
                 mostUp = Math.Max(mostUp, up);
-                lastSeen = $"{up} of {hosts.Count} up; {string.Join(", ", rows.Take(5).Select(r => $"{r.HostName} {r.Status}"))}{(rows.Count > 5 ? ", ..." : "")}";
+                lastSeen = Describe(up, hosts.Count, rows);
                 if (up == hosts.Count) return new HostsUp(up, mostUp, hosts.Count, Stopwatch.GetElapsedTime(t0), lastSeen);
             }
             else
@@ -279,9 +278,7 @@ internal sealed class HubClient : IDisposable
         }
         var elapsed = Stopwatch.GetElapsedTime(t0);
         var (rows, listFailure) = await TryListHostsAsync(ct);
-        var lastSeen = rows is null
-            ? $"{up} of {expected} up ({failure ?? listFailure})"
-            : $"{up} of {expected} up; {string.Join(", ", rows.Take(5).Select(r => $"{r.HostName} {r.Status}"))}{(rows.Count > 5 ? ", ..." : "")}";
+        var lastSeen = rows is null ? $"{up} of {expected} up ({failure ?? listFailure})" : Describe(up, expected, rows);
         return new HostsUp(up, mostUp, expected, elapsed, lastSeen);
     }
 
@@ -295,12 +292,20 @@ internal sealed class HubClient : IDisposable
             using var health = JsonDocument.Parse(await _http.GetStringAsync("health", attempt.Token));
             return (health.RootElement.GetProperty("nodes").GetInt32(), null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
-                                       || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception ex) when (IsFailedAttempt(ex, ct))
         {
             return (null, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
+
+    /// <summary>"N of M up; the first five hosts with their status": what a wait for hosts last saw.</summary>
+    private static string Describe(int up, int expected, IReadOnlyList<HostRow> rows) =>
+        $"{up} of {expected} up; {string.Join(", ", rows.Take(5).Select(r => $"{r.HostName} {r.Status}"))}{(rows.Count > 5 ? ", ..." : "")}";
+
+    /// <summary>An attempt that failed (refused, timed out on its own limit, or answered with something unreadable), not the run's cancellation.</summary>
+    private static bool IsFailedAttempt(Exception ex, CancellationToken ct) =>
+        ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
+        || (ex is OperationCanceledException && !ct.IsCancellationRequested);
 
     /// <summary>GET of a text page (e.g. "metrics"), timed from sending to having read the whole body.</summary>
     public async Task<(string Body, double Ms)> GetTextAsync(string path, CancellationToken ct)

@@ -19,12 +19,11 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
         public static readonly Decide Instance = new();
     }
 
-    private sealed record ProbeOver : INoSerializationVerificationNeeded
-    {
-        public static readonly ProbeOver Instance = new();
-    }
+    /// <summary>The round's time is up; <paramref name="Due"/> is when, in the hub's <see cref="Environment.TickCount64"/> milliseconds.</summary>
+    private sealed record ProbeOver(long Due) : INoSerializationVerificationNeeded;
 
     private const string DecideTimer = "decide";
+    private const string ProbeOverTimer = "probe-over";
     /// <summary>
     /// How long a probed member has to answer. A live one on a sound link answers in milliseconds, and a dead one is
     /// answered for at once (by dead letters), so this much is waited only for a member that is frozen, cut off or
@@ -47,9 +46,7 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
     private readonly HashSet<string> _unanswered = new();
     /// <summary>The members that answered the current round themselves.</summary>
     private readonly HashSet<Address> _alive = new();
-    /// <summary>When the current round is due to end, in the hub's <see cref="Environment.TickCount64"/> milliseconds.</summary>
-    private long _roundDue;
-    /// <summary>When the current round started, in the same milliseconds: the log says how long it took.</summary>
+    /// <summary>When the current round started, in <see cref="Environment.TickCount64"/> milliseconds: the log says how long it took.</summary>
     private long _roundStarted;
     private int _repeats;
     /// <summary>Members left alone because they answer the hub, so that this is logged once, not every stable-after.</summary>
@@ -96,9 +93,9 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
             if (identity.Subject is { } subject && subject.Path.Address.Equals(_probed[probeId])) _alive.Add(subject.Path.Address);
             if (_unanswered.Count == 0) EndRound(); // everyone is accounted for: no need to wait out the timeout
         });
-        Receive<ProbeOver>(_ =>
+        Receive<ProbeOver>(over =>
         {
-            var lateBy = TimeSpan.FromMilliseconds(Environment.TickCount64 - _roundDue);
+            var lateBy = TimeSpan.FromMilliseconds(Environment.TickCount64 - over.Due);
             if (!ProbeAgain(lateBy, _repeats))
             {
                 EndRound();
@@ -162,13 +159,12 @@ public sealed class HubDowning : ReceiveActor, IWithTimers
             // with the Identify and comes back in the answer.
             Context.ActorSelection(new RootActorPath(_probed[probeId]) / "system").Tell(new Identify(probeId));
         }
-        _roundDue = Environment.TickCount64 + (long)ProbeTimeout.TotalMilliseconds;
-        Timers.StartSingleTimer(ProbeOver.Instance, ProbeOver.Instance, ProbeTimeout);
+        Timers.StartSingleTimer(ProbeOverTimer, new ProbeOver(Environment.TickCount64 + (long)ProbeTimeout.TotalMilliseconds), ProbeTimeout);
     }
 
     private void EndRound()
     {
-        Timers.Cancel(ProbeOver.Instance);
+        Timers.Cancel(ProbeOverTimer);
         var took = TimeSpan.FromMilliseconds(Environment.TickCount64 - _roundStarted).TotalSeconds;
         // Only this round's members are judged: one that became unreachable meanwhile waits for its own stable-after.
         foreach (var address in DowningCandidates(Seen()).Where(_probed.ContainsValue))
