@@ -10,6 +10,9 @@ export const eventTypes = ["hub_started", "node_up", "node_unreachable", "node_r
 
 const kept = 500;        // events on the page at most: an open page does not grow
 const foldFrom = 2;      // turns of a cycle in a row that make one folded row
+// A restart storm relays about 30 events a second, and drawing 500 rows for each one kept a core of the browser busy
+// and the page falling behind: live events are drawn together, at most this often (ms).
+const drawEvery = 250;
 
 /**
  * The cycles that fold: the event types of one turn, the type counted as a turn, and whose run an event belongs to
@@ -79,7 +82,14 @@ export class EventList {
   event(e) {
     if (!this.matches(e) || this.seen.has(e.seq)) return;
     this.add(e);
-    this.render();
+    this.renderSoon();
+  }
+
+  /** The first event after a quiet spell is drawn at once; those that follow it within drawEvery wait for one draw. */
+  renderSoon() {
+    if (this.renderTimer) return;
+    const wait = Math.max(0, (this.renderedAt ?? -Infinity) + drawEvery - performance.now());
+    this.renderTimer = setTimeout(() => this.render(), wait);
   }
 
   matches(e) {
@@ -94,6 +104,9 @@ export class EventList {
   }
 
   render() {
+    clearTimeout(this.renderTimer);
+    this.renderTimer = null;
+    this.renderedAt = performance.now();
     this.events.sort((a, b) => b.seq - a.seq);
     while (this.events.length > kept) this.seen.delete(this.events.pop().seq);
     this.status.textContent = this.events.length ? "" : "No events yet.";
