@@ -10,10 +10,11 @@ namespace BlueZero.Hub.Http;
 /// <summary>
 /// GET /hosts/{host}/processes/{pid-or-name}/output: a process's captured output as chunked text/plain, one line per
 /// line. With follow=true it behaves like <c>tail -f</c>: the last 10 lines, then new ones as they are written, and a
-/// last line with the exit code once the process has ended. Each read is a bounded page (at most 256 KiB) fetched
-/// from the node with a long poll, so a follower holds no actor and at most one page; a slow client slows only itself,
-/// and one that disconnects is gone after its current poll. Followers at the same point share their reads
-/// (<see cref="SharedPageReads"/>), and read on a common beat so that they come to the same point.
+/// last line with the exit code once the process has ended. Each read is a bounded page (at most 256 KiB) fetched from
+/// the node with a long poll, so a follower holds no actor and at most one page; a slow client slows only itself, and
+/// one that disconnects, or a hub that stops, ends the request at once (a read another follower shares goes on).
+/// Followers at the same point share their reads (<see cref="SharedPageReads"/>), and read on a common beat so that
+/// they come to the same point.
 /// </summary>
 public static class OutputFollowing
 {
@@ -28,7 +29,7 @@ public static class OutputFollowing
     /// the process. The beat is the same for every follower: followers that read at the same moment reach the same
     /// point, and from then on share each read.
     /// </summary>
-    private const int BatchPeriodMs = 100;
+    public const int BatchPeriodMs = 100;
 
     public static void Map(WebApplication app, RouteTimeouts timeouts)
     {
@@ -62,7 +63,10 @@ public static class OutputFollowing
             {
                 var wait = request.Follow && !first ? PollWait : TimeSpan.Zero;
                 var read = new ReadOutput(request.Target, request.Stream, first ? request.Tail : null, since, (int)wait.TotalMilliseconds);
-                var (outcome, text) = await shared.Read(new ReadKey(host, read), () => Fetch(router, host, read, timeouts), IsWorthSharing);
+                // The long poll waits up to PollWait for the node; a client that leaves, or a hub that stops, must not
+                // wait with it (a stopping hub waits for every open request: SIGTERM took 10 s with a follower open).
+                var (outcome, text) = await shared.Read(new ReadKey(host, read), () => Fetch(router, host, read, timeouts), IsWorthSharing)
+                    .WaitAsync(aborted);
                 if (outcome is not NodeAnswered { Reply: OutputRead page })
                 {
                     var (status, message) = Failure(outcome);

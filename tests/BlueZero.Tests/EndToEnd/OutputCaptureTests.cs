@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using BlueZero.Hub.Http;
 using BlueZero.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace BlueZero.Tests.EndToEnd;
 
@@ -11,7 +13,7 @@ namespace BlueZero.Tests.EndToEnd;
 /// through the hub's HTTP front door, paged (read_output) and followed (GET .../output?follow=true), and on disk.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed partial class OutputCaptureTests(ObservationFixture fixture) : IClassFixture<ObservationFixture>
+public sealed partial class OutputCaptureTests(ObservationFixture fixture, ITestOutputHelper output) : IClassFixture<ObservationFixture>
 {
     private const string Node = ObservationFixture.Node;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
@@ -354,6 +356,38 @@ public sealed partial class OutputCaptureTests(ObservationFixture fixture) : ICl
         var beyond = await ReadOutput(new JObject { ["name"] = "seq-beyond", ["since_seq"] = 100 });
         Assert.Empty(Texts(beyond));
         Assert.Equal(2, beyond["next_seq"]!.Value<long>());
+    }
+
+    /// <summary>A hub stops in about a second; the follower's long poll of the node once held it for 10 s.</summary>
+    private static readonly TimeSpan HubStopsWithin = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task A_hub_stopped_with_SIGTERM_while_a_client_follows_a_quiet_process_exits_at_once_and_ends_the_follow()
+    {
+        const string host = "follow-stop-hub";
+        await using var mesh = LocalMesh.Create();
+        var hub = await mesh.StartHub(host);
+        var reply = await mesh.Hub.Routed(host, "start_process", Shell("quiet", "echo ready; exec sleep 300"));
+        mesh.Track(reply["pid"]!.Value<int>());
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await http.GetAsync($"{mesh.Hub.BaseUrl}/hosts/{host}/processes/quiet/output?follow=true", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("ready", await reader.ReadLineAsync().WaitAsync(Settle));
+        // Past the follower's beat after a line: its next read is the node's long poll, the wait that held the stop.
+        await Task.Delay(TimeSpan.FromMilliseconds(5 * OutputFollowing.BatchPeriodMs));
+
+        var clock = Stopwatch.StartNew();
+        hub.Signal(PosixSignal.SIGTERM);
+        Assert.True(await hub.WaitForExit(HubStopsWithin), $"the hub survived SIGTERM for {HubStopsWithin.TotalSeconds} s with a follower open\n{hub.OutputTail()}");
+        output.WriteLine($"the hub exited {clock.Elapsed.TotalSeconds:0.00} s after SIGTERM");
+        try
+        {
+            Assert.Null(await reader.ReadLineAsync().WaitAsync(Settle));
+        }
+        catch (IOException)
+        {
+            // cut rather than ended: either way the follower is not left hanging
+        }
     }
 
     [GeneratedRegex(@"^tick \d (\d+)$")]
