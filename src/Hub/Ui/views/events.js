@@ -110,6 +110,10 @@ export class EventList {
     this.events.sort((a, b) => b.seq - a.seq);
     while (this.events.length > kept) this.seen.delete(this.events.pop().seq);
     this.status.textContent = this.events.length ? "" : "No events yet.";
+    // What the user opened or closed is read from the rows themselves: a click sets a row's open state at once, while
+    // its toggle event comes later and may find the row already drawn again.
+    for (const details of this.list.querySelectorAll("li.folded > details"))
+      details.open ? this.opened.add(Number(details.dataset.oldest)) : this.opened.delete(Number(details.dataset.oldest));
     replace(this.list, folded(this.events).map(({ cycle, events }) => cycle ? foldedRow(cycle, events, this.opened) : line(events[0])));
   }
 }
@@ -173,7 +177,7 @@ function details(e) {
 function foldedRow(cycle, group, opened) {
   const newest = group[0], oldest = group[group.length - 1];
   return el("li", { class: `event folded ${cycle.kind}`, "data-seq": newest.seq, "data-count": group.length },
-    el("details", { open: opened.has(oldest.seq), ontoggle: e => e.target.open ? opened.add(oldest.seq) : opened.delete(oldest.seq) },
+    el("details", { open: opened.has(oldest.seq), "data-oldest": oldest.seq },
       el("summary", {},
         el("time", { datetime: newest.time }, formatTime(newest.time)), " ",
         el("strong", {}, cycle.title), " ", el("span", { class: "host" }, newest.host_name), " ",
