@@ -141,12 +141,18 @@ public sealed class LocalMesh : IAsyncDisposable
     /// there <see cref="SettledHeartbeats"/> heartbeat-intervals (read from the mesh's hocon) after the newest such line
     /// of every node; the wait ends then, or at once if the test's own setup took that long already.
     /// </summary>
-    public async Task AwaitHeartbeatHistory(params MeshProcess[] nodes)
+    public Task AwaitHeartbeatHistory(params MeshProcess[] nodes) => AwaitHeartbeatHistory(DateTime.MinValue, nodes);
+
+    /// <summary>
+    /// As <see cref="AwaitHeartbeatHistory(MeshProcess[])"/>, for nodes that join again (after a hub restart): only a
+    /// "joined" line later than <paramref name="joinedAfter"/> counts, as the hub may list a node up before it logs it.
+    /// </summary>
+    public async Task AwaitHeartbeatHistory(DateTime joinedAfter, params MeshProcess[] nodes)
     {
         var history = HeartbeatInterval * SettledHeartbeats;
         foreach (var node in nodes)
         {
-            await Polling.Until(() => node.LastLineAt(JoinedLine) is not null, UpTimeout, $"{node.Label} logs \"{JoinedLine}\"", Diagnostics);
+            await Polling.Until(() => node.LastLineAt(JoinedLine) > joinedAfter, UpTimeout, $"{node.Label} logs \"{JoinedLine}\"", Diagnostics);
             var settled = node.LastLineAt(JoinedLine)!.Value + history;
             if (settled > DateTime.Now) await Task.Delay(settled - DateTime.Now);
         }
