@@ -195,13 +195,12 @@ public sealed class NodeRegistrar : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Ends this actor system the way Akka does on being downed. A plain Down would wait for a leader, which a dead hub
-    /// blocks; shutting down is immediate. The node runtime then starts a fresh actor system that joins through the seeds.
-    /// The shutdown skips the cluster's phases and ends the actor system at once: no member of the old cluster needs to
-    /// hear from this one, and Akka's own exit of a downed member waits until every other downed member has seen it or
-    /// is found unreachable. After a hub's SIGKILL and restart that held a node 5 s, until its failure detector gave up
-    /// on the other node, which had left the same way a moment before. Nothing of this node runs in the skipped phases
-    /// when it keeps its processes.
+    /// Ends this actor system at once; the node runtime then starts a fresh one that joins through the seeds. The Down
+    /// tells whoever still hears this member. The cluster's shutdown phases are skipped: a plain Down would wait for a
+    /// leader, which a dead hub blocks, and Akka lets a downed member exit only once every other downed member has seen
+    /// it or is found unreachable (after a hub's SIGKILL and restart that held a node 5 s, until its failure detector
+    /// gave up on another node that had left the same way). Nothing of this node runs in those phases when it keeps its
+    /// processes.
     /// </summary>
     private void LeaveToRejoin(CoordinatedShutdown.Reason reason)
     {

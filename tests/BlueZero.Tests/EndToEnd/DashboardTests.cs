@@ -180,10 +180,10 @@ public sealed class DashboardTests(OpenDashboardFixture fixture) : IClassFixture
     private const int PastTheCap = 100;
     /// <summary>
     /// Crash loops in the storm. One yields at most 30 events a second (a restart per 100 ms tick of Akka's scheduler,
-    /// three events each), and only 7 on a loaded machine; three reach the cap three times sooner.
+    /// three events each); three reach the cap three times sooner.
     /// </summary>
     private const int StormingProcesses = 3;
-    /// <summary>Room for the first 500 events at the slowest rate seen (7 a second for one loop).</summary>
+    /// <summary>Room for the first 500 events at the slowest rate a page ever showed (7 a second, when it drew every event).</summary>
     private static readonly TimeSpan CapReachedWithin = TimeSpan.FromSeconds(120);
     private const int OutputKept = 2000;
     private const int Flood = 2 * OutputKept;

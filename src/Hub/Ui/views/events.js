@@ -39,6 +39,8 @@ export class EventList {
     this.events = [];
     this.seen = new Set();
     this.opened = new Set(); // folded rows the user opened, by their oldest event's seq: they stay open as events arrive
+    this.renderTimer = null; // a draw waiting for drawEvery to pass since the last one
+    this.renderedAt = -Infinity;
     this.list = el("ol", { class: "timeline" });
     this.status = el("p", { class: "note", role: "status" }, "Loading the event history…");
     this.element = el("div", { class: "events" }, this.status, this.list);
@@ -88,7 +90,7 @@ export class EventList {
   /** The first event after a quiet spell is drawn at once; those that follow it within drawEvery wait for one draw. */
   renderSoon() {
     if (this.renderTimer) return;
-    const wait = Math.max(0, (this.renderedAt ?? -Infinity) + drawEvery - performance.now());
+    const wait = Math.max(0, this.renderedAt + drawEvery - performance.now());
     this.renderTimer = setTimeout(() => this.render(), wait);
   }
 
